@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts, regions and organisations")
+
+    def ready(self):
+        from .roles import sync_roles
+
+        # Roles are groups whose permissions are declared in code; keep the
+        # database's groups equal to that declaration after every migrate.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="accounts.sync_roles")

@@ -1,0 +1,72 @@
+"""The roles of DESIGN.md as groups, each holding permissions named for what they allow."""
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from .models import Role
+
+REFERENCE_MODELS = [
+    ("accounts", "region"),
+    ("accounts", "department"),
+    ("accounts", "platform"),
+    ("accounts", "user"),
+    ("registry", "violationcategory"),
+    ("registry", "negativecatalogueitem"),
+    ("registry", "liveroom"),
+    ("registry", "operator"),
+    ("registry", "marketer"),
+    ("registry", "agency"),
+    ("registry", "supplier"),
+    ("portal", "clockrule"),
+    ("portal", "calendaryear"),
+    ("portal", "calendarday"),
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.HANDLER: ["accounts.view_jurisdiction_cases", "accounts.handle_cases"],
+    Role.SUPERVISOR: [
+        "accounts.view_jurisdiction_cases",
+        "accounts.handle_cases",
+        "accounts.approve_decisions",
+        "accounts.view_unmasked_identity",
+    ],
+    Role.DEPARTMENT_ADMIN: [
+        "accounts.view_jurisdiction_cases",
+        "accounts.manage_department_staff",
+    ],
+    Role.PLATFORM_OFFICER: [
+        "accounts.file_platform_reports",
+        "accounts.answer_platform_requests",
+    ],
+    Role.SITE_ADMIN: [
+        "accounts.view_jurisdiction_cases",
+        "accounts.manage_platform_api_keys",
+        "accounts.manage_department_staff",
+        "portal.view_auditevent",
+        "portal.view_identityview",
+        *(
+            f"{app}.{action}_{model}"
+            for app, model in REFERENCE_MODELS
+            for action in ("view", "add", "change")
+        ),
+    ],
+}
+
+
+def sync_roles(app_config=None, using="default", apps=None, **kwargs):
+    """Create each role's group and set its permissions to the declared ones."""
+    from django.apps import apps as global_apps
+
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,138 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .calendar_notice import parse_notice
+from .errors import DomainError
+from .models import AuditEvent, CalendarDay, CalendarYear, ClockRule, Deadline, IdentityView
+from .services import calendar_day_save, calendar_days_from_package, calendar_load_year
+
+
+class CalendarYearForm(forms.ModelForm):
+    """Load a year: paste the State Council's notice, or leave it empty to take
+    the schedule the chinesecalendar package records."""
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "notice_text"]
+        help_texts = {
+            "notice_text": _(
+                "Paste the numbered lines of the State Council General Office's notice on "
+                "public holiday arrangements (一、元旦：…). Leave empty to use the "
+                "chinesecalendar package's schedule for that year."
+            )
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        year, text = cleaned.get("year"), cleaned.get("notice_text", "").strip()
+        if not year:
+            return cleaned
+        try:
+            if text:
+                self.days = parse_notice(text, year)
+                self.source = _("State Council notice (pasted in the admin)")
+            else:
+                self.days = calendar_days_from_package(year)
+                self.source = _("chinesecalendar package")
+        except DomainError as exc:
+            raise ValidationError({"notice_text": exc.message}) from exc
+        except ValidationError as exc:
+            raise ValidationError({"notice_text": exc.messages}) from exc
+        return cleaned
+
+    def validate_unique(self):
+        # Loading a year again replaces it: that is what the service does.
+        pass
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    form = CalendarYearForm
+    list_display = ["year", "source", "loaded_at", "loaded_by"]
+    readonly_fields = ["source", "loaded_at", "loaded_by"]
+
+    def save_model(self, request, obj, form, change):
+        result = calendar_load_year(
+            year=obj.year,
+            days=form.days,
+            source=str(form.source),
+            actor=request.user,
+            notice_text=obj.notice_text,
+        )
+        messages.info(
+            request,
+            _(
+                "%(year)s loaded: %(off)s days off, %(on)s adjusted working days; "
+                "%(moved)s due dates of open cases recomputed."
+            )
+            % {
+                "year": result.year,
+                "off": result.days_off,
+                "on": result.working_weekends,
+                "moved": result.recomputed,
+            },
+        )
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        moved = calendar_day_save(day=obj, actor=request.user)
+        if moved:
+            messages.info(request, _("%(n)s due dates recomputed.") % {"n": moved})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClockRule)
+class ClockRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "working_days", "source", "department"]
+    list_filter = ["code"]
+    search_fields = ["code", "name", "source"]
+    autocomplete_fields = ["department"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = [
+        "clock",
+        "content_type",
+        "object_id",
+        "started_on",
+        "due_on",
+        "provisional",
+        "state",
+    ]
+    list_filter = ["state", "provisional", "clock"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_repr", "reason"]
+    list_filter = ["action"]
+    search_fields = ["object_repr", "reason", "action"]
+
+
+@admin.register(IdentityView)
+class IdentityViewAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "object_repr", "purpose"]
+    search_fields = ["object_repr", "purpose"]

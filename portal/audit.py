@@ -1,0 +1,41 @@
+"""The append-only audit trail, written by services inside their transaction."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import AuditEvent, IdentityView
+
+
+def audit_record(
+    *, actor, action: str, subject=None, reason: str = "", data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Append one event. Call it inside the service's ``transaction.atomic``."""
+    event = AuditEvent(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        reason=reason,
+        data=data or {},
+    )
+    if subject is not None:
+        event.content_type = ContentType.objects.get_for_model(subject)
+        event.object_id = str(subject.pk)
+        event.object_repr = str(subject)[:200]
+    event.save()
+    return event
+
+
+def identity_view_record(*, actor, subject, purpose: str) -> IdentityView:
+    return IdentityView.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        object_repr=str(subject)[:200],
+        purpose=purpose,
+    )
+
+
+def events_for(subject):
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=str(subject.pk)
+    ).select_related("actor")

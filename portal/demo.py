@@ -1,0 +1,332 @@
+"""Demo data for ``make run`` and the browser tests: idempotent, fictitious.
+
+Every name, company and identity number here is invented; the identity
+numbers and codes are generated with valid check digits so that they pass
+the same validation as real ones.
+"""
+
+from datetime import date
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from stdnum.cn import ric, uscc
+
+from accounts.models import Department, DepartmentType, Platform, Region, Role, User
+from complaints.models import Complaint
+from registry.models import Agency, LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password
+
+# code, Chinese, English, level, parent
+REGIONS = [
+    ("100000", "全国", "National", Region.Level.NATIONAL, None),
+    ("110000", "北京市", "Beijing", Region.Level.PROVINCE, "100000"),
+    ("110100", "北京市市辖区", "Beijing (districts)", Region.Level.CITY, "110000"),
+    ("110105", "朝阳区", "Chaoyang District", Region.Level.COUNTY, "110100"),
+    ("110108", "海淀区", "Haidian District", Region.Level.COUNTY, "110100"),
+    ("330000", "浙江省", "Zhejiang", Region.Level.PROVINCE, "100000"),
+    ("330100", "杭州市", "Hangzhou", Region.Level.CITY, "330000"),
+    ("330106", "西湖区", "Xihu District", Region.Level.COUNTY, "330100"),
+    ("330108", "滨江区", "Binjiang District", Region.Level.COUNTY, "330100"),
+    ("330110", "余杭区", "Yuhang District", Region.Level.COUNTY, "330100"),
+    ("330200", "宁波市", "Ningbo", Region.Level.CITY, "330000"),
+    ("330203", "海曙区", "Haishu District", Region.Level.COUNTY, "330200"),
+    ("440000", "广东省", "Guangdong", Region.Level.PROVINCE, "100000"),
+    ("440100", "广州市", "Guangzhou", Region.Level.CITY, "440000"),
+    ("440104", "越秀区", "Yuexiu District", Region.Level.COUNTY, "440100"),
+    ("440106", "天河区", "Tianhe District", Region.Level.COUNTY, "440100"),
+    ("440300", "深圳市", "Shenzhen", Region.Level.CITY, "440000"),
+    ("440305", "南山区", "Nanshan District", Region.Level.COUNTY, "440300"),
+]
+
+PROVINCIAL_DEPARTMENTS = {
+    DepartmentType.MARKET_SUPERVISION: (
+        "{p}市场监督管理局",
+        "{e} Administration for Market Regulation",
+    ),
+    DepartmentType.CYBERSPACE: ("{p}互联网信息办公室", "{e} Cyberspace Administration"),
+    DepartmentType.PUBLIC_SECURITY: ("{p}公安厅", "{e} Department of Public Security"),
+    DepartmentType.TAXATION: ("国家税务总局{p}税务局", "{e} Provincial Tax Service, STA"),
+    DepartmentType.COMMERCE: ("{p}商务厅", "{e} Department of Commerce"),
+    DepartmentType.CULTURE_TOURISM: ("{p}文化和旅游厅", "{e} Department of Culture and Tourism"),
+    DepartmentType.RADIO_TV: ("{p}广播电视局", "{e} Radio and Television Administration"),
+}
+
+
+def demo_uscc(region_code: str, serial: int) -> str:
+    body = f"91{region_code}MA{serial:07d}"[:17]
+    return body + uscc.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+def demo_ric(region_code: str, birth: date, serial: int) -> str:
+    body = f"{region_code}{birth:%Y%m%d}{serial:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+
+
+def _region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    for code, name, name_en, level, parent in REGIONS:
+        region = Region(
+            code=code,
+            name=name,
+            name_en=name_en,
+            level=level,
+            parent=_region(parent) if parent else None,
+        )
+        region.full_clean(validate_unique=False)
+        region.save()
+
+    departments = {}
+    for province_code, p, e in (
+        ("330000", "浙江省", "Zhejiang"),
+        ("440000", "广东省", "Guangdong"),
+    ):
+        for dtype, (zh, en) in PROVINCIAL_DEPARTMENTS.items():
+            departments[(province_code, dtype)], _ = Department.objects.update_or_create(
+                region=_region(province_code),
+                type=dtype,
+                defaults={"name": zh.format(p=p), "name_en": en.format(e=e)},
+            )
+    local = [
+        (
+            "100000",
+            DepartmentType.MARKET_SUPERVISION,
+            "国家市场监督管理总局",
+            "State Administration for Market Regulation",
+        ),
+        (
+            "100000",
+            DepartmentType.CYBERSPACE,
+            "国家互联网信息办公室",
+            "Cyberspace Administration of China",
+        ),
+        (
+            "330100",
+            DepartmentType.MARKET_SUPERVISION,
+            "杭州市市场监督管理局",
+            "Hangzhou Administration for Market Regulation",
+        ),
+        (
+            "330100",
+            DepartmentType.CYBERSPACE,
+            "杭州市互联网信息办公室",
+            "Hangzhou Cyberspace Administration",
+        ),
+        (
+            "330106",
+            DepartmentType.MARKET_SUPERVISION,
+            "杭州市西湖区市场监督管理局",
+            "Xihu District Administration for Market Regulation",
+        ),
+        (
+            "330110",
+            DepartmentType.MARKET_SUPERVISION,
+            "杭州市余杭区市场监督管理局",
+            "Yuhang District Administration for Market Regulation",
+        ),
+        (
+            "440100",
+            DepartmentType.MARKET_SUPERVISION,
+            "广州市市场监督管理局",
+            "Guangzhou Administration for Market Regulation",
+        ),
+    ]
+    for code, dtype, zh, en in local:
+        departments[(code, dtype)], _ = Department.objects.update_or_create(
+            region=_region(code), type=dtype, defaults={"name": zh, "name_en": en}
+        )
+
+    platforms = {}
+    for key, zh, en, code, serial in (
+        ("xinghe", "星河直播电商有限公司", "Xinghe Live Commerce Co., Ltd.", "330110", 1),
+        (
+            "yunfan",
+            "云帆互动网络科技有限公司",
+            "Yunfan Interactive Network Technology Co., Ltd.",
+            "440106",
+            2,
+        ),
+        ("beichen", "北辰视频科技有限公司", "Beichen Video Technology Co., Ltd.", "110108", 3),
+    ):
+        platforms[key], _ = Platform.objects.update_or_create(
+            uscc=demo_uscc(code, serial),
+            defaults={"name": zh, "name_en": en, "domicile": _region(code)},
+        )
+
+    agency, _ = Agency.objects.update_or_create(
+        uscc=demo_uscc("330106", 11),
+        defaults={
+            "name": "杭州繁星文化传媒有限公司",
+            "name_en": "Hangzhou Fanxing Media Co., Ltd.",
+            "domicile": _region("330106"),
+        },
+    )
+    agency_gz, _ = Agency.objects.update_or_create(
+        uscc=demo_uscc("440104", 12),
+        defaults={
+            "name": "广州羊城星选传媒有限公司",
+            "name_en": "Guangzhou Yangcheng Star Media Co., Ltd.",
+            "domicile": _region("440104"),
+        },
+    )
+
+    def operator(
+        name,
+        kind,
+        *,
+        business=None,
+        domicile=None,
+        uscc_serial=None,
+        birth=None,
+        serial=0,
+        id_region=None,
+    ):
+        op = Operator.objects.filter(name=name).first() or Operator(name=name)
+        op.kind = kind
+        op.business_region = _region(business) if business else None
+        op.domicile = _region(domicile) if domicile else None
+        op.business_address = "" if not business else f"{op.business_region.name}某路{serial}号"
+        if uscc_serial:
+            op.uscc = demo_uscc(domicile or business, uscc_serial)
+        if birth:
+            op.set_id_number(demo_ric(id_region or domicile or business, birth, serial))
+        op.full_clean()
+        op.save()
+        return op
+
+    op_xihu = operator(
+        "杭州西子优选电子商务有限公司",
+        PartyKind.ORGANISATION,
+        business="330106",
+        domicile="330106",
+        uscc_serial=21,
+        serial=8,
+    )
+    op_yuhang = operator(
+        "余杭鲜果坊（个体工商户）",
+        PartyKind.SOLE_TRADER,
+        business="330110",
+        domicile="330110",
+        birth=date(1988, 6, 2),
+        serial=31,
+        id_region="330106",
+    )
+    op_gz = operator(
+        "广州珠江好物商贸有限公司",
+        PartyKind.ORGANISATION,
+        business="440106",
+        domicile="440106",
+        uscc_serial=22,
+        serial=18,
+    )
+    # A person operator with no known places: falls to the platform's domicile (Art. 47).
+    op_remote = Operator.objects.filter(name="陈思远").first() or Operator(name="陈思远")
+    op_remote.kind = PartyKind.PERSON
+    op_remote.set_id_number(demo_ric("110105", date(1995, 3, 9), 41))
+    op_remote.full_clean()
+    op_remote.save()
+
+    def marketer(name, region, birth, serial, *, agency=None, consent=False, id_region=None):
+        m = Marketer.objects.filter(name=name).first() or Marketer(name=name)
+        m.set_id_number(demo_ric(id_region or region, birth, serial))
+        m.residence = _region(region)
+        m.agency = agency
+        m.guardian_consent = consent
+        m.full_clean()
+        m.save()
+        return m
+
+    m1 = marketer("李佳怡", "330106", date(1996, 11, 20), 62, agency=agency)
+    m2 = marketer("王浩然", "330110", date(1990, 1, 15), 13, agency=agency, id_region="330106")
+    m3 = marketer("周小雨", "330108", date(2009, 8, 1), 24, agency=agency, consent=True)
+    m4 = marketer("林志强", "440106", date(1985, 4, 30), 35, agency=agency_gz)
+    m5 = marketer("张伟", "110105", date(1992, 12, 31), 57)
+
+    def room(platform, account, name, op, marketers):
+        r, _ = LiveRoom.objects.update_or_create(
+            platform=platform, account_id=account, defaults={"name": name, "operator": op}
+        )
+        r.marketers.set(marketers)
+        return r
+
+    room(platforms["xinghe"], "xh-10086", "西子优选直播间", op_xihu, [m1, m3])
+    room(platforms["xinghe"], "xh-20417", "鲜果坊产地直发", op_yuhang, [m2])
+    room(platforms["yunfan"], "yf-88001", "珠江好物", op_gz, [m4])
+    room(platforms["yunfan"], "yf-66020", "西子优选·云帆店", op_xihu, [m1])
+    room(platforms["beichen"], "bc-00731", "思远数码测评", op_remote, [m5])
+
+    hz_market = departments[("330100", DepartmentType.MARKET_SUPERVISION)]
+    users = [
+        ("demo-handler", "王", "敏", Role.HANDLER, hz_market, None),
+        ("demo-supervisor", "刘", "建国", Role.SUPERVISOR, hz_market, None),
+        ("demo-deptadmin", "赵", "静", Role.DEPARTMENT_ADMIN, hz_market, None),
+        ("demo-platform", "孙", "悦", Role.PLATFORM_OFFICER, None, platforms["xinghe"]),
+        ("demo-admin", "系统", "管理员", Role.SITE_ADMIN, None, None),
+    ]
+    for username, last, first, role, department, platform in users:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.last_name, user.first_name = last, first
+        user.department, user.platform = department, platform
+        user.is_staff = role == Role.SITE_ADMIN
+        user.is_superuser = role == Role.SITE_ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role.value)])
+
+    categories = {c.code: c for c in ViolationCategory.objects.all()}
+    cases = [
+        (
+            "DEMO-0001",
+            Complaint.Kind.COMPLAINT,
+            "consumer-dispute",
+            "xinghe",
+            ("330106", DepartmentType.MARKET_SUPERVISION),
+            "直播间承诺七天无理由退货，收货后商家拒绝退货。",
+        ),
+        (
+            "DEMO-0002",
+            Complaint.Kind.REPORT,
+            "false-information",
+            "xinghe",
+            ("330110", DepartmentType.MARKET_SUPERVISION),
+            "主播宣称普通食品具有治疗糖尿病功效。",
+        ),
+        (
+            "DEMO-0003",
+            Complaint.Kind.REPORT,
+            "fake-traffic",
+            "yunfan",
+            ("330100", DepartmentType.CYBERSPACE),
+            "直播间观看人数和销量疑似刷量。",
+        ),
+        (
+            "DEMO-0004",
+            Complaint.Kind.COMPLAINT,
+            "bad-goods",
+            "yunfan",
+            ("440100", DepartmentType.MARKET_SUPERVISION),
+            "购买的品牌护肤品疑似假冒。",
+        ),
+    ]
+    for code, kind, category, platform, dept_key, text in cases:
+        Complaint.objects.update_or_create(
+            tracking_code=code,
+            defaults={
+                "kind": kind,
+                "category": categories[category],
+                "platform": platforms[platform],
+                "department": departments[dept_key],
+                "description": text,
+            },
+        )
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "platforms": Platform.objects.count(),
+        "live_rooms": LiveRoom.objects.count(),
+        "users": len(users),
+    }

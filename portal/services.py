@@ -1,0 +1,299 @@
+"""State-changing actions of the portal core: clocks and the official calendar.
+
+Every function is one transaction and writes its audit event in it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import chinese_calendar
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .calendar_notice import NoticeDay
+from .errors import Conflict, DomainError
+from .models import AuditEvent, CalendarDay, CalendarYear, ClockRule, Deadline
+from .workdays import WorkingCalendar, due_date
+
+# --- clocks -----------------------------------------------------------------
+
+DEADLINE_MOVES = {
+    Deadline.State.RUNNING: {Deadline.State.PAUSED, Deadline.State.MET, Deadline.State.CANCELLED},
+    Deadline.State.PAUSED: {Deadline.State.RUNNING, Deadline.State.MET, Deadline.State.CANCELLED},
+    Deadline.State.MET: set(),
+    Deadline.State.CANCELLED: set(),
+}
+
+
+def clock_rule_for(code: str, department=None) -> ClockRule:
+    """The department's own length for a clock, else the default."""
+    rules = {r.department_id: r for r in ClockRule.objects.filter(code=code)}
+    rule = rules.get(getattr(department, "pk", None)) or rules.get(None)
+    if rule is None:
+        raise DomainError(_("No clock is configured for “%(code)s”.") % {"code": code})
+    return rule
+
+
+def _move(deadline: Deadline, target: str) -> bool:
+    """Check the move is allowed; False when the deadline is already there (a no-op)."""
+    if deadline.state == target:
+        return False
+    if target not in DEADLINE_MOVES[deadline.state]:
+        raise Conflict(
+            _("A deadline that is %(state)s cannot become %(target)s.")
+            % {"state": deadline.get_state_display(), "target": Deadline.State(target).label}
+        )
+    return True
+
+
+@transaction.atomic
+def deadline_start(
+    *,
+    subject,
+    clock: str,
+    started_on: date,
+    actor,
+    department=None,
+    working_days: int | None = None,
+) -> Deadline:
+    """Start a clock on ``subject``; its length and article come from the clock rule
+    unless the acting department sets ``working_days`` itself."""
+    rule = clock_rule_for(clock, department)
+    days = working_days or rule.working_days
+    due = due_date(started_on, days)
+    deadline = Deadline(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=str(subject.pk),
+        clock=clock,
+        source=rule.source,
+        started_on=started_on,
+        working_days=days,
+        due_on=due.on,
+        provisional=due.provisional,
+    )
+    deadline.full_clean()
+    deadline.save()
+    audit_record(
+        actor=actor,
+        action="deadline.started",
+        subject=subject,
+        data={"clock": clock, "due_on": due.on.isoformat(), "provisional": due.provisional},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_pause(*, deadline: Deadline, on: date, actor, reason: str) -> Deadline:
+    """Stop the clock (e.g. waiting for the complainant's extra material)."""
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not _move(deadline, Deadline.State.PAUSED):
+        return deadline
+    deadline.state = Deadline.State.PAUSED
+    deadline.paused_on = on
+    deadline.save(update_fields=["state", "paused_on"])
+    audit_record(
+        actor=actor,
+        action="deadline.paused",
+        subject=deadline.subject,
+        reason=reason,
+        data={"clock": deadline.clock, "paused_on": on.isoformat()},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_resume(*, deadline: Deadline, on: date, actor) -> Deadline:
+    """Restart a paused clock: the working days it stood still are added to it."""
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not _move(deadline, Deadline.State.RUNNING):
+        return deadline
+    calendar = WorkingCalendar()
+    deadline.paused_working_days += max(0, calendar.working_days_between(deadline.paused_on, on))
+    due = due_date(
+        deadline.started_on,
+        deadline.working_days + deadline.paused_working_days,
+        calendar=calendar,
+    )
+    deadline.due_on, deadline.provisional = due.on, due.provisional
+    deadline.state, deadline.paused_on = Deadline.State.RUNNING, None
+    deadline.overdue_since = None if due.on >= on else deadline.overdue_since
+    deadline.save()
+    audit_record(
+        actor=actor,
+        action="deadline.resumed",
+        subject=deadline.subject,
+        data={"clock": deadline.clock, "due_on": due.on.isoformat()},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_close(*, deadline: Deadline, actor, met: bool = True) -> Deadline:
+    """The clock's act was done (``met``) or the clock no longer applies."""
+    target = Deadline.State.MET if met else Deadline.State.CANCELLED
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not _move(deadline, target):
+        return deadline
+    deadline.state, deadline.closed_at = target, timezone.now()
+    deadline.save(update_fields=["state", "closed_at"])
+    audit_record(
+        actor=actor,
+        action=f"deadline.{target}",
+        subject=deadline.subject,
+        data={"clock": deadline.clock},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadlines_mark_overdue(*, today: date) -> int:
+    """Mark every running clock past its due date as overdue, set-wise and idempotently."""
+    rows = list(
+        Deadline.objects.select_for_update()
+        .overdue(today)
+        .filter(overdue_since__isnull=True)
+        .values_list("pk", "content_type_id", "object_id", "clock", "due_on")
+    )
+    if not rows:
+        return 0
+    Deadline.objects.filter(pk__in=[r[0] for r in rows]).update(overdue_since=today)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action="deadline.overdue",
+            content_type_id=ct,
+            object_id=oid,
+            data={"clock": clock, "due_on": due.isoformat()},
+        )
+        for _pk, ct, oid, clock, due in rows
+    )
+    return len(rows)
+
+
+# --- the official calendar --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarLoadResult:
+    year: int
+    days_off: int
+    working_weekends: int
+    recomputed: int
+
+
+def calendar_days_from_package(year: int) -> list[NoticeDay]:
+    """The schedule of ``year`` as the chinesecalendar package records it."""
+    chinese_names = {h.value: h.chinese for h in chinese_calendar.Holiday}
+    days = [
+        NoticeDay(day=d, is_workday=False, name=chinese_names.get(name, name))
+        for d, name in chinese_calendar.holidays.items()
+        if d.year == year
+    ] + [
+        NoticeDay(day=d, is_workday=True, name=chinese_names.get(name, name))
+        for d, name in chinese_calendar.workdays.items()
+        if d.year == year
+    ]
+    if not days:
+        raise DomainError(
+            _("The chinesecalendar package has no schedule for %(year)s.") % {"year": year}
+        )
+    return sorted(days, key=lambda d: d.day)
+
+
+@transaction.atomic
+def calendar_load_year(
+    *, year: int, days: list[NoticeDay], source: str, actor, notice_text: str = ""
+) -> CalendarLoadResult:
+    """Load (or reload) the official schedule of ``year`` and recompute every
+    open provisional deadline, recording the change on its case."""
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=d.day, is_workday=d.is_workday, name=d.name)
+        for d in days
+        if d.day.year == year
+    )
+    CalendarYear.objects.update_or_create(
+        year=year,
+        defaults={"source": source, "notice_text": notice_text, "loaded_by": actor},
+    )
+    audit_record(
+        actor=actor,
+        action="calendar.loaded",
+        reason=source,
+        data={"year": year, "days": len(days)},
+    )
+    recomputed = deadlines_recompute(
+        actor=actor,
+        reason=_("Official calendar for %(year)s loaded.") % {"year": year},
+        since=date(year, 1, 1),
+        until=date(year, 12, 31),
+    )
+    return CalendarLoadResult(
+        year=year,
+        days_off=sum(1 for d in days if not d.is_workday),
+        working_weekends=sum(1 for d in days if d.is_workday),
+        recomputed=recomputed,
+    )
+
+
+def deadlines_recompute(*, actor, reason: str, since: date, until: date) -> int:
+    """Recompute the open deadlines that counted days between ``since`` and
+    ``until`` (or that were provisional) after the calendar changed.
+
+    Runs inside the calendar service's transaction. Returns how many due
+    dates moved; each recomputation is recorded on the deadline's subject.
+    """
+    calendar = WorkingCalendar()
+    changed = 0
+    affected = (
+        Deadline.objects.select_for_update()
+        .open()
+        .filter(Q(provisional=True) | Q(started_on__lte=until, due_on__gte=since))
+    )
+    for deadline in affected:
+        due = due_date(
+            deadline.started_on,
+            deadline.working_days + deadline.paused_working_days,
+            calendar=calendar,
+        )
+        if (due.on, due.provisional) == (deadline.due_on, deadline.provisional):
+            continue
+        old = deadline.due_on
+        deadline.due_on, deadline.provisional = due.on, due.provisional
+        deadline.save(update_fields=["due_on", "provisional"])
+        changed += due.on != old
+        audit_record(
+            actor=actor,
+            action="deadline.recomputed",
+            subject=deadline.subject,
+            reason=reason,
+            data={
+                "clock": deadline.clock,
+                "old_due_on": old.isoformat(),
+                "due_on": due.on.isoformat(),
+                "provisional": due.provisional,
+            },
+        )
+    return changed
+
+
+@transaction.atomic
+def calendar_day_save(*, day: CalendarDay, actor) -> int:
+    """Save one edited calendar day (admin) and recompute the clocks it touches."""
+    day.full_clean()
+    day.save()
+    audit_record(
+        actor=actor,
+        action="calendar.day_changed",
+        subject=day,
+        data={"is_workday": day.is_workday, "name": day.name},
+    )
+    return deadlines_recompute(
+        actor=actor,
+        reason=_("Calendar day %(date)s changed.") % {"date": day.date.isoformat()},
+        since=day.date,
+        until=day.date,
+    )

@@ -1,0 +1,17 @@
+"""Local demo: SQLite unless DATABASE_URL is set, Celery eager, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-secret-key-not-for-production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Development keys only: production refuses to start without its own.
+IDENTITY_ENCRYPTION_KEY = env(
+    "IDENTITY_ENCRYPTION_KEY", default="ZGV2LW9ubHktaWRlbnRpdHkta2V5LTMyLWJ5dGVzISE="
+)
+IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-only-identity-hash-key")
+
+# Serve static/ straight from the app folders: no collectstatic needed here.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Agency,
+    LiveRoom,
+    Marketer,
+    NegativeCatalogueItem,
+    Operator,
+    Supplier,
+    ViolationCategory,
+)
+
+
+class IdentityNumberForm(forms.ModelForm):
+    """Takes a resident ID number in clear, validates it and stores it encrypted.
+
+    Left empty on change, the stored number stays; the clear number is never
+    put back into the form.
+    """
+
+    id_number = forms.CharField(
+        label=_("resident ID number"),
+        required=False,
+        max_length=18,
+        help_text=_("18 characters, checked by its check digit. Stored encrypted; shown masked."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_id_number(self):
+        raw = self.cleaned_data.get("id_number", "").strip()
+        if raw:
+            # The model validates again when the number is set; this puts the
+            # message beside the field.
+            try:
+                self.instance.set_id_number(raw)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from exc
+        return ""
+
+
+class IdentityAdmin(admin.ModelAdmin):
+    form = IdentityNumberForm
+    readonly_fields = ["id_number_masked"]
+
+
+@admin.register(Operator)
+class OperatorAdmin(IdentityAdmin):
+    list_display = ["name", "kind", "uscc", "id_number_masked", "business_region", "domicile"]
+    list_filter = ["kind"]
+    search_fields = ["name", "uscc"]
+    autocomplete_fields = ["domicile", "business_region"]
+
+
+@admin.register(Marketer)
+class MarketerAdmin(IdentityAdmin):
+    list_display = ["name", "id_number_masked", "birth_date", "guardian_consent", "agency"]
+    search_fields = ["name"]
+    autocomplete_fields = ["residence", "agency"]
+    readonly_fields = ["id_number_masked", "birth_date"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(IdentityAdmin):
+    list_display = ["name", "uscc", "id_number_masked"]
+    search_fields = ["name", "uscc"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "domicile"]
+    search_fields = ["name", "name_en", "uscc"]
+    autocomplete_fields = ["domicile"]
+
+
+@admin.register(LiveRoom)
+class LiveRoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "account_id", "platform", "operator"]
+    list_filter = ["platform"]
+    search_fields = ["name", "account_id"]
+    autocomplete_fields = ["platform", "operator"]
+    filter_horizontal = ["marketers"]
+
+
+@admin.register(ViolationCategory)
+class ViolationCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "articles", "department_types", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name", "name_en", "articles"]
+
+
+@admin.register(NegativeCatalogueItem)
+class NegativeCatalogueItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "basis", "is_active"]
+    search_fields = ["code", "name", "name_en", "basis"]

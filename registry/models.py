@@ -1,0 +1,302 @@
+"""The regulated parties (Trial Art. 2; Order 117 Art. 2) and the taxonomy
+of violations and the negative catalogue they are measured against."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import BilingualNameMixin, DepartmentType, Platform, Region
+from portal.identity import (
+    encrypt_identity,
+    identity_hash,
+    mask_ric,
+    ric_birth_date,
+    validate_ric,
+    validate_uscc,
+)
+
+from .age import marketer_age_status
+
+
+class IdentityNumberMixin(models.Model):
+    """A resident ID number stored encrypted, found by keyed hash, shown masked.
+
+    Set it only through :meth:`set_id_number`; read the clear number only
+    through ``registry.services.identity_reveal``, which checks the role and
+    audits the view.
+    """
+
+    id_number_encrypted = models.TextField(editable=False, blank=True)
+    id_number_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    id_number_masked = models.CharField(
+        _("resident ID number"), max_length=18, editable=False, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def set_id_number(self, raw: str) -> None:
+        number = validate_ric(raw)
+        self.id_number_encrypted = encrypt_identity(number)
+        self.id_number_hash = identity_hash(number)
+        self.id_number_masked = mask_ric(number)
+        if hasattr(self, "birth_date"):
+            self.birth_date = ric_birth_date(number)
+
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_encrypted)
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("natural person")
+    SOLE_TRADER = "sole_trader", _("individual business (sole trader)")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class Agency(BilingualNameMixin):
+    """A marketer service agency / MCN (直播营销人员服务机构)."""
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    domicile = models.ForeignKey(
+        Region, verbose_name=_("domicile region"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("marketer service agency (MCN)")
+        verbose_name_plural = _("marketer service agencies (MCNs)")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Operator(IdentityNumberMixin):
+    """A live room operator (直播间运营者): a person, sole trader or organisation."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PartyKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    domicile = models.ForeignKey(
+        Region,
+        verbose_name=_("domicile region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    business_region = models.ForeignKey(
+        Region,
+        verbose_name=_("actual business region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    business_address = models.CharField(_("actual business address"), max_length=300, blank=True)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("live room operator")
+        verbose_name_plural = _("live room operators")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~Q(uscc=""), name="operator_unique_uscc"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.kind == PartyKind.ORGANISATION and not self.uscc:
+            raise ValidationError(
+                {"uscc": _("An organisation is identified by its unified social credit code.")}
+            )
+        if self.kind == PartyKind.PERSON and not self.has_id_number:
+            raise ValidationError(
+                {"id_number_masked": _("A natural person is identified by a resident ID number.")}
+            )
+        if self.kind == PartyKind.SOLE_TRADER and not (self.uscc or self.has_id_number):
+            raise ValidationError(
+                _("A sole trader is identified by a USCC or a resident ID number.")
+            )
+
+
+class Marketer(IdentityNumberMixin):
+    """A live marketer (直播营销人员): always a natural person (Trial Art. 2)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), editable=False, null=True)
+    guardian_consent = models.BooleanField(
+        _("guardian's consent on file"),
+        default=False,
+        help_text=_("Needed for a marketer aged 16 or 17 (Trial Art. 17)."),
+    )
+    residence = models.ForeignKey(
+        Region,
+        verbose_name=_("usual residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="marketers",
+    )
+    qualifications = models.TextField(_("qualifications"), blank=True)
+
+    class Meta:
+        verbose_name = _("live marketer")
+        verbose_name_plural = _("live marketers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if not self.has_id_number:
+            raise ValidationError(
+                {"id_number_masked": _("A live marketer is identified by a resident ID number.")}
+            )
+        status = self.age_status()
+        if status and not status.allowed:
+            raise ValidationError(status.message)
+        if status and status.needs_guardian_consent and not self.guardian_consent:
+            raise ValidationError({"guardian_consent": status.message})
+
+    def age_status(self, on=None):
+        if not self.birth_date:
+            return None
+        return marketer_age_status(self.birth_date, on or timezone.localdate())
+
+
+class Supplier(IdentityNumberMixin):
+    """A supplier of the goods sold in live rooms."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    licences = models.TextField(_("licences"), blank=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if not (self.uscc or self.has_id_number):
+            raise ValidationError(_("A supplier is identified by a USCC or a resident ID number."))
+
+
+class LiveRoom(models.Model):
+    """A live room: one account on one platform, run by an operator."""
+
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="live_rooms"
+    )
+    account_id = models.CharField(_("account id on the platform"), max_length=128)
+    name = models.CharField(_("name"), max_length=200)
+    operator = models.ForeignKey(
+        Operator,
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="live_rooms",
+    )
+    marketers = models.ManyToManyField(
+        Marketer, verbose_name=_("marketers"), blank=True, related_name="live_rooms"
+    )
+
+    class Meta:
+        verbose_name = _("live room")
+        verbose_name_plural = _("live rooms")
+        ordering = ["platform__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "account_id"], name="liveroom_unique_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account_id})"
+
+
+class ViolationCategory(BilingualNameMixin):
+    """One category of the violation taxonomy, with its articles and the
+    department types whose matter it is (REGULATIONS.md, "Violation taxonomy")."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    articles = models.CharField(_("articles"), max_length=300)
+    articles_en = models.CharField(_("articles (English)"), max_length=300, blank=True)
+    department_types = models.JSONField(
+        _("department types handling it"),
+        default=list,
+        help_text=_("Codes of the department types whose matter this category is."),
+    )
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("violation category")
+        verbose_name_plural = _("violation categories")
+        ordering = ["ordering", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self):
+        unknown = set(self.department_types or []) - set(DepartmentType.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "department_types": _("Unknown department types: %(types)s")
+                    % {"types": ", ".join(sorted(unknown))}
+                }
+            )
+
+    @property
+    def articles_label(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.articles_en and (get_language() or "").startswith("en"):
+            return self.articles_en
+        return self.articles
+
+
+class NegativeCatalogueItem(BilingualNameMixin):
+    """Goods or services that may not be sold by live marketing (Trial Art. 7;
+    Order 117 Art. 33), each with the law that bars it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    basis = models.CharField(_("legal basis"), max_length=300)
+    basis_en = models.CharField(_("legal basis (English)"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("negative catalogue item")
+        verbose_name_plural = _("negative catalogue")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label

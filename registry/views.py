@@ -1,0 +1,55 @@
+"""Pages of the register: scoped lists and details; out of scope answers 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_http_methods
+
+from portal.errors import DomainError
+
+from .forms import RevealIdentityForm
+from .selectors import live_rooms_visible_to, marketers_visible_to
+from .services import identity_reveal
+
+
+@login_required
+def live_room_list(request):
+    page = Paginator(live_rooms_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/live_room_list.html", {"page": page})
+
+
+@login_required
+def live_room_detail(request, pk: int):
+    room = get_object_or_404(
+        live_rooms_visible_to(request.user).prefetch_related("marketers"), pk=pk
+    )
+    return render(request, "registry/live_room_detail.html", {"room": room})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def marketer_detail(request, pk: int):
+    marketer = get_object_or_404(marketers_visible_to(request.user), pk=pk)
+    can_reveal = request.user.has_perm("accounts.view_unmasked_identity")
+    form = RevealIdentityForm(request.POST or None) if can_reveal else None
+    revealed = None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            revealed = identity_reveal(
+                actor=request.user, party=marketer, purpose=form.cleaned_data["purpose"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "registry/marketer_detail.html",
+        {
+            "marketer": marketer,
+            "age": marketer.age_status(),
+            "form": form,
+            "revealed": revealed,
+            "rooms": marketer.live_rooms.filter(
+                pk__in=live_rooms_visible_to(request.user).values("pk")
+            ).select_related("platform"),
+        },
+    )
