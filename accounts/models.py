@@ -214,6 +214,13 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("home")
 
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, without a space (王敏)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
     @property
     def role(self) -> str | None:
         """The user's role, from their groups, the most powerful first."""

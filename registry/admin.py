@@ -40,6 +40,18 @@ class IdentityNumberForm(forms.ModelForm):
                 raise ValidationError(exc.messages) from exc
         return ""
 
+    def add_error(self, field, error):
+        # The model reports a missing number on ``id_number_masked``, which
+        # this form shows as ``id_number``; one message for the field is enough.
+        error_dict = getattr(error, "error_dict", None)
+        if field is None and error_dict and "id_number_masked" in error_dict:
+            messages = error_dict.pop("id_number_masked")
+            if not self.has_error("id_number"):
+                error_dict["id_number"] = messages
+            if not error_dict:
+                return
+        super().add_error(field, error)
+
 
 class IdentityAdmin(admin.ModelAdmin):
     form = IdentityNumberForm
