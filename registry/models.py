@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import BilingualNameMixin, DepartmentType, Platform, Region
 from portal.identity import (
@@ -134,7 +135,7 @@ class Operator(IdentityNumberMixin):
 class Marketer(IdentityNumberMixin):
     """A live marketer (直播营销人员): always a natural person (Trial Art. 2)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     birth_date = models.DateField(_("birth date"), editable=False, null=True)
     guardian_consent = models.BooleanField(
         _("guardian's consent on file"),
