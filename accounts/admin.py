@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Platform, Region, User
+from .models import Department, Platform, PlatformApiKey, Region, User
+from .services import api_key_issue, api_key_revoke
 
 
 @admin.register(Region)
@@ -37,3 +38,45 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Organisation"), {"fields": ("department", "platform")}),
     )
+
+
+@admin.register(PlatformApiKey)
+class PlatformApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued through the service: the key is shown once, in a message."""
+
+    list_display = [
+        "name",
+        "platform",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["platform"]
+    fields = ["platform", "name", "expires_at"]
+    autocomplete_fields = ["platform"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        key, raw = api_key_issue(
+            platform=obj.platform, name=obj.name, actor=request.user, expires_at=obj.expires_at
+        )
+        obj.pk = key.pk
+        messages.warning(
+            request,
+            _("The key “%(name)s” is %(key)s — copy it now: it will not be shown again.")
+            % {"name": key.name, "key": raw},
+        )
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            api_key_revoke(key=key, actor=request.user, reason="admin")
+        messages.info(request, _("%(n)s keys revoked.") % {"n": queryset.count()})

@@ -168,6 +168,41 @@ class Platform(BilingualNameMixin):
         super().save(*args, **kwargs)
 
 
+class PlatformApiKey(models.Model):
+    """A named, revocable key with which a platform's systems call the API.
+
+    Only a SHA-256 of the key is stored; the key itself is shown once, when
+    issued. ``prefix`` (the first characters) lets people tell keys apart.
+    """
+
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("platform API key")
+        verbose_name_plural = _("platform API keys")
+        ordering = ["platform", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
 class Role(models.TextChoices):
     """The roles of DESIGN.md; each is a group holding named permissions."""
 

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PLATFORM_OFFICER: [
         "accounts.file_platform_reports",
         "accounts.answer_platform_requests",
+        "accounts.manage_platform_api_keys",
     ],
     Role.SITE_ADMIN: [
         "accounts.view_jurisdiction_cases",

@@ -1,0 +1,67 @@
+"""``Authorization: Api-Key <key>``: a platform's systems calling the API."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from .models import PlatformApiKey, Role
+from .roles import ROLE_PERMISSIONS
+from .services import api_key_find
+
+
+class PlatformKeyUser:
+    """Who a request authenticated by a platform API key acts as: the platform's
+    compliance officer role, scoped to that platform only."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    department_id = None
+    department = None
+    role = Role.PLATFORM_OFFICER
+
+    def __init__(self, key: PlatformApiKey):
+        self.api_key = key
+        self.platform_id = key.platform_id
+        self.platform = key.platform
+        self.pk = None
+        self.username = f"api-key:{key.prefix}"
+
+    def __str__(self) -> str:
+        return f"{self.platform} · {self.api_key.name}"
+
+    @cached_property
+    def _perms(self) -> set[str]:
+        return set(ROLE_PERMISSIONS[Role.PLATFORM_OFFICER])
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return perm in self._perms
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme != self.keyword:
+            return None
+        key = api_key_find(raw.strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed(_("Unknown, revoked or expired API key."))
+        now = timezone.now()
+        # Record use at most once a minute: one write, not one per request.
+        if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+            PlatformApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        return PlatformKeyUser(key), key
+
+    def authenticate_header(self, request):
+        return self.keyword

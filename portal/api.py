@@ -1,0 +1,28 @@
+"""What every API shares: the mapping of domain errors to HTTP statuses."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+def exception_handler(exc, context):
+    """DomainError → its status with ``{"detail", "code"}``; Django's
+    ValidationError → 400 with field messages; the rest as DRF does it."""
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if (
+        response.status_code == status.HTTP_403_FORBIDDEN
+        and not context["request"].user.is_authenticated
+    ):
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+    return response

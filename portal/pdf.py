@@ -1,0 +1,42 @@
+"""PDF documents (notices, decisions, receipts, reports) rendered by WeasyPrint.
+
+Templates extend ``pdf/base.html``, which sets the page in the layout of
+Chinese official documents (GB/T 9704: A4, 37 mm / 28 mm margins) and uses
+Noto CJK (Debian's ``fonts-noto-cjk``), so Chinese text is embedded in a real
+CJK font, never drawn as boxes.
+"""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import override
+
+# WeasyPrint logs every unsupported CSS property at WARNING; they are ours to fix
+# in the templates, not the reader's to see.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def render_pdf(template: str, context: dict, *, language: str | None = None) -> bytes:
+    """Render ``template`` with ``context`` to PDF bytes, in ``language`` if given."""
+    from weasyprint import HTML  # imported late: it loads pango at import time
+
+    def _render() -> bytes:
+        html = render_to_string(template, context)
+        return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).write_pdf()
+
+    if language:
+        with override(language):
+            return _render()
+    return _render()
+
+
+def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
