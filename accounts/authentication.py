@@ -65,3 +65,26 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+try:
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+except ImportError:  # pragma: no cover - drf-spectacular is a requirement
+    OpenApiAuthenticationExtension = None
+
+if OpenApiAuthenticationExtension is not None:
+
+    class ApiKeyScheme(OpenApiAuthenticationExtension):
+        """Documents ``Authorization: Api-Key <key>`` in the OpenAPI schema."""
+
+        target_class = "accounts.authentication.ApiKeyAuthentication"
+        name = "platformApiKey"
+
+        def get_security_definition(self, auto_schema):
+            return {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Api-Key <key> — issued to a platform (python manage.py "
+                "platform_api_key <USCC> --name NAME).",
+            }

@@ -9,13 +9,28 @@ from .models import Role
 def navigation(request):
     user = getattr(request, "user", None)
     items = []
-    if user is not None and user.is_authenticated:
+    if user is None or not user.is_authenticated:
+        items = [
+            (_("File a complaint or report"), reverse("complaints:new")),
+            (_("Track a case"), reverse("complaints:track")),
+        ]
+    else:
         items.append((_("Home"), reverse("home")))
         role = user.role
         if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN):
+            items.append((_("Cases"), reverse("complaints:list")))
             items.append((_("Register of parties"), reverse("registry:live-rooms")))
+            items.append((_("Filings received"), reverse("filings:list")))
+            items.append((_("Notices to platforms"), reverse("filings:notices")))
+            items.append((_("Rosters"), reverse("rosters:list")))
         if role == Role.PLATFORM_OFFICER:
+            items.append((_("Forwarded complaints"), reverse("complaints:forwards")))
             items.append((_("Our live rooms"), reverse("registry:live-rooms")))
+            items.append((_("Notices"), reverse("filings:notices")))
+            items.append((_("Filings"), reverse("filings:list")))
+            items.append((_("Rosters"), reverse("rosters:list")))
+            if user.has_perm("accounts.manage_platform_api_keys"):
+                items.append((_("API keys"), reverse("api-keys")))
         if user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     return {"nav_items": items}

@@ -109,6 +109,8 @@ class DepartmentType(models.TextChoices):
     COMMERCE = "commerce", _("commerce")
     CULTURE_TOURISM = "culture_tourism", _("culture and tourism")
     RADIO_TV = "radio_tv", _("radio and television")
+    # Not a regulator: 公安机关/检察机关 receiving clues of suspected crimes (Order 117 Art. 67).
+    JUDICIAL = "judicial", _("judicial organ (suspected crimes)")
 
 
 class Department(BilingualNameMixin):

@@ -20,15 +20,38 @@ REFERENCE_MODELS = [
     ("portal", "clockrule"),
     ("portal", "calendaryear"),
     ("portal", "calendarday"),
+    ("blacklist", "measure"),
+    ("inspections", "checklisttemplateitem"),
+]
+
+# Special inspections, clue transfers, consultations and interviews (inspections app).
+INSPECTION_STAFF_PERMISSIONS = [
+    "inspections.run_inspections",
+    "inspections.transfer_clues",
+    "inspections.decide_clues",
+    "inspections.hold_consultations",
+    "inspections.conduct_interviews",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.HANDLER: ["accounts.view_jurisdiction_cases", "accounts.handle_cases"],
+    Role.HANDLER: [
+        "accounts.view_jurisdiction_cases",
+        "accounts.handle_cases",
+        "blacklist.propose_entry",
+        "blacklist.record_measure",
+        "blacklist.screen_parties",
+        *INSPECTION_STAFF_PERMISSIONS,
+    ],
     Role.SUPERVISOR: [
         "accounts.view_jurisdiction_cases",
         "accounts.handle_cases",
         "accounts.approve_decisions",
         "accounts.view_unmasked_identity",
+        "blacklist.propose_entry",
+        "blacklist.decide_entry",
+        "blacklist.record_measure",
+        "blacklist.screen_parties",
+        *INSPECTION_STAFF_PERMISSIONS,
     ],
     Role.DEPARTMENT_ADMIN: [
         "accounts.view_jurisdiction_cases",
@@ -38,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.file_platform_reports",
         "accounts.answer_platform_requests",
         "accounts.manage_platform_api_keys",
+        "blacklist.add_platform_entry",
+        "blacklist.screen_parties",
     ],
     Role.SITE_ADMIN: [
         "accounts.view_jurisdiction_cases",

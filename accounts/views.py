@@ -1,17 +1,27 @@
 """Each role's home page."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+from datetime import datetime, time
 
-from complaints.selectors import complaints_visible_to
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complaints.models import FINISHED_STATUSES
+from complaints.selectors import complaints_visible_to, forwards_for_platform
 from portal.models import ClockRule
 from portal.workdays import official_through
 from registry.models import ViolationCategory
 from registry.selectors import live_rooms_visible_to
 
-from .models import Department, Platform, Region, Role, User
+from .forms import ApiKeyIssueForm
+from .models import Department, Platform, PlatformApiKey, Region, Role, User
 from .selectors import regions_within
+from .services import api_key_issue
+from .services import api_key_revoke as revoke_key
 
 HOME_TEMPLATES = {
     Role.HANDLER: "accounts/home_staff.html",
@@ -32,8 +42,14 @@ def calendar_warning(today) -> int | None:
     return None
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "public_home.html")
+    return _home(request)
+
+
+@login_required
+def _home(request):
     user: User = request.user
     role = user.role
     context = {"role": role}
@@ -48,7 +64,7 @@ def home(request):
                 if department.type in c.department_types
             ],
             clocks=ClockRule.objects.filter(department__isnull=True),
-            open_cases=complaints_visible_to(user).exclude(status="closed").count(),
+            open_cases=complaints_visible_to(user).exclude(status__in=FINISHED_STATUSES).count(),
             live_rooms=live_rooms_visible_to(user).count(),
             staff=(
                 User.objects.filter(department=department).prefetch_related("groups")
@@ -60,6 +76,8 @@ def home(request):
         context.update(
             platform=Platform.objects.select_related("domicile").get(pk=user.platform_id),
             live_rooms=live_rooms_visible_to(user).count(),
+            forwards_waiting=forwards_for_platform(user).filter(answered_at__isnull=True).count(),
+            **_platform_reports(user),
         )
     elif role == Role.SITE_ADMIN:
         context.update(
@@ -75,3 +93,85 @@ def home(request):
         )
     template = HOME_TEMPLATES.get(role, "accounts/home_none.html")
     return render(request, template, context)
+
+
+def _platform_reports(user) -> dict:
+    """The platform officer's duties at a glance: notices awaiting an answer, the
+    filing history, the roster of the current half-year and the API keys."""
+    from complaints.filing_selectors import filings_visible_to, notices_awaiting
+    from registry.models import RosterStatus
+    from registry.roster_selectors import rosters_visible_to
+    from registry.roster_services import roster_due_on, roster_period_of
+
+    year, half = roster_period_of(timezone.localdate())
+    rosters = rosters_visible_to(user).filter(year=year, half=half)
+    filings = filings_visible_to(user).order_by("-received_at", "-pk")
+    return {
+        "notices_waiting": list(notices_awaiting(user)[:10]),
+        "filings_recent": list(filings[:5]),
+        "filings_total": filings.count(),
+        "roster_period": (year, half),
+        "roster_due": roster_due_on(year, half),
+        "roster_filed": rosters.filter(status=RosterStatus.FILED).first(),
+        "roster_latest": rosters.order_by("-version").first(),
+        "api_keys_live": PlatformApiKey.objects.filter(
+            platform_id=user.platform_id, revoked_at__isnull=True
+        ).count(),
+    }
+
+
+# --- a platform's API keys ---------------------------------------------------
+
+
+def _key_platform(user) -> Platform:
+    if not user.platform_id:
+        raise PermissionDenied
+    return user.platform
+
+
+@login_required
+@permission_required("accounts.manage_platform_api_keys", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def api_keys(request):
+    """List, issue (the key is shown once, on the answer to the POST) and revoke."""
+    platform = _key_platform(request.user)
+    form = ApiKeyIssueForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data.get("expires_on")
+        key, raw = api_key_issue(
+            platform=platform,
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            expires_at=timezone.make_aware(datetime.combine(day, time.min)) if day else None,
+        )
+        issued = {"key": key, "raw": raw}
+        form = ApiKeyIssueForm()
+    response = render(
+        request,
+        "accounts/api_keys.html",
+        {
+            "platform": platform,
+            "keys": PlatformApiKey.objects.filter(platform=platform)
+            .select_related("created_by")
+            .order_by("revoked_at", "-created_at"),
+            "form": form,
+            "issued": issued,
+            "now": timezone.now(),
+        },
+        status=400 if form.errors else 200,
+    )
+    if issued:  # the page holding the key must not be kept by any cache
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("accounts.manage_platform_api_keys", raise_exception=True)
+@require_POST
+def api_key_revoke(request, pk: int):
+    platform = _key_platform(request.user)
+    key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform)
+    revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])
+    messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
+    return redirect("api-keys")

@@ -1,12 +1,104 @@
-"""Complaints (投诉) and reports (举报): the matters a department handles.
+"""Complaints (投诉) and reports (举报): what consumers send and departments handle.
 
-This is the core the complaints issue builds on: a case, the department that
-has it, its category and status. The intake form, routing and clocks come
-with that issue.
+A case is routed to one department (Order 117 Art. 47 and the category's
+department type), runs on the legal clocks of ``portal.Deadline`` and keeps
+an append-only timeline whose public part the consumer sees.
 """
 
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.identity import validate_uscc
+from registry.models import IdentityNumberMixin
+
+# Crockford's base32 without I, L, O, U: easy to read out on the phone.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tracking_code() -> str:
+    return "LM" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+def new_access_key() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class DeclineReason(models.TextChoices):
+    """Grounds for not accepting a complaint: SAMR complaint rules (2019) Art. 15."""
+
+    NOT_OUR_REMIT = (
+        "not_our_remit",
+        _(
+            "Not within market supervision's remit, or this department has no power over it "
+            "(Art. 15(1))"
+        ),
+    )
+    ALREADY_HANDLED = (
+        "already_handled",
+        _(
+            "A court, arbitration body, authority or mediation body has already taken up the same "
+            "dispute (Art. 15(2))"
+        ),
+    )
+    NOT_CONSUMER_DISPUTE = (
+        "not_consumer_dispute",
+        _(
+            "Not bought for living consumption, or no consumer dispute with the respondent "
+            "is shown (Art. 15(3))"
+        ),
+    )
+    TIME_BARRED = (
+        "time_barred",
+        _("More than three years since the complainant knew of the harm (Art. 15(4))"),
+    )
+    MISSING_MATERIAL = (
+        "missing_material",
+        _("The material required by Art. 9 and 10 was not provided (Art. 15(5))"),
+    )
+    OTHER_LEGAL = "other_legal", _("Another ground laid down by law (Art. 15(6))")
+
+
+class Outcome(models.TextChoices):
+    MEDIATED = "mediated", _("Mediation reached an agreement")
+    MEDIATION_TERMINATED = "mediation_terminated", _("Mediation terminated without agreement")
+    PLATFORM_RESOLVED = "platform_resolved", _("Resolved through the platform's handling")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the complainant")
+    CASE_OPENED = "case_opened", _("A case was opened for investigation")
+    NOT_OPENED = "not_opened", _("No case was opened")
+    OTHER = "other", _("Other")
+
+
+class RoutingBasis(models.TextChoices):
+    OPERATOR_BUSINESS = (
+        "operator_business",
+        _("the operator's actual business place (Order 117 Art. 47 ¶2)"),
+    )
+    OPERATOR_DOMICILE = (
+        "operator_domicile",
+        _("the operator's registered domicile (Order 117 Art. 47 ¶2)"),
+    )
+    PLATFORM_DOMICILE = "platform_domicile", _("the platform's domicile (Order 117 Art. 47 ¶1–2)")
+    CONSUMER_REGION = (
+        "consumer_region",
+        _("the consumer's region, as no party could be placed (last resort)"),
+    )
+    TRIAGE = (
+        "triage",
+        _(
+            "triage: no department of the competent type covers the place; provincial market "
+            "supervision assigns it"
+        ),
+    )
+    TRANSFER = "transfer", _("transferred by another department")
 
 
 class Complaint(models.Model):
@@ -15,15 +107,22 @@ class Complaint(models.Model):
         REPORT = "report", _("report (tip-off about a violation)")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        RECEIVED = "received", _("received, awaiting decision")
+        AWAITING_MATERIAL = "awaiting_material", _("waiting for more material")
+        ACCEPTED = "accepted", _("accepted, being handled")
+        FORWARDED = "forwarded", _("forwarded to the platform")
+        DECLINED = "declined", _("not accepted")
+        CASE_OPENED = "case_opened", _("case opened")
+        NOT_OPENED = "not_opened", _("no case opened")
         CLOSED = "closed", _("closed")
+        MERGED = "merged", _("merged into another case")
 
-    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=20, unique=True, default=new_tracking_code, editable=False
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     category = models.ForeignKey(
-        "registry.ViolationCategory", verbose_name=_("category"), on_delete=models.PROTECT
+        "registry.ViolationCategory", verbose_name=_("what happened"), on_delete=models.PROTECT
     )
     platform = models.ForeignKey(
         "accounts.Platform",
@@ -32,29 +131,586 @@ class Complaint(models.Model):
         null=True,
         blank=True,
     )
+    platform_other = models.CharField(_("other platform"), max_length=100, blank=True)
     live_room = models.ForeignKey(
         "registry.LiveRoom",
-        verbose_name=_("live room"),
+        verbose_name=_("live room on record"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
     )
+    live_room_account = models.CharField(_("live room account id"), max_length=128, blank=True)
+    live_room_name = models.CharField(_("live room name"), max_length=200, blank=True)
+    live_room_url = models.URLField(_("link to the live room"), blank=True)
+    marketer_name = models.CharField(_("marketer"), max_length=100, blank=True)
+    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    description = models.TextField(_("what happened, in your words"))
+    consumer_region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("your region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    anonymous = models.BooleanField(_("anonymous report"), default=False)
+    contact_name = models.CharField(_("your name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    access_key = models.CharField(
+        _("access key"),
+        max_length=8,
+        blank=True,
+        editable=False,
+        help_text=_("Given to an anonymous reporter instead of a contact, to follow the case."),
+    )
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
+
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("handling department"),
         on_delete=models.PROTECT,
         related_name="complaints",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("jurisdiction region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
-    description = models.TextField(_("description"))
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    routing_basis = models.CharField(
+        _("routing basis"), max_length=32, choices=RoutingBasis.choices, blank=True
+    )
+    in_triage = models.BooleanField(_("in triage"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("ground for not accepting"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
+    outcome_text = models.TextField(_("outcome, as the consumer reads it"), blank=True)
+    extension_state = models.CharField(
+        _("extension"),
+        max_length=12,
+        blank=True,
+        choices=[("requested", _("requested")), ("approved", _("approved"))],
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="possible_duplicates",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("comment on the handling"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    deadlines = GenericRelation("portal.Deadline")
 
     class Meta:
         verbose_name = _("complaint or report")
         verbose_name_plural = _("complaints and reports")
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["contact_phone", "received_at"]),
+            models.Index(fields=["contact_email", "received_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def platform_label(self) -> str:
+        return self.platform.label if self.platform else self.platform_other
+
+
+FINISHED_STATUSES = {
+    Complaint.Status.DECLINED,
+    Complaint.Status.CASE_OPENED,
+    Complaint.Status.NOT_OPENED,
+    Complaint.Status.CLOSED,
+    Complaint.Status.MERGED,
+}
+
+
+class Evidence(models.Model):
+    """A file a consumer (or the department) attached to a case."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="evidence", null=True, blank=True
+    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline. ``public`` lines are the consumer's to see."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    public = models.BooleanField(_("visible to the consumer"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.action}"
+
+
+class MaterialRequest(models.Model):
+    """A request to the complainant for more material; the accept clock stands still meanwhile."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="material_requests"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("what is needed"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("request for material")
+        verbose_name_plural = _("requests for material")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.requested_at:%Y-%m-%d}"
+
+
+class PlatformForward(models.Model):
+    """A case forwarded to the platform for its handling (Trial Art. 15; Order 117 Art. 20)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="forwards")
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.PROTECT,
+        related_name="forwards",
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"), auto_now_add=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("what the platform is asked to do"))
+    due_on = models.DateField(_("answer due on"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer = models.TextField(_("platform's answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("case forwarded to a platform")
+        verbose_name_plural = _("cases forwarded to platforms")
+        ordering = ["-forwarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} → {self.platform}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+# --- platform disposal filings and notices to platforms (issue 4) -------------
+
+
+class Measure(models.TextChoices):
+    """The disposal measures a platform takes and files (Order 117 Art. 12 ¶3; Trial
+    Art. 9, 14). Those that the blacklist app also knows map onto its
+    ``blacklist.Measure`` rows through :data:`BLACKLIST_MEASURE_CODES`."""
+
+    WARNING = "warning", _("warning")
+    FUNCTION_LIMIT = "function_limit", _("function limit")
+    TRAFFIC_LIMIT = "traffic_limit", _("traffic limit")
+    LIVE_SUSPENSION = "live_suspension", _("live suspension")
+    TERM_SUSPENSION = "term_suspension", _("suspension for a term")
+    ACCOUNT_CLOSURE = "account_closure", _("account closure")
+    REREGISTRATION_BAN = "reregistration_ban", _("re-registration ban")
+    BLACKLISTING = "blacklisting", _("blacklisting")
+
+
+# The three gravest measures reach the provincial departments too (Order 117 Art. 12 ¶3).
+GRAVEST_MEASURES = frozenset(
+    {Measure.ACCOUNT_CLOSURE, Measure.REREGISTRATION_BAN, Measure.BLACKLISTING}
+)
+
+# Filing measure → code of the blacklist app's measure catalogue (blacklist.Measure).
+BLACKLIST_MEASURE_CODES = {
+    Measure.LIVE_SUSPENSION: "live-suspension",
+    Measure.TERM_SUSPENSION: "live-suspension",
+    Measure.ACCOUNT_CLOSURE: "account-closure",
+    Measure.REREGISTRATION_BAN: "re-registration-ban",
+    Measure.BLACKLISTING: "platform-blacklist",
+}
+
+EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
+
+class FilingParty(models.TextChoices):
+    LIVE_ROOM = "live_room", _("live room")
+    OPERATOR = "operator", _("live room operator")
+    MARKETER = "marketer", _("live marketer")
+    AGENCY = "agency", _("marketer service agency (MCN)")
+
+
+class FilingChannel(models.TextChoices):
+    API = "api", _("API")
+    WEB = "web", _("web form")
+    CSV = "csv", _("CSV upload")
+
+
+class DisposalFiling(IdentityNumberMixin):
+    """A disposal measure a platform took and filed with the regulators (Order 117
+    Art. 12; Trial Art. 9, 10, 14).
+
+    ``(platform, external_id)`` is unique: the same filing sent twice is one filing.
+    The party's resident ID number is stored only encrypted, hashed and masked.
+    """
+
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.PROTECT,
+        related_name="filings",
+    )
+    external_id = models.CharField(
+        _("platform's id"),
+        max_length=128,
+        validators=[
+            RegexValidator(
+                EXTERNAL_ID_PATTERN, _("1–128 letters, digits, “_” or “-”."), code="external_id"
+            )
+        ],
+    )
+    party_kind = models.CharField(_("party"), max_length=16, choices=FilingParty.choices)
+    party_name = models.CharField(_("party's name"), max_length=200)
+    party_uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    live_room_account = models.CharField(_("live room account id"), max_length=128, blank=True)
+    live_room = models.ForeignKey(
+        "registry.LiveRoom",
+        verbose_name=_("live room on record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    operator = models.ForeignKey(
+        "registry.Operator",
+        verbose_name=_("operator on record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marketer = models.ForeignKey(
+        "registry.Marketer",
+        verbose_name=_("marketer on record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "registry.Agency",
+        verbose_name=_("agency on record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "registry.ViolationCategory",
+        verbose_name=_("violation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    measures = models.JSONField(_("measures taken"), default=list)
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    blacklisted_until = models.DateField(_("blacklisted until"), null=True, blank=True)
+    appeal_route = models.TextField(_("how to appeal the blacklisting"), blank=True)
+    conduct_at = models.DateTimeField(_("conduct at"))
+    acted_at = models.DateTimeField(_("platform acted at"))
+    facts = models.TextField(_("facts"), max_length=5000)
+    evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=FilingChannel.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by_label = models.CharField(_("filed by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("disposal filing")
+        verbose_name_plural = _("disposal filings")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="filing_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(acted_at__gte=models.F("conduct_at")),
+                name="filing_acted_after_conduct",
+                violation_error_message=_("The platform cannot act before the conduct."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["platform", "received_at"]),
+            models.Index(fields=["category", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} · {self.party_name}"
+
+    def get_absolute_url(self):
+        return reverse("filings:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.conduct_at and self.acted_at and self.acted_at < self.conduct_at:
+            errors["acted_at"] = _("The platform cannot act before the conduct.")
+        if Measure.TERM_SUSPENSION in (self.measures or []) and not self.suspended_until:
+            errors["suspended_until"] = _("A suspension for a term needs its end date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def measure_labels(self) -> list[str]:
+        labels = dict(Measure.choices)
+        return [str(labels.get(code, code)) for code in self.measures or []]
+
+    @property
+    def is_grave(self) -> bool:
+        return bool(GRAVEST_MEASURES & set(self.measures or []))
+
+
+class RecipientReason(models.TextChoices):
+    DOMICILE = (
+        "domicile",
+        _(
+            "county-or-higher department of the platform's domicile: every disposal measure "
+            "(Order 117 Art. 12 ¶3; Trial Art. 9, 14)"
+        ),
+    )
+    PROVINCIAL = (
+        "provincial",
+        _(
+            "provincial department of the platform's domicile: account closure, "
+            "re-registration ban or blacklisting (Order 117 Art. 12 ¶3)"
+        ),
+    )
+
+
+class FilingRecipient(models.Model):
+    """A department a filing reaches, and the rule that sent it there."""
+
+    filing = models.ForeignKey(DisposalFiling, on_delete=models.CASCADE, related_name="recipients")
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="filings_received",
+    )
+    reason = models.CharField(_("why"), max_length=16, choices=RecipientReason.choices)
+
+    class Meta:
+        verbose_name = _("filing recipient")
+        verbose_name_plural = _("filing recipients")
+        ordering = ["filing", "department__region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["filing", "department"], name="filing_recipient_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id} → {self.department}"
+
+
+class NoticeKind(models.TextChoices):
+    VIOLATION = (
+        "violation",
+        _("a violation for the platform to act on (Order 117 Art. 12 ¶2, Art. 50)"),
+    )
+    UNREACHABLE_OPERATOR = (
+        "unreachable_operator",
+        _("an operator the department cannot reach: remind them (Order 117 Art. 22)"),
+    )
+
+
+# The clock each kind of notice runs on (portal.ClockRule codes).
+NOTICE_CLOCKS = {
+    NoticeKind.VIOLATION: "notice-reply",  # Order 117 Art. 12 ¶2, 50: set by the sender
+    NoticeKind.UNREACHABLE_OPERATOR: "platform-reminder",  # Order 117 Art. 22: 5 working days
+}
+
+
+class PlatformNotice(models.Model):
+    """A department's notice to a platform about a party, and the platform's reply."""
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("sending department"),
+        on_delete=models.PROTECT,
+        related_name="platform_notices",
+    )
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
+    party = models.CharField(_("party concerned"), max_length=300)
+    message = models.TextField(_("what the platform is asked to do"), max_length=5000)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    reply = models.TextField(_("platform's reply"), max_length=5000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_by_label = models.CharField(_("replied by"), max_length=200, blank=True)
+
+    deadlines = GenericRelation("portal.Deadline")
+
+    class Meta:
+        verbose_name = _("notice to a platform")
+        verbose_name_plural = _("notices to platforms")
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["platform", "replied_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} → {self.platform} ({self.sent_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("filings:notice", args=[self.pk])
+
+    @property
+    def is_replied(self) -> bool:
+        return self.replied_at is not None
+
+    @property
+    def due_on(self):
+        """The reply's due date (annotated by the selectors, else read from the clock)."""
+        if not hasattr(self, "reply_due"):
+            from portal.models import Deadline
+
+            clock = Deadline.objects.for_object(self).order_by("-started_on", "-pk").first()
+            self.reply_due = clock.due_on if clock else None
+        return self.reply_due
+
+    @property
+    def reply_state(self) -> str:
+        """``awaiting``, ``overdue``, ``replied`` or ``replied_late``: both sides see the same."""
+        due = self.due_on
+        if self.replied_at is None:
+            return "overdue" if due and due < timezone.localdate() else "awaiting"
+        return "replied_late" if due and timezone.localdate(self.replied_at) > due else "replied"
+
+    @property
+    def reply_state_label(self) -> str:
+        return str(NOTICE_STATE_LABELS[self.reply_state])
+
+
+NOTICE_STATE_LABELS = {
+    "awaiting": _("awaiting the reply"),
+    "overdue": _("overdue: no reply by the due date"),
+    "replied": _("replied"),
+    "replied_late": _("replied late (overdue)"),
+}

@@ -1,19 +1,29 @@
-"""Reads of complaints and reports, scoped by jurisdiction."""
+"""Reads of complaints and reports, scoped by jurisdiction; queues and due dates."""
 
-from django.db.models import QuerySet
+from datetime import date
 
-from accounts.scoping import scope_queryset
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from .models import Complaint
+from accounts.scoping import jurisdiction_of, scope_queryset
+from portal.models import Deadline
+from portal.workdays import WorkingCalendar
+
+from .models import FINISHED_STATUSES, Complaint, PlatformForward
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
-    """A department sees the cases held by departments of its own type in its
-    region and below. Platform officers see none here: what is forwarded to
-    a platform is scoped by the forwarding record (Trial Art. 15)."""
+    """Staff see the cases held by departments of their own type in their region
+    and below; a platform officer sees only the cases forwarded to their platform."""
     queryset = Complaint.objects.select_related(
-        "category", "platform", "department", "department__region"
+        "category", "platform", "department", "department__region", "assignee", "consumer_region"
     )
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.platform_id:
+        forwarded = PlatformForward.objects.filter(
+            complaint=OuterRef("pk"), platform_id=jurisdiction.platform_id
+        )
+        return queryset.filter(Exists(forwarded))
     return scope_queryset(
         queryset,
         user,
@@ -21,3 +31,85 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
         department_type="department__type",
         platform=None,
     )
+
+
+def with_due(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Annotate ``next_due``: the earliest running clock of each case."""
+    return queryset.annotate(
+        next_due=Min("deadlines__due_on", filter=Q(deadlines__state=Deadline.State.RUNNING))
+    ).order_by("-received_at", "-pk")
+
+
+QUEUES = ("mine", "unassigned", "due_soon", "overdue", "open", "all", "triage")
+
+
+def queue(user, name: str, *, today: date | None = None, within: int = 3) -> QuerySet[Complaint]:
+    """One of the staff queues, on top of the user's scope."""
+    today = today or timezone.localdate()
+    cases = with_due(complaints_visible_to(user))
+    open_cases = cases.exclude(status__in=FINISHED_STATUSES)
+    if name == "mine":
+        return open_cases.filter(assignee=user)
+    if name == "unassigned":
+        return open_cases.filter(assignee__isnull=True, department_id=user.department_id)
+    if name == "due_soon":
+        until = WorkingCalendar().add_working_days(today, within)
+        return open_cases.filter(next_due__gte=today, next_due__lte=until)
+    if name == "overdue":
+        return open_cases.filter(next_due__lt=today)
+    if name == "triage":
+        return open_cases.filter(in_triage=True)
+    if name == "open":
+        return open_cases
+    return cases
+
+
+def decision_due(complaint: Complaint) -> Deadline | None:
+    """The clock the consumer is told about: the decision, else the mediation clock."""
+    clocks = {
+        d.clock: d
+        for d in Deadline.objects.for_object(complaint).filter(
+            state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED]
+        )
+    }
+    return (
+        clocks.get("complaint-accept")
+        or clocks.get("report-verify")
+        or clocks.get("complaint-mediation")
+    )
+
+
+def deadlines_of(complaint: Complaint) -> list[Deadline]:
+    return list(Deadline.objects.for_object(complaint).order_by("started_on", "pk"))
+
+
+def forwards_for_platform(user) -> QuerySet[PlatformForward]:
+    jurisdiction = jurisdiction_of(user)
+    if not jurisdiction.platform_id:
+        return PlatformForward.objects.none()
+    return PlatformForward.objects.filter(platform_id=jurisdiction.platform_id).select_related(
+        "complaint", "complaint__category", "platform"
+    )
+
+
+def find_tracked(code: str, contact: str) -> Complaint | None:
+    """The case with this tracking code whose contact (phone, email or access key) matches."""
+    from .services import normalise_phone
+
+    code = (code or "").strip().upper()
+    contact = (contact or "").strip()
+    if not code or not contact:
+        return None
+    complaint = (
+        Complaint.objects.select_related("department", "category")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if complaint is None:
+        return None
+    matches = (
+        (complaint.contact_phone and normalise_phone(contact) == complaint.contact_phone)
+        or (complaint.contact_email and contact.lower() == complaint.contact_email)
+        or (complaint.access_key and contact.upper() == complaint.access_key)
+    )
+    return complaint if matches else None

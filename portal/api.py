@@ -26,3 +26,16 @@ def exception_handler(exc, context):
     ):
         response.status_code = status.HTTP_401_UNAUTHORIZED
     return response
+
+
+def HasPerm(perm: str):
+    """A DRF permission class requiring ``perm`` (works for API-key users too)."""
+    from rest_framework.permissions import BasePermission
+
+    class _HasPerm(BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perm(perm))
+
+    _HasPerm.__name__ = f"HasPerm[{perm}]"
+    return _HasPerm

@@ -10,12 +10,25 @@ from .models import AuditEvent, IdentityView
 def audit_record(
     *, actor, action: str, subject=None, reason: str = "", data: dict[str, Any] | None = None
 ) -> AuditEvent:
-    """Append one event. Call it inside the service's ``transaction.atomic``."""
+    """Append one event. Call it inside the service's ``transaction.atomic``.
+
+    A platform's API key acts without a user account: the key is recorded instead.
+    """
+    data = dict(data or {})
+    api_key = getattr(actor, "api_key", None)
+    if api_key is not None:
+        data["api_key"] = {
+            "id": api_key.pk,
+            "prefix": api_key.prefix,
+            "platform": api_key.platform_id,
+        }
     event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor
+        if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False)
+        else None,
         action=action,
         reason=reason,
-        data=data or {},
+        data=data,
     )
     if subject is not None:
         event.content_type = ContentType.objects.get_for_model(subject)

@@ -13,6 +13,7 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import Department, DepartmentType, Platform, Region, Role, User
 from complaints.models import Complaint
+from complaints.services import Intake, complaint_submit
 from registry.models import Agency, LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password
@@ -117,16 +118,10 @@ def load_demo() -> dict[str, int]:
             "Hangzhou Cyberspace Administration",
         ),
         (
-            "330106",
+            "330203",
             DepartmentType.MARKET_SUPERVISION,
-            "杭州市西湖区市场监督管理局",
-            "Xihu District Administration for Market Regulation",
-        ),
-        (
-            "330110",
-            DepartmentType.MARKET_SUPERVISION,
-            "杭州市余杭区市场监督管理局",
-            "Yuhang District Administration for Market Regulation",
+            "宁波市海曙区市场监督管理局",
+            "Haishu District Administration for Market Regulation",
         ),
         (
             "440100",
@@ -278,51 +273,70 @@ def load_demo() -> dict[str, int]:
         user.groups.set([Group.objects.get(name=role.value)])
 
     categories = {c.code: c for c in ViolationCategory.objects.all()}
+    # Filed through the same service as the public form: routed and on the clocks.
     cases = [
         (
-            "DEMO-0001",
             Complaint.Kind.COMPLAINT,
             "consumer-dispute",
             "xinghe",
-            ("330106", DepartmentType.MARKET_SUPERVISION),
+            "xh-10086",
+            "西子优选直播间",
+            "330106",
             "直播间承诺七天无理由退货，收货后商家拒绝退货。",
+            "陈女士",
+            "13800000001",
         ),
         (
-            "DEMO-0002",
             Complaint.Kind.REPORT,
             "false-information",
             "xinghe",
-            ("330110", DepartmentType.MARKET_SUPERVISION),
+            "xh-20417",
+            "鲜果坊产地直发",
+            "330110",
             "主播宣称普通食品具有治疗糖尿病功效。",
+            "",
+            "13800000002",
         ),
         (
-            "DEMO-0003",
             Complaint.Kind.REPORT,
             "fake-traffic",
             "yunfan",
-            ("330100", DepartmentType.CYBERSPACE),
+            "yf-66020",
+            "西子优选·云帆店",
+            "330108",
             "直播间观看人数和销量疑似刷量。",
+            "",
+            "13800000003",
         ),
         (
-            "DEMO-0004",
             Complaint.Kind.COMPLAINT,
             "bad-goods",
             "yunfan",
-            ("440100", DepartmentType.MARKET_SUPERVISION),
-            "购买的品牌护肤品疑似假冒。",
+            "yf-88001",
+            "珠江好物",
+            "440106",
+            "购买的品牌护肤品疑似假冒，商家拒绝提供进货凭证。",
+            "黄先生",
+            "13800000004",
         ),
     ]
-    for code, kind, category, platform, dept_key, text in cases:
-        Complaint.objects.update_or_create(
-            tracking_code=code,
-            defaults={
-                "kind": kind,
-                "category": categories[category],
-                "platform": platforms[platform],
-                "department": departments[dept_key],
-                "description": text,
-            },
+    for kind, category, platform, account, room_name, region, text, name, phone in cases:
+        if Complaint.objects.filter(description=text).exists():
+            continue
+        complaint_submit(
+            intake=Intake(
+                kind=kind,
+                category=categories[category],
+                description=text,
+                consumer_region=_region(region),
+                platform=platforms[platform],
+                live_room_account=account,
+                live_room_name=room_name,
+                contact_name=name,
+                contact_phone=phone,
+            )
         )
+    _demo_platform_reports(platforms["xinghe"], departments)
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),
@@ -330,3 +344,126 @@ def load_demo() -> dict[str, int]:
         "live_rooms": LiveRoom.objects.count(),
         "users": len(users),
     }
+
+
+def _demo_platform_reports(platform: Platform, departments: dict) -> None:
+    """Issue 4 for demo-platform: a filing history, a notice awaiting its answer and
+    the roster of the current half-year, all made through the services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from complaints.models import NoticeKind, PlatformNotice
+    from complaints.services import filing_submit_batch, notice_send
+    from registry.models import Roster
+    from registry.roster_services import roster_file, roster_period_of
+
+    officer = User.objects.get(username="demo-platform")
+    now = timezone.now()
+
+    def moment(days_ago: int) -> str:
+        return (now - timedelta(days=days_ago)).isoformat()
+
+    # Idempotent by itself: the same external_id is never filed twice.
+    filing_submit_batch(
+        platform=platform,
+        channel="api",
+        actor=officer,
+        items=[
+            {
+                "external_id": "XH-DEMO-0001",
+                "party_kind": "marketer",
+                "party_name": "李佳怡",
+                "party_id_number": demo_ric("330106", date(1996, 11, 20), 62),
+                "live_room_account": "xh-10086",
+                "category": "false-information",
+                "measures": ["warning", "traffic_limit"],
+                "conduct_at": moment(12),
+                "acted_at": moment(11),
+                "facts": "直播中将普通食品宣传为具有降血糖功效，已警示并限制流量7日。",
+                "evidence_links": ["https://evidence.xinghe.example/2026/0001.mp4"],
+            },
+            {
+                "external_id": "XH-DEMO-0002",
+                "party_kind": "live_room",
+                "party_name": "鲜果坊产地直发",
+                "party_id_number": demo_ric("330106", date(1988, 6, 2), 31),
+                "live_room_account": "xh-20417",
+                "category": "fake-traffic",
+                "measures": ["term_suspension"],
+                "suspended_until": (timezone.localdate() + timedelta(days=30)).isoformat(),
+                "conduct_at": moment(6),
+                "acted_at": moment(5),
+                "facts": "直播间观看人数和销量造假，暂停直播30日。",
+            },
+            {
+                "external_id": "XH-DEMO-0003",
+                "party_kind": "operator",
+                "party_name": "杭州某某优品电子商务有限公司",
+                "party_uscc": demo_uscc("330106", 31),
+                "live_room_account": "xh-30999",
+                "category": "bad-goods",
+                "measures": ["account_closure", "reregistration_ban"],
+                "conduct_at": moment(3),
+                "acted_at": moment(2),
+                "facts": "销售假冒品牌护肤品，关闭账号并禁止重新注册。",
+            },
+        ],
+    )
+    hz_market = departments[("330100", DepartmentType.MARKET_SUPERVISION)]
+    if not PlatformNotice.objects.filter(platform=platform, department=hz_market).exists():
+        notice_send(
+            actor=User.objects.get(username="demo-handler"),
+            platform=platform,
+            kind=NoticeKind.UNREACHABLE_OPERATOR,
+            party="鲜果坊产地直发（xh-20417）",
+            message="我局多次联系该直播间运营者未果，请向其发送提醒并反馈。",
+        )
+    year, half = roster_period_of(timezone.localdate())
+    if not Roster.objects.filter(platform=platform, year=year, half=half).exists():
+        roster_file(
+            platform=platform,
+            year=year,
+            half=half,
+            channel="api",
+            actor=officer,
+            rows=[
+                {
+                    "kind": "operator",
+                    "name": "杭州西子优选电子商务有限公司",
+                    "uscc": demo_uscc("330106", 21),
+                    "live_room_account": "xh-10086",
+                    "business_region": "330106",
+                    "home_region": "330106",
+                },
+                {
+                    "kind": "operator",
+                    "name": "余杭鲜果坊（个体工商户）",
+                    "id_number": demo_ric("330106", date(1988, 6, 2), 31),
+                    "live_room_account": "xh-20417",
+                    "business_region": "330110",
+                    "home_region": "330110",
+                },
+                {
+                    "kind": "marketer",
+                    "name": "李佳怡",
+                    "id_number": demo_ric("330106", date(1996, 11, 20), 62),
+                    "live_room_account": "xh-10086",
+                    "home_region": "330106",
+                },
+                {
+                    "kind": "marketer",
+                    "name": "周小雨",
+                    "id_number": demo_ric("330108", date(2009, 8, 1), 24),
+                    "live_room_account": "xh-10086",
+                    "home_region": "330108",
+                },
+                {
+                    "kind": "marketer",
+                    "name": "王浩然",
+                    "id_number": demo_ric("330106", date(1990, 1, 15), 13),
+                    "live_room_account": "xh-20417",
+                    "home_region": "330110",
+                },
+            ],
+        )

@@ -111,9 +111,7 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(state__in=[Deadline.State.RUNNING, Deadline.State.PAUSED])
 
     def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        )
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
     def overdue(self, today):
         return self.filter(state=Deadline.State.RUNNING, due_on__lt=today)
@@ -137,7 +135,7 @@ class Deadline(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     clock = models.CharField(_("clock"), max_length=40)
     source = models.CharField(_("source (article)"), max_length=300)
@@ -155,6 +153,7 @@ class Deadline(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.RUNNING
     )
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()

@@ -8,7 +8,7 @@ from datetime import date
 
 import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +67,7 @@ def deadline_start(
     due = due_date(started_on, days)
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(subject),
-        object_id=str(subject.pk),
+        object_id=subject.pk,
         clock=clock,
         source=rule.source,
         started_on=started_on,
@@ -149,28 +149,68 @@ def deadline_close(*, deadline: Deadline, actor, met: bool = True) -> Deadline:
     return deadline
 
 
+def _update_returning(*, set_sql, set_params, where_sql, where_params, content_types=None):
+    """One ``UPDATE … RETURNING`` on the deadlines (PostgreSQL and SQLite both have
+    it): rows are changed and reported in a single statement, whatever their number."""
+    table = connection.ops.quote_name(Deadline._meta.db_table)
+    # The fragments are this module's own constants; every value is a parameter.
+    sql = f"UPDATE {table} SET {set_sql} WHERE {where_sql}"  # noqa: S608
+    params = [*set_params, *where_params]
+    if content_types is not None:
+        ids = [getattr(ct, "pk", ct) for ct in content_types]
+        sql += f" AND content_type_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    sql += " RETURNING id, content_type_id, object_id, clock, due_on"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (pk, ct, oid, clock, due if isinstance(due, date) else date.fromisoformat(due))
+            for pk, ct, oid, clock, due in cursor.fetchall()
+        ]
+
+
+@transaction.atomic
+def deadlines_claim_reminders(*, today: date, until: date, content_types=None) -> list[tuple]:
+    """Mark the running clocks due between ``today`` and ``until`` as reminded and return
+    them (as :func:`deadlines_mark_overdue_rows`); each clock is returned only once."""
+    return _update_returning(
+        set_sql="reminder_sent_at = %s",
+        set_params=[timezone.now()],
+        where_sql="state = %s AND due_on >= %s AND due_on <= %s AND reminder_sent_at IS NULL",
+        where_params=[Deadline.State.RUNNING, today, until],
+        content_types=content_types,
+    )
+
+
 @transaction.atomic
 def deadlines_mark_overdue(*, today: date) -> int:
     """Mark every running clock past its due date as overdue, set-wise and idempotently."""
-    rows = list(
-        Deadline.objects.select_for_update()
-        .overdue(today)
-        .filter(overdue_since__isnull=True)
-        .values_list("pk", "content_type_id", "object_id", "clock", "due_on")
+    return len(deadlines_mark_overdue_rows(today=today))
+
+
+@transaction.atomic
+def deadlines_mark_overdue_rows(*, today: date, content_types=None) -> list[tuple]:
+    """As :func:`deadlines_mark_overdue`, limited to ``content_types`` if given; returns
+    ``(pk, content_type_id, object_id, clock, due_on)`` of each clock it marked now."""
+    rows = _update_returning(
+        set_sql="overdue_since = %s",
+        set_params=[today],
+        where_sql="state = %s AND due_on < %s AND overdue_since IS NULL",
+        where_params=[Deadline.State.RUNNING, today],
+        content_types=content_types,
     )
     if not rows:
-        return 0
-    Deadline.objects.filter(pk__in=[r[0] for r in rows]).update(overdue_since=today)
+        return []
     AuditEvent.objects.bulk_create(
         AuditEvent(
             action="deadline.overdue",
             content_type_id=ct,
-            object_id=oid,
+            object_id=str(oid),
             data={"clock": clock, "due_on": due.isoformat()},
         )
         for _pk, ct, oid, clock, due in rows
     )
-    return len(rows)
+    return rows
 
 
 # --- the official calendar --------------------------------------------------

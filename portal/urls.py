@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
@@ -13,7 +13,17 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("registry.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("blacklist/", include("blacklist.urls")),
+    path("", include("complaints.filing_urls")),
+    path("rosters/", include("registry.roster_urls")),
+    path("platform/api-keys/", account_views.api_keys, name="api-keys"),
+    path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("complaints.api.urls")),
+    path("api/v1/", include("blacklist.api.urls")),
+    path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

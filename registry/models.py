@@ -4,6 +4,7 @@ of violations and the negative catalogue they are measured against."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -301,3 +302,135 @@ class NegativeCatalogueItem(BilingualNameMixin):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- identity rosters the platforms file (Order 117 Art. 9, 48) ---------------
+
+
+class RosterStatus(models.TextChoices):
+    REJECTED = "rejected", _("not filed: rows with errors")
+    FILED = "filed", _("filed")
+    SUPERSEDED = "superseded", _("superseded by a later roster")
+
+
+class RosterChannel(models.TextChoices):
+    CSV = "csv", _("CSV upload")
+    XLSX = "xlsx", _("XLSX upload")
+    API = "api", _("API")
+
+
+class Roster(models.Model):
+    """A platform's roster of live room operators and marketers for one half-year,
+    filed every January and July (Order 117 Art. 9).
+
+    A roster with any row in error is kept (with its error report) but not filed;
+    the platform corrects it and sends it again, as a new version.
+    """
+
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="rosters"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(
+        _("half-year"),
+        choices=[(1, _("first half (filed in January)")), (2, _("second half (filed in July)"))],
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=12, choices=RosterStatus.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=RosterChannel.choices)
+    file = models.FileField(_("file as uploaded"), upload_to="rosters/%Y/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_by_label = models.CharField(_("uploaded by"), max_length=200, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity roster")
+        verbose_name_plural = _("identity rosters")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "year", "half"],
+                condition=Q(status="filed"),
+                name="roster_one_filed_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "year", "half", "version"], name="roster_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.period_label} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("rosters:detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}-H{self.half}"
+
+
+class RosterRowKind(models.TextChoices):
+    OPERATOR = "operator", _("live room operator")
+    MARKETER = "marketer", _("live marketer")
+
+
+class RosterRow(IdentityNumberMixin):
+    """One row of a roster as validated; ``errors`` holds what was wrong with it."""
+
+    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    kind = models.CharField(_("kind"), max_length=12, choices=RosterRowKind.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    live_room_account = models.CharField(_("live room account id"), max_length=128, blank=True)
+    business_region = models.ForeignKey(
+        Region,
+        verbose_name=_("actual business region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    home_region = models.ForeignKey(
+        Region,
+        verbose_name=_("domicile or usual residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    errors = models.JSONField(_("errors"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("roster row")
+        verbose_name_plural = _("roster rows")
+        ordering = ["roster", "row_number"]
+        indexes = [models.Index(fields=["roster", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.roster_id}:{self.row_number} {self.name}"
+
+    @property
+    def identity_key(self) -> str:
+        """What identifies the party across rosters: the keyed hash, else the USCC."""
+        return self.id_number_hash or self.uscc

@@ -89,3 +89,4 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     kind = Complaint.Kind.COMPLAINT
     category = factory.LazyFunction(lambda: ViolationCategory.objects.get(code="consumer-dispute"))
     description = "测试投诉"
+    consumer_region = factory.LazyAttribute(lambda case: case.department.region)

@@ -26,8 +26,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "portal",
     "accounts",
@@ -131,8 +133,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "deadlines-mark-overdue": {
-        "task": "portal.tasks.deadlines_mark_overdue_task",
+    # Each app sweeps its own clocks, so that it can tell the right people once;
+    # portal.tasks.deadlines_mark_overdue_task marks every clock, for operators.
+    "complaints-sweep": {
+        "task": "complaints.tasks.complaints_sweep_task",
+        "schedule": 60 * 60,
+    },
+    "evidence-discard-unclaimed": {
+        "task": "complaints.tasks.evidence_discard_unclaimed_task",
+        "schedule": 6 * 60 * 60,
+    },
+    # Entries whose term ended leave the blacklists (Order 117 Art. 14; SAMR list rules Art. 22).
+    "blacklist-expire-due": {
+        "task": "blacklist.tasks.blacklist_expire_due_task",
         "schedule": 60 * 60,
     },
 }
@@ -148,6 +161,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        # Staff scripts: `python manage.py drf_create_token USERNAME`, then
+        # `Authorization: Token <token>`.
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -155,11 +171,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {
+        "complaint-intake": env("COMPLAINT_API_RATE", default="30/min"),
+        "complaint-track": "60/min",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Live Marketing Supervision Portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from static/ (drf-spectacular-sidecar): the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -170,3 +194,9 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Live Marketing Supervision Portal")
+# The address the portal is reached at, for links in emails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Public intake: abuse control without a third-party captcha.
+COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/10m")  # per address
+COMPLAINT_MIN_FILL_SECONDS = env.int("COMPLAINT_MIN_FILL_SECONDS", default=8)

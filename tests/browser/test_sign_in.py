@@ -16,7 +16,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 async def sign_in(page, base_url, username, password=DEMO_PASSWORD):
-    await page.goto(f"{base_url}/")
+    await page.goto(f"{base_url}/login/")
     await page.get_by_label("用户名").fill(username)
     await page.get_by_label("密码").fill(password)
     await page.get_by_role("button", name="登录").click()

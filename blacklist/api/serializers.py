@@ -1,0 +1,181 @@
+"""Serializers of the blacklist API: input validation and the shapes of answers."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from registry.models import PartyKind, ViolationCategory
+
+from ..forms import validate_screening_identifiers
+from ..models import Entry, EntryState, Measure, MeasureImplementation, PlatformAppeal
+from ..selectors import may_see_full_name
+
+MAX_BATCH = 1000
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="label")
+    articles = serializers.CharField(source="articles_label")
+
+    class Meta:
+        model = ViolationCategory
+        fields = ["code", "name", "articles"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="label")
+    basis = serializers.CharField(source="basis_label")
+
+    class Meta:
+        model = Measure
+        fields = ["code", "name", "basis"]
+
+
+class EntrySummarySerializer(serializers.ModelSerializer):
+    """An entry as a screening hit or a list row: the name is masked unless the viewer
+    may see it (staff; the listing platform)."""
+
+    name = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True)
+    grounds = CategorySerializer(source="category")
+    listed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "reference",
+            "list",
+            "status",
+            "party_kind",
+            "name",
+            "id_number_masked",
+            "uscc",
+            "grounds",
+            "legal_basis",
+            "listed_by",
+            "listed_on",
+            "term_ends_on",
+            "appeal_route",
+        ]
+
+    def get_name(self, entry) -> str:
+        user = self.context["request"].user
+        return entry.name if may_see_full_name(user, entry) else entry.name_masked
+
+    def get_listed_by(self, entry) -> str:
+        return str(entry.lister)
+
+
+class EntryStateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EntryState
+        fields = ["status", "at", "actor_label", "reason"]
+
+
+class EntryDetailSerializer(EntrySummarySerializer):
+    states = EntryStateSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(source="proposed_measures", many=True, read_only=True)
+
+    class Meta(EntrySummarySerializer.Meta):
+        fields = [*EntrySummarySerializer.Meta.fields, "facts", "measures", "states"]
+
+
+class ScreeningQuerySerializer(serializers.Serializer):
+    """One party: any of name, resident ID number, USCC. ``ref`` is echoed back."""
+
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    uscc = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    ref = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+    def validate(self, attrs):
+        try:
+            cleaned = validate_screening_identifiers(
+                attrs.get("name", ""), attrs.get("id_number", ""), attrs.get("uscc", "")
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return {**cleaned, "ref": attrs.get("ref", "")}
+
+
+class ScreeningBatchSerializer(serializers.Serializer):
+    queries = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=MAX_BATCH
+    )
+
+
+class MatchSerializer(serializers.Serializer):
+    entry = EntrySummarySerializer()
+    score = serializers.FloatField(help_text=_("0 to 1; 1.0 for an identifier match."))
+    matched_fields = serializers.ListField(child=serializers.CharField())
+    why = serializers.ListField(child=serializers.CharField())
+
+
+class ScreeningAnswerSerializer(serializers.Serializer):
+    screening = serializers.IntegerField(help_text=_("Number of the screening log record."))
+    hit = serializers.BooleanField()
+    matches = MatchSerializer(many=True)
+
+
+class BatchItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    ref = serializers.CharField(allow_blank=True)
+    matches = MatchSerializer(many=True, required=False)
+    errors = serializers.DictField(required=False)
+
+
+class ScreeningBatchAnswerSerializer(serializers.Serializer):
+    screening = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField()
+    queries_with_hits = serializers.IntegerField()
+    results = BatchItemSerializer(many=True)
+
+
+class PlatformEntrySerializer(serializers.Serializer):
+    """The platform's own blacklisting (Order 117 Art. 14)."""
+
+    name = serializers.CharField(max_length=200)
+    party_kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.PERSON)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    uscc = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ViolationCategory.objects.filter(is_active=True)
+    )
+    facts = serializers.CharField()
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    term_ends_on = serializers.DateField()
+    appeal_route = serializers.CharField()
+    measures = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=Measure.objects.filter(is_active=True, for_platforms=True),
+    )
+    listed_on = serializers.DateField(required=False)
+
+
+class MeasureRecordSerializer(serializers.Serializer):
+    measures = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Measure.objects.filter(is_active=True, for_departments=True),
+    )
+    applied_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class MeasureImplementationSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.label")
+    measure = MeasureSerializer()
+
+    class Meta:
+        model = MeasureImplementation
+        fields = ["department", "measure", "applied_on", "note"]
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformAppeal
+        fields = ["id", "received_on", "grounds", "upheld", "reason", "decided_on"]
+        extra_kwargs = {"decided_on": {"required": False}}

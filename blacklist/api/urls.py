@@ -1,0 +1,31 @@
+"""Routes of the blacklist API, included by portal/urls.py under ``/api/v1/``."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("blacklist/entries/", views.EntryListView.as_view(), name="blacklist-api-entries"),
+    path(
+        "blacklist/entries/<int:pk>/",
+        views.EntryDetailView.as_view(),
+        name="blacklist-api-entry",
+    ),
+    path(
+        "blacklist/entries/<int:pk>/measures/",
+        views.MeasureRecordView.as_view(),
+        name="blacklist-api-measures",
+    ),
+    path(
+        "blacklist/entries/<int:pk>/appeals/",
+        views.AppealDecideView.as_view(),
+        name="blacklist-api-appeals",
+    ),
+    path(
+        "blacklist/platform-entries/",
+        views.PlatformEntryCreateView.as_view(),
+        name="blacklist-api-platform-entries",
+    ),
+    path("screening/", views.ScreeningView.as_view(), name="screening-api"),
+    path("screening/batch/", views.ScreeningBatchView.as_view(), name="screening-api-batch"),
+]

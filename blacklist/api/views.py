@@ -1,0 +1,299 @@
+"""The blacklist API: thin views over the selectors and services."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.errors import NotAllowed
+
+from .. import services
+from ..filters import EntryFilter
+from ..models import ScreeningLog
+from ..selectors import entries_visible_to
+from .serializers import (
+    AppealSerializer,
+    EntryDetailSerializer,
+    EntrySummarySerializer,
+    MatchSerializer,
+    MeasureImplementationSerializer,
+    MeasureRecordSerializer,
+    PlatformEntrySerializer,
+    ScreeningAnswerSerializer,
+    ScreeningBatchAnswerSerializer,
+    ScreeningBatchSerializer,
+    ScreeningQuerySerializer,
+)
+
+HIT_EXAMPLE = {
+    "screening": 41,
+    "hit": True,
+    "matches": [
+        {
+            "entry": {
+                "id": 7,
+                "reference": "D20260000007",
+                "list": "departments",
+                "status": "listed",
+                "party_kind": "person",
+                "name": "张*",
+                "id_number_masked": "330106********0018",
+                "uscc": "",
+                "grounds": {
+                    "code": "false-information",
+                    "name": "发布虚假或者引人误解的信息，欺骗、误导用户",
+                    "articles": "《网络直播营销管理办法（试行）》第十八条第（二）项",
+                },
+                "legal_basis": "《网络直播营销管理办法（试行）》第十四条第三款、第二十九条",
+                "listed_by": "杭州市市场监督管理局",
+                "listed_on": "2026-03-02",
+                "term_ends_on": "2029-03-02",
+                "appeal_route": "",
+            },
+            "score": 0.95,
+            "matched_fields": ["name"],
+            "why": [
+                "name: pinyin of the characters matches the Latin spelling (100%); characters "
+                "cannot be compared, so homophones match too"
+            ],
+        }
+    ],
+}
+
+
+def _match_data(answer, request):
+    return MatchSerializer(answer.matches, many=True, context={"request": request}).data
+
+
+class EntryListView(generics.ListAPIView):
+    """Entries the caller may see (``blacklist.selectors.entries_visible_to``)."""
+
+    serializer_class = EntrySummarySerializer
+    filterset_class = EntryFilter
+
+    def get_queryset(self):
+        return entries_visible_to(self.request.user).order_by("-created_at", "-pk")
+
+
+class EntryDetailView(generics.RetrieveAPIView):
+    serializer_class = EntryDetailSerializer
+
+    def get_queryset(self):
+        return entries_visible_to(self.request.user).prefetch_related("states", "proposed_measures")
+
+
+class MeasureRecordView(APIView):
+    @extend_schema(
+        summary="Record the joint-punishment measures your department applied (Trial Art. 29)",
+        request=MeasureRecordSerializer,
+        responses={201: MeasureImplementationSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Measures applied",
+                value={"measures": ["key-supervision"], "applied_on": "2026-04-01"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, pk: int):
+        entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+        serializer = MeasureRecordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = services.measure_record(
+            actor=request.user,
+            entry=entry,
+            measures=serializer.validated_data["measures"],
+            applied_on=serializer.validated_data["applied_on"],
+            note=serializer.validated_data.get("note", ""),
+        )
+        return Response(
+            MeasureImplementationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PlatformEntryCreateView(APIView):
+    @extend_schema(
+        summary="Put a party on the platforms' shared blacklist (Order 117 Art. 14)",
+        request=PlatformEntrySerializer,
+        responses={201: EntryDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "A marketer blacklisted for a year",
+                value={
+                    "name": "李四",
+                    "party_kind": "person",
+                    "id_number": "11010519491231002X",
+                    "category": "fake-traffic",
+                    "facts": "2026年3月组织刷单虚构销量。",
+                    "term_ends_on": "2027-03-31",
+                    "appeal_route": "平台申诉中心：appeal.example.cn，15日内提出",
+                    "measures": ["account-closure", "platform-blacklist"],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        platform = getattr(request.user, "platform", None)
+        if platform is None:
+            raise NotAllowed(_("Only a platform's officers or API keys add platform entries."))
+        serializer = PlatformEntrySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entry = services.platform_entry_add(
+            actor=request.user,
+            platform=platform,
+            name=data["name"],
+            party_kind=data["party_kind"],
+            id_number=data.get("id_number", ""),
+            uscc=data.get("uscc", ""),
+            category=data["category"],
+            facts=data["facts"],
+            legal_basis=data.get("legal_basis", ""),
+            term_ends_on=data["term_ends_on"],
+            appeal_route=data["appeal_route"],
+            measures=data.get("measures", []),
+            listed_on=data.get("listed_on"),
+        )
+        return Response(
+            EntryDetailSerializer(entry, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AppealDecideView(APIView):
+    @extend_schema(
+        summary="Record the platform's decision on an appeal; upheld removes the entry",
+        request=AppealSerializer,
+        responses={201: AppealSerializer},
+    )
+    def post(self, request, pk: int):
+        entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+        serializer = AppealSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        appeal = services.platform_appeal_decide(
+            actor=request.user,
+            entry=entry,
+            received_on=data["received_on"],
+            grounds=data["grounds"],
+            upheld=data["upheld"],
+            reason=data["reason"],
+            decided_on=data.get("decided_on"),
+        )
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+class ScreeningView(APIView):
+    @extend_schema(
+        summary="Screen one party against the blacklists (Order 117 Art. 8, 14)",
+        description=(
+            "Give any of name, id_number (resident ID, matched by keyed hash), uscc. "
+            "Answers every hit with the entry, which list, the matched fields, a score "
+            "from 0 to 1 (1.0 for an identifier) and why. A name hit scores at least 0.85."
+        ),
+        request=ScreeningQuerySerializer,
+        responses={200: ScreeningAnswerSerializer},
+        examples=[
+            OpenApiExample("By name in pinyin", value={"name": "Zhang Wei"}, request_only=True),
+            OpenApiExample(
+                "By ID number", value={"id_number": "330106199005170018"}, request_only=True
+            ),
+            OpenApiExample("A hit", value=HIT_EXAMPLE, response_only=True),
+        ],
+    )
+    def post(self, request):
+        serializer = ScreeningQuerySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.screening_run(
+            actor=request.user,
+            queries=[services.ScreeningQuery(**serializer.validated_data)],
+            channel=ScreeningLog.Channel.API,
+        )
+        answer = result.answers[0]
+        return Response(
+            {
+                "screening": result.log.pk,
+                "hit": bool(answer.matches),
+                "matches": _match_data(answer, request),
+            }
+        )
+
+
+class ScreeningBatchView(APIView):
+    @extend_schema(
+        summary="Screen up to 1,000 parties at once",
+        description=(
+            "Each item is answered by its index (and your ``ref``): its matches, or its "
+            "field errors when the item is invalid. The batch is one screening log record."
+        ),
+        request=ScreeningBatchSerializer,
+        responses={200: ScreeningBatchAnswerSerializer},
+        examples=[
+            OpenApiExample(
+                "Two parties",
+                value={
+                    "queries": [
+                        {"ref": "m-1", "name": "張偉"},
+                        {"ref": "m-2", "uscc": "91330106MA27XU1230"},
+                    ]
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Answer",
+                value={
+                    "screening": 42,
+                    "count": 2,
+                    "queries_with_hits": 1,
+                    "results": [
+                        {"index": 0, "ref": "m-1", "matches": HIT_EXAMPLE["matches"]},
+                        {
+                            "index": 1,
+                            "ref": "m-2",
+                            "errors": {
+                                "uscc": [
+                                    "The check character of this unified social credit code "
+                                    "is wrong."
+                                ]
+                            },
+                        },
+                    ],
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def post(self, request):
+        batch = ScreeningBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        results: list[dict] = []
+        queries, positions = [], []
+        for index, item in enumerate(batch.validated_data["queries"]):
+            serializer = ScreeningQuerySerializer(data=item)
+            if serializer.is_valid():
+                positions.append(index)
+                queries.append(services.ScreeningQuery(**serializer.validated_data))
+                results.append({"index": index, "ref": serializer.validated_data["ref"]})
+            else:
+                results.append(
+                    {"index": index, "ref": str(item.get("ref", "")), "errors": serializer.errors}
+                )
+        log_pk, with_hits = None, 0
+        if queries:
+            result = services.screening_run(
+                actor=request.user, queries=queries, channel=ScreeningLog.Channel.API
+            )
+            log_pk, with_hits = result.log.pk, result.log.queries_with_hits
+            for position, answer in zip(positions, result.answers, strict=True):
+                results[position]["matches"] = _match_data(answer, request)
+        return Response(
+            {
+                "screening": log_pk,
+                "count": len(results),
+                "queries_with_hits": with_hits,
+                "results": results,
+            }
+        )

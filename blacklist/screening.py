@@ -1,0 +1,266 @@
+"""Screening: how names are normalised, indexed and scored (Order 117 Art. 8, 14).
+
+Chinese names reach a platform in many forms: simplified or traditional
+characters (张伟 / 張偉), full-width or half-width letters, spaces and middle
+dots (张·伟), and pinyin with or without tones, family name first or last
+(Zhang Wei, Zhāng Wěi, WEI Zhang, zhangwei). Every form is brought to a few
+**keys**:
+
+- ``h:`` the simplified Han string (NFKC, separators removed, traditional →
+  simplified by OpenCC ``t2s``);
+- ``p:`` / ``l:`` the syllables sorted and joined by spaces, ``pj:`` / ``lj:``
+  the syllables joined without spaces in every rotation (family name first or
+  last, whatever its length: 欧阳娜娜 → ouyangnana, nanaouyang, …) — ``p``
+  for the pinyin of a name written in Han characters, ``l`` for a name
+  written in Latin letters; a Han name's first character is also read in each
+  of its readings, since surnames are often read otherwise than the word
+  (单 shan, 曾 zeng), and ü as u, yu and v (吕: Lu, Lyu, Lv);
+- ``o:`` an organisation's name without its legal-form suffix (有限公司, Co., Ltd.).
+
+An entry's keys (:func:`entry_keys`) are written to ``EntryNameKey`` by the
+service that creates it; a query looks up the entries sharing a key with it
+(:func:`query_keys`: an indexed ``key IN (…)``, never a scan of the list) and
+scores those few candidates. A query in Han characters looks up Han entries
+by their characters (``h:``, ``o:``) and Latin entries by its pinyin
+(``l:``): a homophone written with other characters (张玮 for 张伟) is no
+candidate, as it could not reach the threshold for a name of up to four
+characters anyway. A query in Latin letters looks up both by its letters
+(``p:``, ``l:``).
+
+Scoring, from 0 to 1:
+
+- identifier match: the keyed hash of the resident ID number, or the USCC,
+  is equal → score **1.0** (exact);
+- both names in Han characters: ``0.7 × similarity of the simplified
+  characters + 0.3 × similarity of the pinyin`` (rapidfuzz ``ratio`` and
+  ``token_sort_ratio``), so a homophone with other characters (张伟 / 张玮:
+  0.7 × 0.5 + 0.3 × 1.0 = 0.65) stays well below an exact match (1.0);
+- one name in Han characters, the other in Latin letters: ``0.95 × pinyin
+  similarity`` (the characters cannot be compared, so homophones cannot be
+  told apart: such a hit says so);
+- both in Latin letters: the pinyin/Latin similarity.
+
+A name scoring at least :data:`HIT_THRESHOLD` (0.85) is a hit. A query's
+score for an entry is the best of its identifier and name scores.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin, pinyin
+from rapidfuzz import fuzz
+
+HIT_THRESHOLD = 0.85
+HAN_WEIGHT = 0.7
+CROSS_SCRIPT_FACTOR = 0.95
+MAX_ROTATED_TOKENS = 5
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+# Spaces, middle dots (· ・ • ‧ ∙ ⋅ .), hyphens, apostrophes, commas.
+_SEPARATORS = re.compile(r"[\s·・•‧∙⋅.\-‐_,，、'’()（）]+")
+_TONE_DIGIT = re.compile(r"(?<=[a-z])[1-5]\b")
+_ORG_SUFFIXES_HAN = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "分公司",
+    "公司",
+    "工作室",
+    "个体工商户",
+    "商行",
+    "经营部",
+)
+_ORG_SUFFIXES_LATIN = {"co", "company", "ltd", "limited", "inc", "llc", "corp", "corporation"}
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported late: it loads its dictionaries on first use
+
+    return opencc.OpenCC("t2s")
+
+
+def _strip_marks(text: str) -> str:
+    """Drop tone marks and other combining marks: Zhāng Wěi → Zhang Wei, Lǚ → Lu."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _latin_tokens(text: str) -> list[str]:
+    text = _TONE_DIGIT.sub("", _strip_marks(text).lower())
+    return [token for token in _SEPARATORS.split(text) if token]
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name brought to comparable forms."""
+
+    han: str
+    variants: tuple[tuple[str, ...], ...]
+    org_core: str = ""
+
+    @property
+    def is_han(self) -> bool:
+        return bool(self.han)
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.variants[0] if self.variants else ()
+
+
+@lru_cache(maxsize=50_000)
+def normalise(name: str) -> NameForm:
+    """Bring ``name`` to its simplified Han string and its pinyin/Latin syllables.
+
+    Cached: screening meets the same candidate names again and again."""
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    if not text:
+        return NameForm(han="", variants=())
+    if _HAN.search(text):
+        han = _t2s().convert(_SEPARATORS.sub("", text)).lower()
+        readings = lazy_pinyin(han, style=Style.NORMAL, v_to_u=True, errors="default")
+        syllables = ["".join(_latin_tokens(s)) or s for s in readings]
+        variants = [tuple(syllables)]
+        if any("ü" in r for r in readings):
+            # 吕 is written Lü, Lu, Lyu (passports, GB/T 28039) or Lv (keyboards).
+            for spelling in ("yu", "v"):
+                variants.append(
+                    tuple("".join(_latin_tokens(r.replace("ü", spelling))) for r in readings)
+                )
+        first_readings = pinyin(han[0], style=Style.NORMAL, heteronym=True, v_to_u=True)
+        for reading in (first_readings[0] if first_readings else [])[:4]:
+            reading = "".join(_latin_tokens(reading))
+            alternative = (reading, *syllables[1:])
+            if reading and alternative not in variants:
+                variants.append(alternative)
+        core = han
+        for suffix in _ORG_SUFFIXES_HAN:
+            if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                core = core[: -len(suffix)]
+                break
+        return NameForm(han=han, variants=tuple(variants), org_core=core if core != han else "")
+    tokens = _latin_tokens(text)
+    core_tokens = [t for t in tokens if t not in _ORG_SUFFIXES_LATIN]
+    core = " ".join(core_tokens) if core_tokens and core_tokens != tokens else ""
+    return NameForm(han="", variants=(tuple(tokens),) if tokens else (), org_core=core)
+
+
+def _rotations(tokens: tuple[str, ...]) -> list[str]:
+    """The syllables joined without spaces, family name first or last (any length)."""
+    if len(tokens) > MAX_ROTATED_TOKENS:
+        return ["".join(tokens)]
+    return ["".join(tokens[i:] + tokens[:i]) for i in range(len(tokens))]
+
+
+def _syllable_keys(prefix: str, form: NameForm) -> set[str]:
+    keys = set()
+    for tokens in form.variants:
+        if tokens:
+            keys.add(f"{prefix}:" + " ".join(sorted(tokens)))
+            keys.update(f"{prefix}j:{joined}" for joined in _rotations(tokens))
+    return keys
+
+
+def _trimmed(keys: set[str]) -> frozenset[str]:
+    return frozenset(key[:200] for key in keys)
+
+
+def entry_keys(form: NameForm) -> frozenset[str]:
+    """The keys stored for an entry's name (see the module docstring)."""
+    syllables = _syllable_keys("p" if form.han else "l", form)
+    keys = syllables | {f"h:{form.han}"} if form.han else syllables
+    if form.org_core:
+        keys.add(f"o:{form.org_core}")
+    return _trimmed(keys)
+
+
+def query_keys(form: NameForm) -> frozenset[str]:
+    """The keys a screened name looks up (see the module docstring)."""
+    if form.han:
+        keys = {f"h:{form.han}"} | _syllable_keys("l", form)
+    else:
+        keys = _syllable_keys("p", form) | _syllable_keys("l", form)
+    if form.org_core:
+        keys.add(f"o:{form.org_core}")
+    return _trimmed(keys)
+
+
+@lru_cache(maxsize=50_000)
+def entry_keys_for(name: str) -> frozenset[str]:
+    return entry_keys(normalise(name))
+
+
+def query_keys_for(name: str) -> frozenset[str]:
+    return query_keys(normalise(name))
+
+
+_SAME_HAN = _(
+    "same name in simplified characters (after width, separator and "
+    "traditional-to-simplified normalisation)"
+)
+
+
+@dataclass(frozen=True)
+class NameScore:
+    score: float
+    why: str
+
+
+def _pinyin_similarity(a: NameForm, b: NameForm) -> float:
+    """Best similarity of the syllables, in any order; the joined forms are compared too
+    when the syllables were cut differently (zhangwei, Xiaowei Zhang)."""
+    best = 0.0
+    for left in a.variants:
+        for right in b.variants:
+            best = max(best, fuzz.token_sort_ratio(" ".join(left), " ".join(right)))
+            if best == 100:
+                return 1.0
+            if len(left) != len(right):
+                joined_right = _rotations(right)
+                for joined in _rotations(left):
+                    best = max(best, max(fuzz.ratio(joined, other) for other in joined_right))
+    return best / 100
+
+
+def score_names(query: NameForm, entry: NameForm) -> NameScore:
+    """How alike two normalised names are, from 0 to 1, and why (see the module docstring)."""
+    if not (query.variants and entry.variants):
+        return NameScore(0.0, "")
+    if query.han and query.han == entry.han:
+        return NameScore(1.0, str(_SAME_HAN))
+    pinyin_similarity = _pinyin_similarity(query, entry)
+    if query.is_han and entry.is_han:
+        han_similarity = fuzz.ratio(query.han, entry.han) / 100
+        if query.org_core or entry.org_core:
+            cores = (query.org_core or query.han, entry.org_core or entry.han)
+            han_similarity = max(han_similarity, 0.95 * fuzz.ratio(*cores) / 100)
+        score = HAN_WEIGHT * han_similarity + (1 - HAN_WEIGHT) * pinyin_similarity
+        numbers = {
+            "similarity": round(han_similarity * 100),
+            "pinyin": round(pinyin_similarity * 100),
+        }
+        if han_similarity >= 0.9:
+            why = str(_("similar characters (%(similarity)d%%), pinyin %(pinyin)d%%") % numbers)
+        else:
+            why = str(_("other characters (%(similarity)d%%), pinyin %(pinyin)d%%") % numbers)
+        return NameScore(round(score, 4), why)
+    if query.is_han or entry.is_han:
+        score = CROSS_SCRIPT_FACTOR * pinyin_similarity
+        why = _(
+            "pinyin of the characters matches the Latin spelling (%(pinyin)d%%); "
+            "characters cannot be compared, so homophones match too"
+        ) % {"pinyin": round(pinyin_similarity * 100)}
+        return NameScore(round(score, 4), str(why))
+    why = _("Latin spelling matches (%(pinyin)d%%, any order, without tones)") % {
+        "pinyin": round(pinyin_similarity * 100)
+    }
+    return NameScore(round(pinyin_similarity, 4), str(why))
+
+
+def score_name_strings(query: str, entry: str) -> float:
+    """The name score of two raw strings: what a test or a reviewer checks."""
+    return score_names(normalise(query), normalise(entry)).score

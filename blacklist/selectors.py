@@ -1,0 +1,130 @@
+"""Reads of the blacklist, scoped by :func:`accounts.scoping.jurisdiction_of`.
+
+Who sees which entries (pages, API, PDFs and screening all use these):
+
+- **Department staff**, of any type (joint punishment across departments is
+  the point, Trial Art. 29):
+  - departments' list entries once listed (listed, and removed ones as
+    history) that the lister shared with all departments, or with its
+    province when the viewer's department lies in that province or above it;
+  - proposals (before and without listing) only within the lister's
+    jurisdiction chain: the listing department and the departments of its
+    type above it (DESIGN.md, "Jurisdiction and roles");
+  - the platforms' shared blacklist entries of platforms domiciled in their
+    region or below (those filings come to them: Order 117 Art. 12 ¶3).
+- **Platform officers** (and API keys): the platforms' shared blacklist
+  (Order 117 Art. 14 ¶4): every entry of their own platform, and the entries
+  of other platforms while on the list. The departments' list reaches them
+  only as screening hits (:func:`screening_pool`), shown masked.
+- Site administrators see everything; anybody else nothing. Out of scope
+  answers 404.
+"""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.scoping import jurisdiction_of
+
+from .models import (
+    PRE_LISTING_STATUSES,
+    Entry,
+    ListKind,
+    MeasureImplementation,
+    ShareScope,
+    Status,
+)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """``/100000/330000/330100/`` → the paths of the region and every region above it."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _base() -> QuerySet[Entry]:
+    return Entry.objects.select_related(
+        "current", "category", "department", "department__region", "platform"
+    )
+
+
+def entries_visible_to(user) -> QuerySet[Entry]:
+    """Every entry ``user`` may open (see the module docstring)."""
+    jurisdiction = jurisdiction_of(user)
+    queryset = _base()
+    if jurisdiction.everything:
+        return queryset
+    if jurisdiction.platform_id:
+        return queryset.filter(list=ListKind.PLATFORMS).filter(
+            Q(platform_id=jurisdiction.platform_id)
+            | Q(current__status__in=[Status.LISTED, Status.REPAIR_PENDING])
+        )
+    if jurisdiction.region_path:
+        own_path = jurisdiction.region_path
+        shared = Q(list=ListKind.DEPARTMENTS) & ~Q(current__status__in=PRE_LISTING_STATUSES)
+        shared &= (
+            Q(share_scope=ShareScope.ALL)
+            | Q(share_region_path="")
+            | Q(share_region_path__in=_ancestor_paths(own_path))
+            | Q(share_region_path__startswith=own_path)
+        )
+        own_chain = Q(
+            list=ListKind.DEPARTMENTS,
+            department__region__path__startswith=own_path,
+            department__type=jurisdiction.department_type,
+        )
+        platforms = Q(list=ListKind.PLATFORMS, platform__domicile__path__startswith=own_path)
+        return queryset.filter(shared | own_chain | platforms)
+    return queryset.none()
+
+
+def screening_pool(user, today: date | None = None) -> QuerySet[Entry]:
+    """The entries on the list today that a screening by ``user`` may hit.
+
+    Staff screen against what they may see; platform officers against the whole
+    platforms' list and the departments' list (hits shown masked: the platform
+    must know the party is listed, Order 117 Art. 8, 14, not who else is).
+    """
+    today = today or timezone.localdate()
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.platform_id or jurisdiction.everything:
+        return Entry.objects.active(today)
+    if jurisdiction.region_path:
+        return entries_visible_to(user).active(today)
+    return Entry.objects.none()
+
+
+def may_see_full_name(user, entry: Entry) -> bool:
+    """Staff and the listing platform see the name; other platforms see it masked."""
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.platform_id:
+        return entry.platform_id == jurisdiction.platform_id
+    return jurisdiction.everything or bool(jurisdiction.region_path)
+
+
+def public_entries(today: date | None = None) -> QuerySet[Entry]:
+    """The departments' list as the public publicity page shows it: on the list today only."""
+    return (
+        Entry.objects.filter(list=ListKind.DEPARTMENTS)
+        .active(today or timezone.localdate())
+        .select_related("category", "department")
+        .order_by("-listed_on", "-pk")
+    )
+
+
+def implementations_for(entry: Entry, user) -> QuerySet[MeasureImplementation]:
+    """The lister (and site administrators) see every department's feedback; another
+    department sees its own."""
+    queryset = MeasureImplementation.objects.filter(entry=entry).select_related(
+        "department", "measure", "recorded_by"
+    )
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.everything:
+        return queryset
+    department_id = getattr(user, "department_id", None)
+    if department_id is None:
+        return queryset.none()
+    if entry.department_id == department_id:
+        return queryset
+    return queryset.filter(department_id=department_id)

@@ -1,0 +1,1002 @@
+"""Every action that changes the blacklist.
+
+Plain functions, keyword-only arguments, the acting user as ``actor``, one
+transaction each, ``full_clean()`` before save and an audit event in the same
+transaction. An entry moves only along :data:`TRANSITIONS`; asking for the
+state it is already in does nothing, any other move raises ``Conflict``.
+Each move appends an :class:`~blacklist.models.EntryState` row (actor,
+reason, time) and points ``Entry.current`` at it: nothing is overwritten.
+
+``actor`` is a :class:`accounts.models.User`, an API-key caller
+(:class:`accounts.authentication.PlatformKeyUser`, recorded by its label) or
+``None`` for the periodic sweep.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, Platform, User
+from portal.audit import audit_record
+from portal.errors import Conflict, DomainError, NotAllowed
+from portal.identity import identity_hash, mask_name, mask_ric, validate_ric, validate_uscc
+from portal.models import AuditEvent, Deadline
+from portal.services import deadline_close, deadline_start
+from registry.models import Agency, Marketer, Operator, PartyKind, Supplier, ViolationCategory
+
+from .models import (
+    ACTIVE_STATUSES,
+    Entry,
+    EntryNameKey,
+    EntryState,
+    ListKind,
+    Measure,
+    MeasureImplementation,
+    PlatformAppeal,
+    RepairApplication,
+    ScreeningLog,
+    ShareScope,
+    Statement,
+    Status,
+)
+from .screening import HIT_THRESHOLD, entry_keys_for, normalise, query_keys, score_names
+
+STATEMENT_CLOCK = "blacklist-statement"
+REPAIR_CLOCK = "credit-repair-decision"
+DEFAULT_TERM_MONTHS = 36  # SAMR serious-dishonesty list rules (2021) Art. 22: three years
+REPAIR_AFTER_MONTHS = 12  # same rules, Art. 18: early removal after one year on the list
+
+# The one table of allowed moves. "" is an entry not yet created.
+TRANSITIONS: dict[str, set[str]] = {
+    "": {Status.PROPOSED, Status.LISTED},
+    Status.PROPOSED: {Status.NOTIFIED, Status.DROPPED},
+    Status.NOTIFIED: {Status.HEARD, Status.LISTED, Status.DROPPED},
+    Status.HEARD: {Status.LISTED, Status.DROPPED},
+    Status.LISTED: {Status.REPAIR_PENDING, Status.EXPIRED, Status.REVOKED},
+    Status.REPAIR_PENDING: {Status.LISTED, Status.REPAIRED, Status.EXPIRED, Status.REVOKED},
+    Status.DROPPED: set(),
+    Status.EXPIRED: set(),
+    Status.REPAIRED: set(),
+    Status.REVOKED: set(),
+}
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _user(actor) -> User | None:
+    """The user row to record (an API-key caller has none: its label is kept instead)."""
+    return actor if isinstance(actor, User) else None
+
+
+def _label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, User):
+        return actor.get_full_name() or actor.username
+    return str(actor)[:200]
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not actor.has_perm(perm):
+        raise NotAllowed(_("Your role may not do this."), code="permission")
+
+
+def _require_lister_department(actor, entry: Entry) -> None:
+    if entry.list != ListKind.DEPARTMENTS:
+        raise Conflict(_("This action applies to the departments' list only."))
+    if getattr(actor, "department_id", None) != entry.department_id:
+        raise NotAllowed(
+            _("Only the listing department may do this."), code="not_lister", status=403
+        )
+
+
+def _require_lister_platform(actor, entry: Entry) -> None:
+    if entry.list != ListKind.PLATFORMS:
+        raise Conflict(_("This action applies to the platforms' shared blacklist only."))
+    if getattr(actor, "platform_id", None) != entry.platform_id:
+        raise NotAllowed(_("Only the listing platform may do this."), code="not_lister")
+
+
+def _lock(entry: Entry) -> Entry:
+    return (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("current", "department", "platform", "category")
+        .get(pk=entry.pk)
+    )
+
+
+def _may_move(entry: Entry, target: str) -> bool:
+    """False when the entry is already there (a no-op); Conflict when the move is not allowed."""
+    current = entry.status
+    if current == target:
+        return False
+    if target not in TRANSITIONS[current]:
+        raise Conflict(
+            _("An entry that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": Status(current).label if current else "—", "target": Status(target).label}
+        )
+    return True
+
+
+def _append_state(
+    entry: Entry, status: str, *, actor, reason: str = "", data: dict | None = None
+) -> EntryState:
+    state = EntryState(
+        entry=entry,
+        status=status,
+        actor=_user(actor),
+        actor_label=_label(actor),
+        reason=reason,
+        data=data or {},
+    )
+    state.full_clean()
+    state.save()
+    entry.current = state
+    entry.save(update_fields=["current"])
+    audit_record(
+        actor=_user(actor),
+        action=f"blacklist.{status}",
+        subject=entry,
+        reason=reason,
+        data={"list": entry.list, "by": _label(actor), **(data or {})},
+    )
+    return state
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def _open_deadline(subject, clock: str) -> Deadline | None:
+    return Deadline.objects.for_object(subject).open().filter(clock=clock).first()
+
+
+def _write_name_keys(entry: Entry) -> None:
+    EntryNameKey.objects.bulk_create(
+        EntryNameKey(entry=entry, key=key) for key in sorted(entry_keys_for(entry.name))
+    )
+
+
+def _share_region_path(department: Department, scope: str) -> str:
+    """The province path an entry is shared in; empty for every department."""
+    if scope != ShareScope.PROVINCE:
+        return ""
+    parts = [p for p in department.region.path.split("/") if p]
+    # /national/province/…: the province is the second code (a national lister has none).
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else ""
+
+
+def _assign_reference(entry: Entry) -> None:
+    prefix = "D" if entry.list == ListKind.DEPARTMENTS else "P"
+    entry.reference = f"{prefix}{timezone.localdate():%Y}{entry.pk:07d}"
+    entry.save(update_fields=["reference"])
+
+
+@dataclass(frozen=True)
+class PartyIdentity:
+    kind: str
+    name: str
+    id_number_hash: str = ""
+    id_number_masked: str = ""
+    uscc: str = ""
+
+
+def party_identity(party) -> PartyIdentity:
+    """The identifiers an entry copies from a register party."""
+    if isinstance(party, Marketer):
+        kind = PartyKind.PERSON
+    elif isinstance(party, Operator):
+        kind = party.kind
+    elif isinstance(party, Agency):
+        kind = PartyKind.ORGANISATION
+    elif isinstance(party, Supplier):
+        kind = PartyKind.ORGANISATION if party.uscc else PartyKind.PERSON
+    else:
+        raise DomainError(_("Choose a party of the register."))
+    return PartyIdentity(
+        kind=kind,
+        name=party.name,
+        id_number_hash=getattr(party, "id_number_hash", ""),
+        id_number_masked=getattr(party, "id_number_masked", ""),
+        uscc=getattr(party, "uscc", ""),
+    )
+
+
+def masked_name(name: str, kind: str) -> str:
+    """Personal names are masked (张*); organisations' names are public credit data."""
+    if kind == PartyKind.ORGANISATION:
+        return name
+    return mask_name(name)
+
+
+def _new_entry(*, identity: PartyIdentity, party, **fields) -> Entry:
+    entry = Entry(
+        reference=f"tmp-{timezone.now():%H%M%S%f}",
+        party_kind=identity.kind,
+        name=identity.name.strip(),
+        name_masked=masked_name(identity.name.strip(), identity.kind),
+        id_number_hash=identity.id_number_hash,
+        id_number_masked=identity.id_number_masked,
+        uscc=identity.uscc,
+        **fields,
+    )
+    if party is not None:
+        entry.party_type = ContentType.objects.get_for_model(party)
+        entry.party_id = party.pk
+    entry.full_clean(exclude=["reference"])
+    entry.save()
+    _assign_reference(entry)
+    _write_name_keys(entry)
+    return entry
+
+
+# --- the departments' list: listing with due process ------------------------------
+
+
+@transaction.atomic
+def entry_propose(
+    *,
+    actor,
+    party,
+    category: ViolationCategory,
+    facts: str,
+    legal_basis: str,
+    decision_number: str,
+    decision_date: date,
+    decision_document=None,
+    term_months: int = DEFAULT_TERM_MONTHS,
+    measures: Iterable[Measure] = (),
+    share_scope: str = ShareScope.ALL,
+) -> Entry:
+    """A department proposes listing a register party (Trial Art. 14 ¶3, 29; Order 117 Art. 51).
+
+    The entry copies the party's identifiers (name, keyed hash of the ID
+    number, USCC) and indexes the name for screening.
+    """
+    _require(actor, "blacklist.propose_entry")
+    department = getattr(actor, "department", None)
+    if department is None:
+        raise NotAllowed(_("Only department staff propose entries."))
+    entry = _new_entry(
+        identity=party_identity(party),
+        party=party,
+        list=ListKind.DEPARTMENTS,
+        department=department,
+        share_scope=share_scope,
+        share_region_path=_share_region_path(department, share_scope),
+        category=category,
+        facts=facts.strip(),
+        legal_basis=legal_basis.strip(),
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        decision_document=decision_document or "",
+        term_months=term_months,
+        created_by=_user(actor),
+    )
+    entry.proposed_measures.set(measures)
+    _may_move(entry, Status.PROPOSED)
+    _append_state(
+        entry,
+        Status.PROPOSED,
+        actor=actor,
+        data={"category": category.code, "term_months": term_months},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_notify(
+    *, actor, entry: Entry, notified_on: date | None = None, working_days: int | None = None
+) -> Entry:
+    """Serve the notice (告知书) and start the party's statement window (default 10
+    working days, clock ``blacklist-statement``)."""
+    _require(actor, "blacklist.propose_entry")
+    entry = _lock(entry)
+    _require_lister_department(actor, entry)
+    if not _may_move(entry, Status.NOTIFIED):
+        return entry
+    notified_on = notified_on or timezone.localdate()
+    deadline = deadline_start(
+        subject=entry,
+        clock=STATEMENT_CLOCK,
+        started_on=notified_on,
+        actor=_user(actor),
+        department=entry.department,
+        working_days=working_days,
+    )
+    _append_state(
+        entry,
+        Status.NOTIFIED,
+        actor=actor,
+        data={
+            "notified_on": notified_on.isoformat(),
+            "statement_due_on": deadline.due_on.isoformat(),
+            "working_days": deadline.working_days,
+            "provisional": deadline.provisional,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_record_statement(
+    *,
+    actor,
+    entry: Entry,
+    received_on: date,
+    text: str,
+    hearing_requested: bool = False,
+) -> Entry:
+    """Record the party's statement or objection; the window's clock is met."""
+    _require(actor, "blacklist.propose_entry")
+    entry = _lock(entry)
+    _require_lister_department(actor, entry)
+    if not _may_move(entry, Status.HEARD):
+        return entry
+    statement = Statement(
+        entry=entry,
+        received_on=received_on,
+        text=text.strip(),
+        hearing_requested=hearing_requested,
+        recorded_by=_user(actor),
+    )
+    statement.full_clean()
+    statement.save()
+    deadline = _open_deadline(entry, STATEMENT_CLOCK)
+    if deadline is not None:
+        deadline_close(deadline=deadline, actor=_user(actor), met=True)
+    _append_state(
+        entry,
+        Status.HEARD,
+        actor=actor,
+        data={"received_on": received_on.isoformat(), "hearing_requested": hearing_requested},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_decide(
+    *, actor, entry: Entry, list_entry: bool, reason: str, decided_on: date | None = None
+) -> Entry:
+    """A supervisor lists the party (决定书) or drops the proposal.
+
+    Listing needs the notice served and either the party's statement recorded
+    or the statement window over: the party is heard before it is listed.
+    """
+    _require(actor, "blacklist.decide_entry")
+    entry = _lock(entry)
+    _require_lister_department(actor, entry)
+    target = Status.LISTED if list_entry else Status.DROPPED
+    if not _may_move(entry, target):
+        return entry
+    if not reason.strip():
+        raise DomainError(_("Give the reasons of the decision."), code="reason")
+    decided_on = decided_on or timezone.localdate()
+    deadline = _open_deadline(entry, STATEMENT_CLOCK)
+    window_open = deadline is not None and decided_on <= deadline.due_on
+    if list_entry and entry.status == Status.NOTIFIED and window_open:
+        raise Conflict(
+            _(
+                "The party may make a statement until %(due)s: decide after that day or "
+                "once the statement is recorded."
+            )
+            % {"due": deadline.due_on.isoformat()},
+            code="statement_window",
+        )
+    if deadline is not None:
+        deadline_close(deadline=deadline, actor=_user(actor), met=list_entry)
+    data = {"decided_on": decided_on.isoformat()}
+    if list_entry:
+        entry.listed_on = decided_on
+        entry.term_ends_on = _add_months(decided_on, entry.term_months or DEFAULT_TERM_MONTHS)
+        entry.full_clean(exclude=["reference"])
+        entry.save(update_fields=["listed_on", "term_ends_on"])
+        data["term_ends_on"] = entry.term_ends_on.isoformat()
+    _append_state(entry, target, actor=actor, reason=reason.strip(), data=data)
+    return entry
+
+
+@transaction.atomic
+def entry_expire_due(*, today: date) -> int:
+    """The periodic sweep: every listed entry whose term has ended leaves the list.
+
+    Set-wise and idempotent: the rows are locked, each gets one ``expired``
+    state row; a second run finds nothing left to expire.
+    """
+    entries = list(
+        Entry.objects.select_for_update(of=("self",)).due_to_expire(today).order_by("pk")
+    )
+    if not entries:
+        return 0
+    states = EntryState.objects.bulk_create(
+        EntryState(
+            entry=entry,
+            status=Status.EXPIRED,
+            actor_label="system",
+            reason=_("Term ended on %(day)s.") % {"day": entry.term_ends_on.isoformat()},
+            data={"term_ends_on": entry.term_ends_on.isoformat()},
+        )
+        for entry in entries
+    )
+    for entry, state in zip(entries, states, strict=True):
+        entry.current = state
+    Entry.objects.bulk_update(entries, ["current"])
+    _repairs_moot([entry.pk for entry in entries], reason=_("The term ended."))
+    content_type = ContentType.objects.get_for_model(Entry)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=f"blacklist.{Status.EXPIRED}",
+            content_type=content_type,
+            object_id=str(entry.pk),
+            object_repr=str(entry)[:200],
+            data={"list": entry.list, "term_ends_on": entry.term_ends_on.isoformat()},
+        )
+        for entry in entries
+    )
+    return len(entries)
+
+
+def _repairs_moot(entry_ids: list[int], *, reason: str) -> None:
+    """Close the pending repair applications (and their clocks) of entries that left the
+    list otherwise. Runs inside the caller's transaction."""
+    pending = RepairApplication.objects.filter(
+        entry_id__in=entry_ids, outcome=RepairApplication.Outcome.PENDING
+    )
+    application_ids = [str(pk) for pk in pending.values_list("pk", flat=True)]
+    if not application_ids:
+        return
+    Deadline.objects.open().filter(
+        content_type=ContentType.objects.get_for_model(RepairApplication),
+        object_id__in=application_ids,
+    ).update(state=Deadline.State.CANCELLED, closed_at=timezone.now())
+    pending.update(
+        outcome=RepairApplication.Outcome.MOOT,
+        decision_reason=reason,
+        decided_on=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def entry_repair_apply(*, actor, entry: Entry, applied_on: date, grounds: str) -> RepairApplication:
+    """Record the party's application for early removal (credit repair), possible after one
+    year on the list (SAMR serious-dishonesty list rules (2021) Art. 18), and start the
+    department's decision clock (``credit-repair-decision``)."""
+    _require(actor, "blacklist.propose_entry")
+    entry = _lock(entry)
+    _require_lister_department(actor, entry)
+    pending = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
+    if entry.status == Status.REPAIR_PENDING and pending is not None:
+        return pending
+    _may_move(entry, Status.REPAIR_PENDING)
+    earliest = _add_months(entry.listed_on, REPAIR_AFTER_MONTHS)
+    if applied_on < earliest:
+        raise DomainError(
+            _(
+                "Credit repair may be applied for after one year on the list: from "
+                "%(day)s (SAMR serious-dishonesty list rules (2021) Art. 18)."
+            )
+            % {"day": earliest.isoformat()},
+            code="too_early",
+        )
+    application = RepairApplication(
+        entry=entry, applied_on=applied_on, grounds=grounds.strip(), recorded_by=_user(actor)
+    )
+    application.full_clean()
+    application.save()
+    deadline = deadline_start(
+        subject=application,
+        clock=REPAIR_CLOCK,
+        started_on=applied_on,
+        actor=_user(actor),
+        department=entry.department,
+    )
+    _append_state(
+        entry,
+        Status.REPAIR_PENDING,
+        actor=actor,
+        reason=grounds.strip(),
+        data={
+            "application": application.pk,
+            "applied_on": applied_on.isoformat(),
+            "decision_due_on": deadline.due_on.isoformat(),
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def entry_repair_decide(
+    *,
+    actor,
+    application: RepairApplication,
+    granted: bool,
+    reason: str,
+    decided_on: date | None = None,
+) -> RepairApplication:
+    """The department decides a credit repair application: removed early, or stays listed."""
+    _require(actor, "blacklist.decide_entry")
+    entry = _lock(application.entry)
+    _require_lister_department(actor, entry)
+    application = RepairApplication.objects.select_for_update().get(pk=application.pk)
+    outcome = RepairApplication.Outcome.GRANTED if granted else RepairApplication.Outcome.REFUSED
+    if application.outcome == outcome:
+        return application
+    if application.outcome != RepairApplication.Outcome.PENDING:
+        raise Conflict(_("This application has already been decided."))
+    target = Status.REPAIRED if granted else Status.LISTED
+    _may_move(entry, target)
+    if not reason.strip():
+        raise DomainError(_("Give the reasons of the decision."), code="reason")
+    application.outcome = outcome
+    application.decided_on = decided_on or timezone.localdate()
+    application.decision_reason = reason.strip()
+    application.decided_by = _user(actor)
+    application.full_clean()
+    application.save()
+    deadline = _open_deadline(application, REPAIR_CLOCK)
+    if deadline is not None:
+        deadline_close(deadline=deadline, actor=_user(actor), met=True)
+    _append_state(
+        entry,
+        target,
+        actor=actor,
+        reason=reason.strip(),
+        data={"application": application.pk, "outcome": outcome},
+    )
+    return application
+
+
+@transaction.atomic
+def entry_revoke(*, actor, entry: Entry, reason: str) -> Entry:
+    """Remove a listed entry whose basis fell on review (administrative reconsideration,
+    litigation, or the penalty decision withdrawn), or that its platform lifts."""
+    entry = _lock(entry)
+    if entry.list == ListKind.DEPARTMENTS:
+        _require(actor, "blacklist.decide_entry")
+        _require_lister_department(actor, entry)
+    else:
+        _require(actor, "blacklist.add_platform_entry")
+        _require_lister_platform(actor, entry)
+    if not _may_move(entry, Status.REVOKED):
+        return entry
+    if not reason.strip():
+        raise DomainError(_("Give the reasons of the decision."), code="reason")
+    _repairs_moot([entry.pk], reason=_("The listing was revoked."))
+    _append_state(entry, Status.REVOKED, actor=actor, reason=reason.strip())
+    return entry
+
+
+# --- sharing and joint punishment ------------------------------------------------
+
+
+@transaction.atomic
+def measure_record(
+    *,
+    actor,
+    entry: Entry,
+    measures: Sequence[Measure],
+    applied_on: date,
+    note: str = "",
+) -> list[MeasureImplementation]:
+    """A department records the joint-punishment measures it applied to a listed entry
+    (the feedback of Trial Art. 29). A measure already recorded by the department is
+    left as it is."""
+    _require(actor, "blacklist.record_measure")
+    department = getattr(actor, "department", None)
+    if department is None:
+        raise NotAllowed(_("Only department staff record measures."))
+    entry = _lock(entry)
+    if entry.list != ListKind.DEPARTMENTS or entry.status not in ACTIVE_STATUSES:
+        raise Conflict(_("Measures are recorded against listed entries of the departments' list."))
+    if not measures:
+        raise DomainError(_("Choose at least one measure."), code="measures")
+    done = set(
+        MeasureImplementation.objects.filter(entry=entry, department=department).values_list(
+            "measure_id", flat=True
+        )
+    )
+    created = []
+    for measure in measures:
+        if measure.pk in done:
+            continue
+        row = MeasureImplementation(
+            entry=entry,
+            department=department,
+            measure=measure,
+            applied_on=applied_on,
+            note=note.strip(),
+            recorded_by=_user(actor),
+        )
+        row.full_clean()
+        row.save()
+        created.append(row)
+    if created:
+        audit_record(
+            actor=_user(actor),
+            action="blacklist.measures_recorded",
+            subject=entry,
+            data={
+                "department": department.pk,
+                "measures": [row.measure.code for row in created],
+                "applied_on": applied_on.isoformat(),
+            },
+        )
+    return created
+
+
+# --- the platforms' shared blacklist (Order 117 Art. 14) --------------------------
+
+
+@transaction.atomic
+def platform_entry_add(
+    *,
+    actor,
+    platform: Platform,
+    name: str = "",
+    party_kind: str = PartyKind.PERSON,
+    id_number: str = "",
+    uscc: str = "",
+    party=None,
+    category: ViolationCategory,
+    facts: str,
+    term_ends_on: date,
+    appeal_route: str,
+    legal_basis: str = "",
+    measures: Iterable[Measure] = (),
+    listed_on: date | None = None,
+    source=None,
+) -> Entry:
+    """A platform puts a party on the platforms' shared blacklist (Order 117 Art. 14).
+
+    Called by the platform officer's form and API, and by the disposal filings
+    of issue 4 when the measure reported is blacklisting.
+
+    - ``platform``: the listing platform; ``actor`` must be its officer (or its
+      API key) holding ``blacklist.add_platform_entry``.
+    - the party: a register ``party`` (Marketer, Operator, Agency, Supplier),
+      or ``name`` + ``party_kind`` + ``id_number`` (clear; validated, hashed and
+      masked at once, never stored) and/or ``uscc``.
+    - ``category``: the violation (taxonomy); ``facts``: what the party did;
+      ``legal_basis``: the article (defaults to the category's articles).
+    - ``term_ends_on``: the day the entry leaves the list by itself;
+      ``appeal_route``: where and how the party appeals (both told to the
+      party, Art. 14).
+    - ``measures``: the platform measures taken (account closure, …).
+    - ``source``: the record it came from (e.g. the disposal filing); calling
+      again with the same ``source`` returns the entry already made.
+
+    Returns the entry, listed from ``listed_on`` (default today).
+    """
+    _require(actor, "blacklist.add_platform_entry")
+    if getattr(actor, "platform_id", None) != platform.pk:
+        raise NotAllowed(_("Only the platform's own officers list for it."), code="not_lister")
+    if source is not None:
+        existing = Entry.objects.filter(
+            source_type=ContentType.objects.get_for_model(source), source_id=str(source.pk)
+        ).first()
+        if existing is not None:
+            return existing
+    listed_on = listed_on or timezone.localdate()
+    errors = {}
+    if term_ends_on <= listed_on:
+        errors["term_ends_on"] = [_("The term must end after the listing day.")]
+    if not appeal_route.strip():
+        errors["appeal_route"] = [_("Tell the party how to appeal (Order 117 Art. 14).")]
+    if party is not None:
+        identity = party_identity(party)
+    else:
+        identity = PartyIdentity(kind=party_kind, name=name.strip())
+        try:
+            if id_number.strip():
+                number = validate_ric(id_number)
+                identity = PartyIdentity(
+                    kind=party_kind,
+                    name=name.strip(),
+                    id_number_hash=identity_hash(number),
+                    id_number_masked=mask_ric(number),
+                    uscc=validate_uscc(uscc) if uscc.strip() else "",
+                )
+            elif uscc.strip():
+                identity = PartyIdentity(
+                    kind=party_kind, name=name.strip(), uscc=validate_uscc(uscc)
+                )
+        except ValidationError as exc:
+            field_name = "id_number" if id_number.strip() else "uscc"
+            errors[field_name] = exc.messages
+        if not identity.name:
+            errors["name"] = [_("Give the party's name.")]
+    if errors:
+        raise ValidationError(errors)
+    fields = {}
+    if source is not None:
+        fields = {
+            "source_type": ContentType.objects.get_for_model(source),
+            "source_id": str(source.pk),
+        }
+    entry = _new_entry(
+        identity=identity,
+        party=party,
+        list=ListKind.PLATFORMS,
+        platform=platform,
+        category=category,
+        facts=facts.strip(),
+        legal_basis=legal_basis.strip() or category.articles,
+        appeal_route=appeal_route.strip(),
+        created_by=_user(actor),
+        **fields,
+    )
+    entry.proposed_measures.set(measures)
+    entry.listed_on = listed_on
+    entry.term_ends_on = term_ends_on
+    entry.save(update_fields=["listed_on", "term_ends_on"])
+    _may_move(entry, Status.LISTED)
+    _append_state(
+        entry,
+        Status.LISTED,
+        actor=actor,
+        reason=facts.strip(),
+        data={
+            "platform": platform.pk,
+            "listed_on": listed_on.isoformat(),
+            "term_ends_on": term_ends_on.isoformat(),
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def platform_appeal_decide(
+    *,
+    actor,
+    entry: Entry,
+    received_on: date,
+    grounds: str,
+    upheld: bool,
+    reason: str,
+    decided_on: date | None = None,
+) -> PlatformAppeal:
+    """Record the platform's decision on a party's appeal (Order 117 Art. 14); an upheld
+    appeal removes the entry."""
+    _require(actor, "blacklist.add_platform_entry")
+    entry = _lock(entry)
+    _require_lister_platform(actor, entry)
+    if upheld and entry.status != Status.REVOKED:
+        _may_move(entry, Status.REVOKED)
+    appeal = PlatformAppeal(
+        entry=entry,
+        received_on=received_on,
+        grounds=grounds.strip(),
+        upheld=upheld,
+        reason=reason.strip(),
+        decided_on=decided_on or timezone.localdate(),
+        recorded_by=_user(actor),
+        recorded_by_label=_label(actor),
+    )
+    appeal.full_clean()
+    appeal.save()
+    if upheld and entry.status != Status.REVOKED:
+        _append_state(
+            entry,
+            Status.REVOKED,
+            actor=actor,
+            reason=reason.strip(),
+            data={"appeal": appeal.pk},
+        )
+    else:
+        audit_record(
+            actor=_user(actor),
+            action="blacklist.appeal_rejected" if not upheld else "blacklist.appeal_upheld",
+            subject=entry,
+            reason=reason.strip(),
+            data={"appeal": appeal.pk, "by": _label(actor)},
+        )
+    return appeal
+
+
+# --- screening (Order 117 Art. 8, 14) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningQuery:
+    """One party to screen. ``id_number`` is hashed at once and never stored or logged."""
+
+    name: str = ""
+    id_number: str = ""
+    uscc: str = ""
+    ref: str = ""
+
+
+@dataclass
+class Match:
+    entry: Entry
+    score: float
+    matched_fields: list[str]
+    why: list[str]
+
+
+@dataclass
+class Answer:
+    index: int
+    ref: str
+    matches: list[Match] = field(default_factory=list)
+
+
+@dataclass
+class ScreeningResult:
+    log: ScreeningLog
+    answers: list[Answer]
+
+
+KEY_CHUNK = 2000  # values of one IN (…): within SQLite's and PostgreSQL's limits
+
+
+def _chunks(items: list, size: int = KEY_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
+    """Match parties against the entries on the list today that ``actor`` may see: a
+    read only, no log (``screening_run`` logs it).
+
+    Candidates come from the blocking index (name keys) and the identifier
+    indexes only; they are then scored (``blacklist.screening``). ``pool`` is
+    the visible queryset (``blacklist.selectors.screening_pool``).
+    """
+    from .selectors import screening_pool
+
+    prepared = []
+    for query in queries:
+        hashed = identity_hash(query.id_number) if query.id_number.strip() else ""
+        form = normalise(query.name) if query.name.strip() else None
+        keys = query_keys(form) if form else frozenset()
+        prepared.append((hashed, query.uscc.strip().upper(), form, keys))
+
+    # Candidates: entries sharing a name key, or an identifier, with some query. Each
+    # read is bounded by an index (never a scan), runs on the visible pool only, and
+    # fetches the few columns scoring needs; full rows are loaded for the hits alone.
+    pool = screening_pool(actor) if pool is None else pool
+    lean = pool.select_related(None).order_by()
+    key_queries: dict[str, list[int]] = {}
+    hash_queries: dict[str, list[int]] = {}
+    uscc_queries: dict[str, list[int]] = {}
+    for index, (hashed, uscc, _form, keys) in enumerate(prepared):
+        for key in keys:
+            key_queries.setdefault(key, []).append(index)
+        if hashed:
+            hash_queries.setdefault(hashed, []).append(index)
+        if uscc:
+            uscc_queries.setdefault(uscc, []).append(index)
+
+    names: dict[int, str] = {}
+    by_name: dict[int, set[int]] = {}
+    for chunk in _chunks(sorted(key_queries), KEY_CHUNK):
+        keyed = EntryNameKey.objects.filter(key__in=chunk).values("entry_id")
+        chunk_keys = frozenset(chunk)
+        for pk, name in lean.filter(pk__in=keyed).values_list("pk", "name"):
+            names[pk] = name
+            for key in entry_keys_for(name) & chunk_keys:
+                for index in key_queries[key]:
+                    by_name.setdefault(index, set()).add(pk)
+    by_identifier: dict[int, dict[int, list[str]]] = {}
+    hashes, usccs = sorted(hash_queries), sorted(uscc_queries)
+    for start in range(0, max(len(hashes), len(usccs)), KEY_CHUNK):
+        chunk_h, chunk_u = hashes[start : start + KEY_CHUNK], usccs[start : start + KEY_CHUNK]
+        condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
+        if chunk_u:
+            condition |= Q(uscc__in=chunk_u)
+        rows = lean.filter(condition).values_list("pk", "name", "id_number_hash", "uscc")
+        for pk, name, hashed, uscc in rows:
+            names[pk] = name
+            found = [("id_number", i) for i in hash_queries.get(hashed, ())]
+            found += [("uscc", i) for i in uscc_queries.get(uscc, ())]
+            for field_name, index in found:
+                by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
+
+    scored: list[list[tuple[int, float, list[str], list[str]]]] = []
+    for index, (_hashed, _uscc, form, _keys) in enumerate(prepared):
+        identified = by_identifier.get(index, {})
+        hits = []
+        for pk in sorted(by_name.get(index, set()) | set(identified)):
+            fields, why, score = list(identified.get(pk, [])), [], 0.0
+            if "id_number" in fields:
+                why.append(str(_("resident ID number matches (keyed hash): exact")))
+                score = 1.0
+            if "uscc" in fields:
+                why.append(str(_("unified social credit code matches: exact")))
+                score = 1.0
+            if form is not None:
+                name_score = score_names(form, normalise(names[pk]))
+                if name_score.score >= HIT_THRESHOLD:
+                    fields.append("name")
+                    why.append(str(_("name: %(why)s") % {"why": name_score.why}))
+                    score = max(score, name_score.score)
+            if score >= HIT_THRESHOLD:
+                hits.append((pk, round(score, 4), fields, why))
+        scored.append(hits)
+
+    hit_ids = sorted({pk for hits in scored for pk, *_rest in hits})
+    entries: dict[int, Entry] = {}
+    for chunk in _chunks(hit_ids, KEY_CHUNK):
+        entries.update(
+            (entry.pk, entry)
+            for entry in Entry.objects.filter(pk__in=chunk)
+            .select_related("current", "category", "department", "platform")
+            .order_by()
+        )
+    answers = []
+    for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
+        matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]
+        matches.sort(key=lambda m: (-m.score, m.entry.pk))
+        answers.append(Answer(index=index, ref=query.ref, matches=matches))
+    return answers
+
+
+def _maybe_asynchronous_commit() -> None:
+    """Opt-in (``BLACKLIST_SCREENING_ASYNC_COMMIT``, off by default): on PostgreSQL the
+    screening log's transaction does not wait for its WAL flush. The log is still written
+    in the same transaction as its audit event; a crash of the database server may lose
+    the last fraction of a second of screening logs, never corrupt them. The flush is
+    most of a logged single screening's time on a busy server."""
+    if (
+        getattr(settings, "BLACKLIST_SCREENING_ASYNC_COMMIT", False)
+        and connection.vendor == "postgresql"
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@transaction.atomic
+def screening_run(
+    *, actor, queries: Sequence[ScreeningQuery], channel: str, pool=None
+) -> ScreeningResult:
+    """Screen parties (``screening_match``) and log it: who, when, how many and how many
+    hits, never what was asked."""
+    _require(actor, "blacklist.screen_parties")
+    if not queries:
+        raise DomainError(_("Give at least one party to screen."), code="empty")
+    answers = screening_match(actor=actor, queries=queries, pool=pool)
+    _maybe_asynchronous_commit()
+    jurisdiction_department = getattr(actor, "department", None)
+    log = ScreeningLog(
+        actor=_user(actor),
+        actor_label=_label(actor),
+        department=jurisdiction_department if isinstance(actor, User) else None,
+        platform_id=getattr(actor, "platform_id", None),
+        channel=channel,
+        queries=len(answers),
+        queries_with_hits=sum(1 for a in answers if a.matches),
+        hits=sum(len(a.matches) for a in answers),
+    )
+    # The actor, department and platform come from the authenticated caller, not from
+    # input: validating them would cost a query per screening for nothing.
+    log.full_clean(exclude=["actor", "department", "platform"])
+    log.save()
+    audit_record(
+        actor=_user(actor),
+        action="blacklist.screened",
+        subject=log,
+        data={
+            "by": _label(actor),
+            "queries": log.queries,
+            "queries_with_hits": log.queries_with_hits,
+            "hits": log.hits,
+        },
+    )
+    return ScreeningResult(log=log, answers=answers)

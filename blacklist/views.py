@@ -1,0 +1,533 @@
+"""Pages of the blacklist: thin views over the selectors and services.
+
+Everything an entry page shows or allows comes from
+``blacklist.selectors.entries_visible_to``: out of scope answers 404.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.errors import DomainError
+from portal.identity import mask_ric
+from portal.models import ClockRule, Deadline
+from portal.pdf import pdf_response
+
+from . import pdf, services
+from .filters import EntryFilter
+from .forms import (
+    AppealForm,
+    DecideForm,
+    MeasureForm,
+    NotifyForm,
+    PlatformEntryForm,
+    ProposeForm,
+    RepairApplyForm,
+    RepairDecideForm,
+    RevokeForm,
+    ScreeningForm,
+    StatementForm,
+)
+from .models import ListKind, RepairApplication, ScreeningLog, Status
+from .selectors import (
+    entries_visible_to,
+    implementations_for,
+    may_see_full_name,
+    public_entries,
+)
+
+
+def _entry_or_404(request, pk: int):
+    return get_object_or_404(entries_visible_to(request.user), pk=pk)
+
+
+def _form_error(form, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def entry_list(request):
+    queryset = entries_visible_to(request.user).order_by("-created_at", "-pk")
+    filters = EntryFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blacklist/entry_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "can_propose": request.user.has_perm("blacklist.propose_entry")
+            and request.user.department_id,
+            "can_add_platform": request.user.has_perm("blacklist.add_platform_entry")
+            and getattr(request.user, "platform_id", None),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _actions(request, entry) -> dict:
+    """Which action forms this user sees on this entry (the services check again)."""
+    user, status = request.user, entry.status
+    lister_department = entry.list == ListKind.DEPARTMENTS and (
+        user.department_id == entry.department_id
+    )
+    lister_platform = entry.list == ListKind.PLATFORMS and (
+        getattr(user, "platform_id", None) == entry.platform_id
+    )
+    propose = lister_department and user.has_perm("blacklist.propose_entry")
+    decide = lister_department and user.has_perm("blacklist.decide_entry")
+    platform = lister_platform and user.has_perm("blacklist.add_platform_entry")
+    active = status in (Status.LISTED, Status.REPAIR_PENDING)
+    return {
+        "notify": propose and status == Status.PROPOSED,
+        "statement": propose and status == Status.NOTIFIED,
+        "decide": decide and status in (Status.PROPOSED, Status.NOTIFIED, Status.HEARD),
+        "repair_apply": propose and status == Status.LISTED,
+        "repair_decide": decide and status == Status.REPAIR_PENDING,
+        "revoke": (decide or platform) and active,
+        "measures": entry.list == ListKind.DEPARTMENTS
+        and active
+        and bool(user.department_id)
+        and user.has_perm("blacklist.record_measure"),
+        "appeal": platform and active,
+    }
+
+
+@login_required
+def entry_detail(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    deadlines = Deadline.objects.for_object(entry)
+    repairs = list(entry.repairs.all())
+    for application in repairs:
+        application.deadline = Deadline.objects.for_object(application).first()
+    return render(
+        request,
+        "blacklist/entry_detail.html",
+        {
+            "entry": entry,
+            "show_name": may_see_full_name(request.user, entry),
+            "states": entry.states.select_related("actor"),
+            "statements": entry.statements.all(),
+            "repairs": repairs,
+            "appeals": entry.appeals.all(),
+            "deadlines": deadlines,
+            "measures": entry.proposed_measures.all(),
+            "implementations": implementations_for(entry, request.user),
+            "actions": _actions(request, entry),
+            "has_notice": entry.states.filter(status=Status.NOTIFIED).exists(),
+            "has_decision": entry.list == ListKind.DEPARTMENTS and entry.listed_on is not None,
+            "clocks": ClockRule.objects.filter(
+                code__in=[services.STATEMENT_CLOCK, services.REPAIR_CLOCK],
+                department__isnull=True,
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_propose(request):
+    if not (request.user.has_perm("blacklist.propose_entry") and request.user.department_id):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("party"):
+        kind, _sep, number = request.GET["party"].partition(":")
+        initial = {"party_type": kind, "party_id": number}
+    form = ProposeForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.entry_propose(
+                actor=request.user,
+                party=form.party,
+                category=data["category"],
+                facts=data["facts"],
+                legal_basis=data["legal_basis"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                decision_document=data["decision_document"],
+                term_months=data["term_months"],
+                measures=data["measures"],
+                share_scope=data["share_scope"],
+            )
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Entry %(ref)s proposed.") % {"ref": entry.reference})
+            return redirect(entry)
+    return render(request, "blacklist/propose.html", {"form": form})
+
+
+def _action_view(request, pk, form_class, act, *, title, template="blacklist/action.html"):
+    """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service)."""
+    entry = _entry_or_404(request, pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(entry, form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(entry)
+    clocks = ClockRule.objects.filter(
+        code__in=[services.STATEMENT_CLOCK, services.REPAIR_CLOCK], department__isnull=True
+    )
+    return render(
+        request, template, {"entry": entry, "form": form, "title": title, "clocks": clocks}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_notify(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        NotifyForm,
+        lambda entry, data: services.entry_notify(
+            actor=request.user,
+            entry=entry,
+            notified_on=data["notified_on"],
+            working_days=data["working_days"],
+        ),
+        title=_("Serve the notice"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_statement(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        StatementForm,
+        lambda entry, data: services.entry_record_statement(
+            actor=request.user,
+            entry=entry,
+            received_on=data["received_on"],
+            text=data["text"],
+            hearing_requested=data["hearing_requested"],
+        ),
+        title=_("Record the party's statement"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_decide(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        DecideForm,
+        lambda entry, data: services.entry_decide(
+            actor=request.user,
+            entry=entry,
+            list_entry=data["decision"] == "list",
+            reason=data["reason"],
+        ),
+        title=_("Decide: list or drop"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_repair_apply(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        RepairApplyForm,
+        lambda entry, data: services.entry_repair_apply(
+            actor=request.user,
+            entry=entry,
+            applied_on=data["applied_on"],
+            grounds=data["grounds"],
+        ),
+        title=_("Record a credit repair application"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_repair_decide(request, pk: int):
+    def act(entry, data):
+        application = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
+        if application is None:
+            raise DomainError(_("There is no pending application."))
+        services.entry_repair_decide(
+            actor=request.user,
+            application=application,
+            granted=data["granted"],
+            reason=data["reason"],
+        )
+
+    return _action_view(
+        request, pk, RepairDecideForm, act, title=_("Decide the credit repair application")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_revoke(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        RevokeForm,
+        lambda entry, data: services.entry_revoke(
+            actor=request.user, entry=entry, reason=data["reason"]
+        ),
+        title=_("Revoke the listing"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_measures(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        MeasureForm,
+        lambda entry, data: services.measure_record(
+            actor=request.user,
+            entry=entry,
+            measures=list(data["measures"]),
+            applied_on=data["applied_on"],
+            note=data["note"],
+        ),
+        title=_("Record the measures your department applied"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_appeal(request, pk: int):
+    return _action_view(
+        request,
+        pk,
+        AppealForm,
+        lambda entry, data: services.platform_appeal_decide(
+            actor=request.user,
+            entry=entry,
+            received_on=data["received_on"],
+            grounds=data["grounds"],
+            upheld=data["upheld"],
+            reason=data["reason"],
+        ),
+        title=_("Record the decision on an appeal"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_entry_add(request):
+    platform = getattr(request.user, "platform", None)
+    if platform is None or not request.user.has_perm("blacklist.add_platform_entry"):
+        raise PermissionDenied
+    form = PlatformEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.platform_entry_add(
+                actor=request.user,
+                platform=platform,
+                name=data["name"],
+                party_kind=data["party_kind"],
+                id_number=data["id_number"],
+                uscc=data["uscc"],
+                category=data["category"],
+                facts=data["facts"],
+                legal_basis=data["legal_basis"],
+                term_ends_on=data["term_ends_on"],
+                appeal_route=data["appeal_route"],
+                measures=list(data["measures"]),
+            )
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Entry %(ref)s listed.") % {"ref": entry.reference})
+            return redirect(entry)
+    return render(request, "blacklist/platform_add.html", {"form": form, "platform": platform})
+
+
+# --- documents --------------------------------------------------------------------
+
+
+def _language(request) -> str:
+    return "en" if request.GET.get("lang") == "en" else pdf.DEFAULT_LANGUAGE
+
+
+def _document(render, subject, filename: str, request):
+    try:
+        content = render(subject, language=_language(request))
+    except pdf.DocumentNotReady as exc:
+        raise Http404(str(exc)) from exc
+    return pdf_response(content, filename)
+
+
+@login_required
+def entry_notice_pdf(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    return _document(pdf.notice_pdf, entry, f"notice-{entry.reference}.pdf", request)
+
+
+@login_required
+def entry_decision_pdf(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    return _document(pdf.decision_pdf, entry, f"decision-{entry.reference}.pdf", request)
+
+
+@login_required
+def repair_decision_pdf(request, pk: int, application: int):
+    entry = _entry_or_404(request, pk)
+    repair = get_object_or_404(entry.repairs, pk=application)
+    return _document(
+        pdf.repair_decision_pdf, repair, f"repair-{entry.reference}-{repair.pk}.pdf", request
+    )
+
+
+@login_required
+def entry_decision_document(request, pk: int):
+    """The uploaded penalty decision, to staff who may see the entry (never a public URL)."""
+    entry = _entry_or_404(request, pk)
+    if not entry.decision_document or not request.user.department_id:
+        raise Http404
+    response = FileResponse(entry.decision_document.open("rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- public -----------------------------------------------------------------------
+
+
+def public_list(request):
+    """The publicity page (no sign-in): entries on the departments' list today, names
+    partly hidden and no ID number; removed entries are not shown."""
+    today = timezone.localdate()
+    page = Paginator(public_entries(today), 50).get_page(request.GET.get("page"))
+    return render(request, "blacklist/public.html", {"page": page, "today": today})
+
+
+# --- screening --------------------------------------------------------------------
+
+
+CSV_COLUMNS = [
+    "row",
+    "name",
+    "id_number_masked",
+    "uscc",
+    "hit",
+    "entry",
+    "list",
+    "entry_name",
+    "score",
+    "matched_fields",
+    "grounds",
+    "listed_by",
+    "term_ends_on",
+    "why",
+]
+
+
+def _result_rows(user, queries, answers):
+    rows = []
+    for query, answer in zip(queries, answers, strict=True):
+        for match in answer.matches or [None]:
+            entry = match.entry if match else None
+            rows.append(
+                {
+                    "row": answer.ref,
+                    "name": query.name,
+                    "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
+                    "uscc": query.uscc,
+                    "match": match,
+                    "entry": entry,
+                    "entry_name": (entry.name if entry and may_see_full_name(user, entry) else "")
+                    or (entry.name_masked if entry else ""),
+                }
+            )
+    return rows
+
+
+def _csv_response(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="screening-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        match, entry = row["match"], row["entry"]
+        writer.writerow(
+            [
+                row["row"],
+                row["name"],
+                row["id_number_masked"],
+                row["uscc"],
+                "yes" if match else "no",
+                entry.reference if entry else "",
+                entry.get_list_display() if entry else "",
+                row["entry_name"],
+                match.score if match else "",
+                " ".join(match.matched_fields) if match else "",
+                entry.category.label if entry else "",
+                str(entry.lister) if entry else "",
+                entry.term_ends_on.isoformat() if entry and entry.term_ends_on else "",
+                "; ".join(match.why) if match else "",
+            ]
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request):
+    if not request.user.has_perm("blacklist.screen_parties"):
+        raise PermissionDenied
+    form = ScreeningForm(request.POST or None, request.FILES or None)
+    rows, log = None, None
+    valid = request.method == "POST" and form.is_valid()
+    row_errors = getattr(form, "row_errors", [])
+    if valid and form.queries:
+        try:
+            result = services.screening_run(
+                actor=request.user, queries=form.queries, channel=ScreeningLog.Channel.WEB
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            rows = _result_rows(request.user, form.queries, result.answers)
+            log = result.log
+            if request.POST.get("format") == "csv":
+                return _csv_response(rows)
+            # The numbers asked are not echoed back into the page (nor its cache).
+            form = ScreeningForm()
+    return render(
+        request,
+        "blacklist/screening.html",
+        {
+            "form": form,
+            "rows": rows,
+            "log": log,
+            "row_errors": row_errors,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,288 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Department, Platform, Region, User
+from portal.models import Deadline
+from registry.models import ViolationCategory
+
+from ..models import CaseEvent, Complaint, DeclineReason, Outcome, PlatformForward
+from ..uploads import MAX_FILES
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = ["clock", "started_on", "due_on", "provisional", "state", "source"]
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "action", "message"]
+
+
+class IntakeSerializer(serializers.Serializer):
+    """What a consumer sends; the same rules as the public form."""
+
+    kind = serializers.ChoiceField(choices=Complaint.Kind.choices)
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ViolationCategory.objects.filter(is_active=True),
+        help_text=_("Taxonomy code, e.g. consumer-dispute."),
+    )
+    platform = serializers.SlugRelatedField(
+        slug_field="uscc",
+        queryset=Platform.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("The platform's unified social credit code."),
+    )
+    platform_other = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    live_room_account = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    live_room_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    live_room_url = serializers.URLField(required=False, allow_blank=True)
+    marketer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+    order_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    description = serializers.CharField(max_length=5000)
+    consumer_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), help_text=_("GB/T 2260 code.")
+    )
+    anonymous = serializers.BooleanField(required=False, default=False)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    language = serializers.ChoiceField(
+        choices=[("zh-hans", "简体中文"), ("en", "English")], required=False, default="zh-hans"
+    )
+
+    def validate_contact_phone(self, value):
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if (
+            value
+            and not (len(digits) == 11 and digits.startswith("1"))
+            and not (len(digits) == 13 and digits.startswith("861"))
+        ):
+            raise serializers.ValidationError(_("Enter an 11-digit mobile number."))
+        return value
+
+    def validate(self, data):
+        errors = {}
+        if data.get("anonymous") and data["kind"] == Complaint.Kind.COMPLAINT:
+            errors["anonymous"] = [
+                _("A complaint cannot be anonymous: we need to reach you to settle it.")
+            ]
+        if not data.get("anonymous") and not (
+            data.get("contact_phone") or data.get("contact_email")
+        ):
+            errors["contact_phone"] = [
+                _(
+                    "Give a mobile phone or an email, so that we can reach you "
+                    "and you can follow the case."
+                )
+            ]
+        if data["kind"] == Complaint.Kind.COMPLAINT and not data.get("contact_name"):
+            errors["contact_name"] = [_("A complaint needs your name.")]
+        if not data.get("platform") and not data.get("platform_other"):
+            errors["platform_other"] = [_("Choose the platform, or write its name.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class IntakeResultSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    decision_due = serializers.DateField(allow_null=True)
+    decision_due_provisional = serializers.BooleanField()
+    department = serializers.CharField()
+    access_key = serializers.CharField(
+        allow_blank=True, help_text=_("Only for an anonymous report: keep it to follow the case.")
+    )
+
+
+class TrackResultSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    department = serializers.CharField()
+    outcome = serializers.CharField(allow_blank=True)
+    outcome_text = serializers.CharField(allow_blank=True)
+    deadlines = DeadlineSerializer(many=True)
+    events = PublicEventSerializer(many=True)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    platform = serializers.CharField(source="platform_label", read_only=True)
+    department = serializers.CharField(source="department.label", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    next_due = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "tracking_code",
+            "kind",
+            "status",
+            "category",
+            "platform",
+            "live_room_account",
+            "live_room_name",
+            "department",
+            "assignee",
+            "received_at",
+            "next_due",
+            "possible_duplicate_of",
+            "in_triage",
+        ]
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    deadlines = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [
+            *ComplaintSerializer.Meta.fields,
+            "description",
+            "marketer_name",
+            "occurred_on",
+            "order_number",
+            "amount",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "anonymous",
+            "routing_basis",
+            "decline_reason",
+            "outcome",
+            "outcome_text",
+            "rating",
+            "rating_comment",
+            "deadlines",
+            "events",
+            "allowed_actions",
+        ]
+
+    def get_deadlines(self, obj) -> list[dict]:
+        return DeadlineSerializer(Deadline.objects.for_object(obj), many=True).data
+
+    def get_events(self, obj) -> list[dict]:
+        return [
+            {"at": e.at, "action": e.action, "public": e.public, "message": e.message}
+            for e in obj.events.all()
+        ]
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        from ..permissions import allowed_actions
+
+        return sorted(allowed_actions(self.context["request"].user, obj))
+
+
+# Inputs of the workflow actions (the same fields as the page forms).
+
+
+class MessageInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    message = serializers.CharField(max_length=5000)
+
+
+class MaterialRequestInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000)
+
+
+class TransferInput(serializers.Serializer):
+    to_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True)
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class ForwardInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000)
+    working_days = serializers.IntegerField(min_value=1, max_value=60, required=False, default=None)
+
+
+class CloseInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[c for c in Outcome.choices if c[0] not in ("case_opened", "not_opened")]
+    )
+    outcome_text = serializers.CharField(max_length=5000)
+
+
+class NoteInput(serializers.Serializer):
+    message = serializers.CharField(max_length=5000)
+    public = serializers.BooleanField(default=False)
+
+
+class ExtensionRequestInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReportDecisionInput(serializers.Serializer):
+    open_case = serializers.BooleanField()
+    message = serializers.CharField(max_length=5000)
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class EmptyInput(serializers.Serializer):
+    pass
+
+
+class ForwardSerializer(serializers.ModelSerializer):
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    category = serializers.CharField(source="complaint.category.code", read_only=True)
+    description = serializers.CharField(source="complaint.description", read_only=True)
+    live_room_account = serializers.CharField(source="complaint.live_room_account", read_only=True)
+    order_number = serializers.CharField(source="complaint.order_number", read_only=True)
+    contact_name = serializers.CharField(source="complaint.contact_name", read_only=True)
+    contact_phone = serializers.CharField(source="complaint.contact_phone", read_only=True)
+    department = serializers.CharField(source="complaint.department.label", read_only=True)
+
+    class Meta:
+        model = PlatformForward
+        fields = [
+            "id",
+            "tracking_code",
+            "category",
+            "description",
+            "live_room_account",
+            "order_number",
+            "contact_name",
+            "contact_phone",
+            "department",
+            "message",
+            "forwarded_at",
+            "due_on",
+            "answered_at",
+            "answer",
+        ]
+        read_only_fields = fields
+
+
+class ForwardAnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+
+
+__all__ = ["MAX_FILES"]

@@ -1,0 +1,81 @@
+"""Reads of disposal filings and notices to platforms, scoped by jurisdiction.
+
+- A filing is the platform's own (its officers and its API keys see it) and
+  reaches the departments it was routed to (``FilingRecipient``); departments
+  of the same type above a recipient see it too. Nobody else does: 404.
+- A notice is seen by the platform it was sent to and by the sending
+  department and the departments of its type above it.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from accounts.scoping import jurisdiction_of
+from portal.models import Deadline
+
+from .models import DisposalFiling, FilingRecipient, Measure, PlatformNotice
+
+
+def filings_visible_to(user) -> QuerySet[DisposalFiling]:
+    queryset = DisposalFiling.objects.select_related("platform", "category")
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.everything:
+        return queryset
+    if jurisdiction.platform_id:
+        return queryset.filter(platform_id=jurisdiction.platform_id)
+    if jurisdiction.region_path:
+        received = FilingRecipient.objects.filter(
+            filing=OuterRef("pk"),
+            department__type=jurisdiction.department_type,
+            department__region__path__startswith=jurisdiction.region_path,
+        )
+        return queryset.filter(Exists(received))
+    return queryset.none()
+
+
+def measure_condition(code: str) -> Q:
+    """Filings whose measures include ``code`` (the JSON list's text holds ``"code"``;
+    codes are not substrings of each other in quotes). Works on SQLite and PostgreSQL."""
+    return Q(measures__icontains=f'"{code}"')
+
+
+def filing_counts(queryset: QuerySet[DisposalFiling]) -> dict:
+    """Counts by platform and by measure of what ``queryset`` holds: two queries."""
+    by_platform = list(
+        queryset.order_by()
+        .values("platform__name", "platform__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "platform__name")
+    )
+    totals = queryset.order_by().aggregate(
+        total=Count("pk"),
+        **{f"m_{code}": Count("pk", filter=measure_condition(code)) for code in Measure.values},
+    )
+    by_measure = [(code, label, totals[f"m_{code}"]) for code, label in Measure.choices]
+    return {"total": totals["total"], "by_platform": by_platform, "by_measure": by_measure}
+
+
+def notices_visible_to(user) -> QuerySet[PlatformNotice]:
+    """Notices in scope, each annotated with ``reply_due`` (its clock's due date)."""
+    due = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlatformNotice),
+        object_id=OuterRef("pk"),
+    ).order_by("-started_on", "-pk")
+    queryset = PlatformNotice.objects.select_related(
+        "department", "department__region", "platform", "sent_by"
+    ).annotate(reply_due=Subquery(due.values("due_on")[:1]))
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.everything:
+        return queryset
+    if jurisdiction.platform_id:
+        return queryset.filter(platform_id=jurisdiction.platform_id)
+    if jurisdiction.region_path:
+        return queryset.filter(
+            department__type=jurisdiction.department_type,
+            department__region__path__startswith=jurisdiction.region_path,
+        )
+    return queryset.none()
+
+
+def notices_awaiting(user) -> QuerySet[PlatformNotice]:
+    return notices_visible_to(user).filter(replied_at__isnull=True).order_by("reply_due", "pk")

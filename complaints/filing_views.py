@@ -1,0 +1,376 @@
+"""Pages of platform disposal filings and of notices to platforms.
+
+Platform officers file (form or CSV upload), see their history and answer
+notices; department staff see the filings that reached their jurisdiction
+(filters, CSV export, counts) and send notices. Views parse, call one service,
+render; scope comes from ``complaints.filing_selectors`` (out of scope: 404).
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_http_methods
+
+from portal.errors import DomainError
+
+from . import services
+from .filing_filters import FilingFilter, NoticeFilter
+from .filing_forms import (
+    FilingForm,
+    FilingUploadForm,
+    NoticeForm,
+    NoticeReplyForm,
+    filing_csv_template,
+    read_filing_csv,
+)
+from .filing_selectors import filing_counts, filings_visible_to, notices_visible_to
+from .models import FilingChannel
+from .services.filings import ITEM_FIELDS, MAX_BATCH
+
+UPLOAD_REPORT_KEY = "filing_upload_report"
+
+ROUTING_RULE = _l(
+    "Every filing reaches the county-or-higher market supervision and cyberspace departments "
+    "of the platform's domicile: of each type, the nearest department at or above the "
+    "domicile, below the national level. Account closure, a re-registration ban and "
+    "blacklisting reach the provincial market supervision and cyberspace departments too "
+    "(Order 117 Art. 12 ¶3; Trial Art. 9, 14). Departments above a recipient, of its type, "
+    "see the filing as well."
+)
+
+
+def _may_see_filings(user) -> bool:
+    return bool(
+        user.has_perm("accounts.file_platform_reports")
+        or user.has_perm("accounts.view_jurisdiction_cases")
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _filtered(request):
+    if not _may_see_filings(request.user):
+        raise PermissionDenied
+    base = filings_visible_to(request.user).order_by("-received_at", "-pk")
+    return FilingFilter(request.GET or None, queryset=base, request=request)
+
+
+@login_required
+def filing_list(request):
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/filings/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": filing_counts(filterset.qs),
+            "is_platform": bool(request.user.platform_id),
+            "routing_rule": ROUTING_RULE,
+        },
+    )
+
+
+@login_required
+def filing_export(request):
+    """CSV of exactly what the filter shows, streamed; identity numbers masked."""
+    filterset = _filtered(request)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Id"),
+        _("Platform"),
+        _("Platform's id"),
+        _("Party"),
+        _("Party's name"),
+        _("Unified social credit code"),
+        _("Resident ID number"),
+        _("Live room account id"),
+        _("Violation"),
+        _("Measures"),
+        _("Suspended until"),
+        _("Conduct at"),
+        _("Acted at"),
+        _("Received at"),
+        _("Channel"),
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for f in filterset.qs.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    f.pk,
+                    f.platform.label,
+                    f.external_id,
+                    f.get_party_kind_display(),
+                    f.party_name,
+                    f.party_uscc,
+                    f.id_number_masked,
+                    f.live_room_account,
+                    f.category.code,
+                    "; ".join(f.measure_labels),
+                    f.suspended_until.isoformat() if f.suspended_until else "",
+                    timezone.localtime(f.conduct_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(f.acted_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(f.received_at).strftime("%Y-%m-%d %H:%M"),
+                    f.get_channel_display(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="filings.csv"'
+    return response
+
+
+@login_required
+def filing_detail(request, pk: int):
+    if not _may_see_filings(request.user):
+        raise PermissionDenied
+    filing = get_object_or_404(
+        filings_visible_to(request.user).select_related(
+            "live_room", "operator", "marketer", "agency"
+        ),
+        pk=pk,
+    )
+    from blacklist.models import Entry  # the entry a blacklisting filing proposed
+
+    entry = Entry.objects.filter(
+        source_type=ContentType.objects.get_for_model(filing), source_id=str(filing.pk)
+    ).first()
+    return render(
+        request,
+        "complaints/filings/detail.html",
+        {
+            "filing": filing,
+            "recipients": filing.recipients.select_related("department", "department__region"),
+            "routing_rule": ROUTING_RULE,
+            "entry": entry,
+        },
+    )
+
+
+@login_required
+@permission_required("accounts.file_platform_reports", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def filing_new(request):
+    form = FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.filing_submit(
+                platform=request.user.platform,
+                item=form.item(),
+                channel=FilingChannel.WEB,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if result.status == "invalid":
+                form.add_item_errors(result.errors)
+            else:
+                if result.status == "duplicate":
+                    messages.info(
+                        request,
+                        _("You filed “%(id)s” before: this is that filing; nothing new was filed.")
+                        % {"id": result.external_id},
+                    )
+                else:
+                    messages.success(request, _("Filed. It was sent to the departments below."))
+                return redirect("filings:detail", pk=result.id)
+    return render(
+        request,
+        "complaints/filings/new.html",
+        {"form": form, "routing_rule": ROUTING_RULE},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("accounts.file_platform_reports", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def filing_upload(request):
+    form = FilingUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_filing_csv(form.cleaned_data["file"])
+            results = []
+            for start in range(0, len(rows), MAX_BATCH):
+                chunk = rows[start : start + MAX_BATCH]
+                answered = services.filing_submit_batch(
+                    platform=request.user.platform,
+                    items=[{k: r.get(k, "") for k in ITEM_FIELDS} for r in chunk],
+                    channel=FilingChannel.CSV,
+                    actor=request.user,
+                )
+                results += [
+                    (row["row"], result) for row, result in zip(chunk, answered, strict=True)
+                ]
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            report = {
+                "created": sum(1 for _r, res in results if res.status == "created"),
+                "duplicate": sum(1 for _r, res in results if res.status == "duplicate"),
+                "invalid": sum(1 for _r, res in results if res.status == "invalid"),
+                "lines": [
+                    [row, res.external_id, res.status, res.id or "", field, message]
+                    for row, res in results
+                    if res.status != "created"
+                    for field, message in (
+                        [(f, m) for f, ms in res.errors.items() for m in ms]
+                        if res.errors
+                        else [("", _("filed before: nothing new filed"))]
+                    )
+                ],
+            }
+            request.session[UPLOAD_REPORT_KEY] = report
+    return render(
+        request,
+        "complaints/filings/upload.html",
+        {"form": form, "report": report, "columns": ITEM_FIELDS},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("accounts.file_platform_reports", raise_exception=True)
+def filing_upload_report(request):
+    """The last upload's row-by-row report, as CSV."""
+    report = request.session.get(UPLOAD_REPORT_KEY)
+    if not report:
+        return redirect("filings:upload")
+    writer = csv.writer(_Echo())
+    lines = [
+        writer.writerow(
+            [_("Row"), _("Platform's id"), _("Result"), _("Filing"), _("Field"), _("Message")]
+        ),
+        *(writer.writerow(line) for line in report["lines"]),
+    ]
+    response = HttpResponse("\ufeff" + "".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="filings-report.csv"'
+    return response
+
+
+@login_required
+@permission_required("accounts.file_platform_reports", raise_exception=True)
+def filing_template(request):
+    response = HttpResponse(filing_csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="filings-template.csv"'
+    return response
+
+
+# --- notices ------------------------------------------------------------------
+
+
+def _may_see_notices(user) -> bool:
+    return bool(
+        user.has_perm("accounts.answer_platform_requests")
+        or user.has_perm("accounts.view_jurisdiction_cases")
+    )
+
+
+@login_required
+def notice_list(request):
+    if not _may_see_notices(request.user):
+        raise PermissionDenied
+    filterset = NoticeFilter(
+        request.GET or None,
+        queryset=notices_visible_to(request.user).order_by("replied_at", "reply_due", "-pk"),
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/filings/notice_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "may_send": request.user.has_perm("accounts.handle_cases")
+            and bool(request.user.department_id),
+        },
+    )
+
+
+@login_required
+@permission_required("accounts.handle_cases", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def notice_new(request):
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_send(
+                actor=request.user,
+                platform=form.cleaned_data["platform"],
+                kind=form.cleaned_data["kind"],
+                party=form.cleaned_data["party"],
+                message=form.cleaned_data["message"],
+                working_days=form.cleaned_data.get("working_days"),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The notice was sent to the platform."))
+            return redirect("filings:notice", pk=notice.pk)
+    return render(
+        request,
+        "complaints/filings/notice_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request, pk: int):
+    if not _may_see_notices(request.user):
+        raise PermissionDenied
+    notice = get_object_or_404(notices_visible_to(request.user), pk=pk)
+    may_reply = (
+        request.user.has_perm("accounts.answer_platform_requests")
+        and request.user.platform_id == notice.platform_id
+        and not notice.is_replied
+    )
+    form = NoticeReplyForm(request.POST or None) if may_reply else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.notice_reply(
+                    notice=notice, actor=request.user, reply=form.cleaned_data["reply"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your reply was sent to the department."))
+                return redirect("filings:notice", pk=pk)
+    from portal.models import Deadline
+
+    return render(
+        request,
+        "complaints/filings/notice_detail.html",
+        {
+            "notice": notice,
+            "form": form,
+            "deadlines": Deadline.objects.for_object(notice),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,160 @@
+"""Emails: to consumers in the language they filed in (Chinese or English), to
+staff and platform officers in the portal's language."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import Role, User
+
+from .models import Complaint, PlatformForward
+
+CONSUMER_TEMPLATES = {
+    "received",
+    "accepted",
+    "declined",
+    "material_requested",
+    "transferred",
+    "closed",
+    "report_decided",
+}
+
+
+def consumer_email(complaint: Complaint, template: str, *, language: str | None = None):
+    """The subject and body of one consumer email, rendered in ``language``."""
+    if template not in CONSUMER_TEMPLATES:
+        raise ValueError(template)
+
+    from .selectors import decision_due
+
+    context = {
+        "complaint": complaint,
+        "due": decision_due(complaint),
+        "track_url": settings.PORTAL_BASE_URL + reverse("complaints:track"),
+        "last_public": complaint.events.filter(public=True).order_by("-at", "-id").first(),
+    }
+    with translation.override(language or complaint.language):
+        subject = render_to_string(f"complaints/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"complaints/email/{template}.txt", context)
+    return subject, body
+
+
+def send_consumer_email(complaint: Complaint, template: str) -> bool:
+    if not complaint.contact_email:
+        return False
+    subject, body = consumer_email(complaint, template)
+    EmailMessage(subject, body, to=[complaint.contact_email]).send()
+    return True
+
+
+def _supervisors(department_ids) -> dict[int, list[User]]:
+    people = defaultdict(list)
+    for user in User.objects.filter(
+        department_id__in=department_ids, groups__name=Role.SUPERVISOR, is_active=True
+    ).exclude(email=""):
+        people[user.department_id].append(user)
+    return people
+
+
+def _officers(platform_ids) -> dict[int, list[User]]:
+    people = defaultdict(list)
+    for user in User.objects.filter(
+        platform_id__in=platform_ids, groups__name=Role.PLATFORM_OFFICER, is_active=True
+    ).exclude(email=""):
+        people[user.platform_id].append(user)
+    return people
+
+
+def _load(rows):
+    """Cases and forwarded cases named by sweep rows, in two queries."""
+    case_ids = {oid for is_case, oid, _c, _d in rows if is_case}
+    forward_ids = {oid for is_case, oid, _c, _d in rows if not is_case}
+    forwards = PlatformForward.objects.select_related("complaint", "platform").in_bulk(forward_ids)
+    cases = Complaint.objects.select_related("assignee", "department").in_bulk(
+        case_ids | {f.complaint_id for f in forwards.values()}
+    )
+    return cases, forwards
+
+
+def _staff_messages(recipients: dict[str, list[str]], subject: str) -> list[EmailMessage]:
+    return [
+        EmailMessage(subject, "\n".join(lines), to=[address])
+        for address, lines in recipients.items()
+    ]
+
+
+def send_reminders(rows) -> int:
+    """Remind assignees (or, for unassigned cases, supervisors) and platform officers."""
+    cases, forwards = _load(rows)
+    supervisors = _supervisors({c.department_id for c in cases.values()})
+    officers = _officers({f.platform_id for f in forwards.values()})
+    lines: dict[str, list[str]] = defaultdict(list)
+    with translation.override(settings.LANGUAGE_CODE):
+        for is_case, oid, clock, due in rows:
+            if is_case and oid in cases:
+                case = cases[oid]
+                people = [case.assignee] if case.assignee else supervisors[case.department_id]
+                text = translation.gettext("%(code)s: %(clock)s due on %(due)s") % {
+                    "code": case.tracking_code,
+                    "clock": clock,
+                    "due": due.isoformat(),
+                }
+            elif not is_case and oid in forwards:
+                forward = forwards[oid]
+                people = officers[forward.platform_id]
+                text = translation.gettext("%(code)s: the platform's answer is due on %(due)s") % {
+                    "code": forward.complaint.tracking_code,
+                    "due": due.isoformat(),
+                }
+            else:
+                continue
+            for person in people:
+                if person and person.email:
+                    lines[person.email].append(text)
+        subject = translation.gettext("Due within 2 working days")
+        messages = _staff_messages(lines, subject)
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def send_overdue_notices(rows) -> int:
+    """Tell each department's supervisors, and for forwarded cases the platform too."""
+    cases, forwards = _load(rows)
+    supervisors = _supervisors({c.department_id for c in cases.values()})
+    officers = _officers({f.platform_id for f in forwards.values()})
+    lines: dict[str, list[str]] = defaultdict(list)
+    with translation.override(settings.LANGUAGE_CODE):
+        for is_case, oid, clock, due in rows:
+            if is_case and oid in cases:
+                case = cases[oid]
+                people = supervisors[case.department_id]
+                text = translation.gettext("%(code)s: %(clock)s was due on %(due)s") % {
+                    "code": case.tracking_code,
+                    "clock": clock,
+                    "due": due.isoformat(),
+                }
+            elif not is_case and oid in forwards:
+                forward = forwards[oid]
+                case = cases.get(forward.complaint_id)
+                people = officers[forward.platform_id] + (
+                    [case.assignee] if case and case.assignee else []
+                )
+                text = translation.gettext("%(code)s: the platform's answer was due on %(due)s") % {
+                    "code": forward.complaint.tracking_code,
+                    "due": due.isoformat(),
+                }
+            else:
+                continue
+            for person in people:
+                if person and person.email:
+                    lines[person.email].append(text)
+        subject = translation.gettext("Overdue")
+        messages = _staff_messages(lines, subject)
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)

@@ -1,0 +1,754 @@
+"""Every action that moves a complaint or report.
+
+Plain functions, keyword-only arguments, one transaction each; each checks
+the move against the transition table and the actor against
+``permissions.allowed_actions``, writes a timeline event (public or internal)
+and an audit event, and starts or stops the legal clocks:
+
+- accept or decline a complaint: 7 working days from receipt (SAMR complaint
+  rules 2019 Art. 14), standing still while material is awaited;
+- conclude mediation: 45 working days from acceptance (Art. 21);
+- verify a report and decide whether to open a case: 15 working days,
+  extendable once by 15 with a supervisor's approval (penalty procedure rules
+  Art. 18);
+- the platform's answer to a forwarded case: set by the handler, default 10
+  working days (Trial Art. 15; Order 117 Art. 20).
+
+Platform disposal filings (``filings``) and notices to platforms (``notices``)
+are modules of this package, re-exported at its end.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from accounts.models import Department
+from portal.audit import audit_record
+from portal.errors import Conflict, DomainError, NotAllowed
+from portal.models import Deadline
+from portal.services import (
+    clock_rule_for,
+    deadline_close,
+    deadline_pause,
+    deadline_resume,
+    deadline_start,
+    deadlines_claim_reminders,
+    deadlines_mark_overdue_rows,
+)
+from portal.workdays import WorkingCalendar, due_date
+from registry.models import LiveRoom
+
+from ..models import (
+    CaseEvent,
+    Complaint,
+    Evidence,
+    MaterialRequest,
+    PlatformForward,
+)
+from ..permissions import allowed_actions
+from ..routing import RoutingBasis, route_case
+
+S = Complaint.Status
+
+# The allowed moves of each kind; every service checks its move here.
+COMPLAINT_MOVES = {
+    S.RECEIVED: {S.AWAITING_MATERIAL, S.ACCEPTED, S.DECLINED, S.MERGED},
+    S.AWAITING_MATERIAL: {S.RECEIVED, S.DECLINED, S.MERGED},
+    S.ACCEPTED: {S.FORWARDED, S.CLOSED},
+    S.FORWARDED: {S.ACCEPTED, S.CLOSED},
+}
+REPORT_MOVES = {
+    S.RECEIVED: {S.CASE_OPENED, S.NOT_OPENED, S.MERGED},
+}
+
+DECISION_CLOCK = {
+    Complaint.Kind.COMPLAINT: "complaint-accept",
+    Complaint.Kind.REPORT: "report-verify",
+}
+MEDIATION_CLOCK = "complaint-mediation"
+PLATFORM_CLOCK = "platform-answer"
+DUPLICATE_WINDOW_DAYS = 30
+REPORT_EXTENSION_DAYS = 15  # penalty procedure rules Art. 18: once, by 15 working days
+
+
+class ComplaintError(DomainError):
+    """A workflow rule refused the action."""
+
+
+def _move(complaint: Complaint, target: str) -> None:
+    moves = COMPLAINT_MOVES if complaint.kind == Complaint.Kind.COMPLAINT else REPORT_MOVES
+    if target not in moves.get(complaint.status, set()):
+        raise Conflict(
+            _("A case that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": complaint.get_status_display(), "target": S(target).label},
+            code="invalid_transition",
+        )
+    complaint.status = target
+
+
+def _check(actor, complaint: Complaint, action: str) -> None:
+    if action not in allowed_actions(actor, complaint):
+        raise NotAllowed(_("You may not do this on this case now."), code="action_not_allowed")
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _event(complaint, *, actor, action, public, message="", params=None, data=None) -> CaseEvent:
+    """Append a timeline line. A message the portal writes itself (a lazy string) is
+    put in the consumer's language when the consumer sees it, else the portal's."""
+    if isinstance(message, Promise):
+        with translation.override(complaint.language if public else settings.LANGUAGE_CODE):
+            message = str(message) % {k: str(v) for k, v in (params or {}).items()}
+    event = CaseEvent.objects.create(
+        complaint=complaint,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        public=public,
+        message=message,
+        data=data or {},
+    )
+    audit_record(actor=actor, action=f"complaint.{action}", subject=complaint, reason=message)
+    return event
+
+
+def _running(complaint, clock: str) -> Deadline | None:
+    return (
+        Deadline.objects.for_object(complaint)
+        .open()
+        .filter(clock=clock)
+        .order_by("-started_on")
+        .first()
+    )
+
+
+def _notify(complaint: Complaint, template: str) -> None:
+    """Email the consumer after commit (Celery; eager in the demo)."""
+    if not complaint.contact_email:
+        return
+    from ..tasks import send_consumer_email_task
+
+    transaction.on_commit(lambda: send_consumer_email_task.delay(complaint.pk, template))
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --- intake -----------------------------------------------------------------
+
+
+@dataclass
+class Intake:
+    """What a consumer sends: the fields of the public form and API."""
+
+    kind: str
+    category: object
+    description: str
+    consumer_region: object
+    platform: object = None
+    platform_other: str = ""
+    live_room_account: str = ""
+    live_room_name: str = ""
+    live_room_url: str = ""
+    marketer_name: str = ""
+    occurred_on: date | None = None
+    order_number: str = ""
+    amount: object = None
+    anonymous: bool = False
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    language: str = "zh-hans"
+    evidence: list = field(default_factory=list)
+
+
+def normalise_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[-11:] if len(digits) > 11 and digits.startswith("86") else digits
+
+
+def find_possible_duplicate(complaint: Complaint) -> Complaint | None:
+    """Same contact and same live room within 30 days (flagged, never merged by itself)."""
+    contact = Q()
+    if complaint.contact_phone:
+        contact |= Q(contact_phone=complaint.contact_phone)
+    if complaint.contact_email:
+        contact |= Q(contact_email__iexact=complaint.contact_email)
+    if not contact:
+        return None
+    if complaint.live_room_id:
+        room = Q(live_room_id=complaint.live_room_id)
+    elif complaint.platform_id and complaint.live_room_account:
+        room = Q(platform_id=complaint.platform_id, live_room_account=complaint.live_room_account)
+    else:
+        return None
+    since = timezone.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    return (
+        Complaint.objects.filter(contact, room, received_at__gte=since, merged_into__isnull=True)
+        .exclude(pk=complaint.pk)
+        .order_by("received_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
+    """File a complaint or report from the public form or API and route it."""
+    live_room = None
+    if intake.platform is not None and intake.live_room_account:
+        live_room = (
+            LiveRoom.objects.select_related(
+                "operator__business_region", "operator__domicile", "platform__domicile"
+            )
+            .filter(platform=intake.platform, account_id=intake.live_room_account.strip())
+            .first()
+        )
+    route = route_case(
+        category=intake.category,
+        platform=intake.platform,
+        live_room=live_room,
+        consumer_region=intake.consumer_region,
+    )
+    complaint = Complaint(
+        kind=intake.kind,
+        category=intake.category,
+        platform=intake.platform,
+        platform_other=intake.platform_other,
+        live_room=live_room,
+        live_room_account=intake.live_room_account.strip(),
+        live_room_name=intake.live_room_name,
+        live_room_url=intake.live_room_url,
+        marketer_name=intake.marketer_name,
+        occurred_on=intake.occurred_on,
+        order_number=intake.order_number,
+        amount=intake.amount,
+        description=intake.description,
+        consumer_region=intake.consumer_region,
+        anonymous=intake.anonymous and intake.kind == Complaint.Kind.REPORT,
+        contact_name=intake.contact_name,
+        contact_phone=normalise_phone(intake.contact_phone),
+        contact_email=intake.contact_email.strip().lower(),
+        language=intake.language,
+        department=route.department,
+        region=route.region,
+        routing_basis=route.basis,
+        in_triage=route.triage,
+    )
+    if complaint.anonymous:
+        from ..models import new_access_key
+
+        complaint.contact_name = complaint.contact_phone = complaint.contact_email = ""
+        complaint.access_key = new_access_key()
+    complaint.full_clean()
+    complaint.save()
+    if intake.evidence:
+        Evidence.objects.filter(pk__in=[e.pk for e in intake.evidence], complaint=None).update(
+            complaint=complaint
+        )
+    deadline_start(
+        subject=complaint,
+        clock=DECISION_CLOCK[complaint.kind],
+        started_on=_today(),
+        actor=actor,
+        department=complaint.department,
+    )
+    duplicate = find_possible_duplicate(complaint)
+    if duplicate is not None:
+        complaint.possible_duplicate_of = duplicate
+        complaint.save(update_fields=["possible_duplicate_of"])
+    _event(
+        complaint,
+        actor=actor,
+        action="received",
+        public=True,
+        message=_l("Received and sent to %(department)s."),
+        params={"department": complaint.department},
+        data={"basis": route.basis, "triage": route.triage},
+    )
+    _notify(complaint, "received")
+    return complaint
+
+
+def store_evidence(*, upload, actor=None) -> Evidence:
+    """Keep one checked upload (see ``uploads.check_upload``) until a case claims it."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        original_name=upload.name[:200],
+        content_type=upload.checked_content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+# --- staff actions ---------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, actor, assignee) -> Complaint:
+    complaint = _lock(complaint)
+    taking = assignee == actor
+    _check(actor, complaint, "take" if taking and complaint.assignee_id != actor.pk else "assign")
+    if assignee.department_id != complaint.department_id or not assignee.has_perm(
+        "accounts.handle_cases"
+    ):
+        raise ComplaintError(_("Assign the case to a handler of its department."))
+    if complaint.assignee_id == assignee.pk:
+        return complaint
+    complaint.assignee = assignee
+    complaint.save(update_fields=["assignee"])
+    _event(
+        complaint,
+        actor=actor,
+        action="assigned",
+        public=False,
+        message=_l("Assigned to %(name)s."),
+        params={"name": assignee.get_full_name() or assignee},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_accept(*, complaint: Complaint, actor, message: str = "") -> Complaint:
+    complaint = _lock(complaint)
+    _check(actor, complaint, "accept")
+    _move(complaint, S.ACCEPTED)
+    complaint.decided_at = timezone.now()
+    complaint.save(update_fields=["status", "decided_at"])
+    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+        deadline_close(deadline=clock, actor=actor)
+    deadline_start(
+        subject=complaint,
+        clock=MEDIATION_CLOCK,
+        started_on=_today(),
+        actor=actor,
+        department=complaint.department,
+    )
+    _event(
+        complaint,
+        actor=actor,
+        action="accepted",
+        public=True,
+        message=message or _l("Your complaint has been accepted."),
+    )
+    _notify(complaint, "accepted")
+    return complaint
+
+
+@transaction.atomic
+def complaint_decline(*, complaint: Complaint, actor, reason: str, message: str) -> Complaint:
+    complaint = _lock(complaint)
+    _check(actor, complaint, "decline")
+    _move(complaint, S.DECLINED)
+    complaint.decline_reason = reason
+    complaint.decided_at = complaint.closed_at = timezone.now()
+    complaint.outcome_text = message
+    complaint.full_clean()
+    complaint.save()
+    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+        deadline_close(deadline=clock, actor=actor)
+    _event(
+        complaint,
+        actor=actor,
+        action="declined",
+        public=True,
+        message=message,
+        data={"reason": reason},
+    )
+    _notify(complaint, "declined")
+    return complaint
+
+
+@transaction.atomic
+def complaint_request_material(*, complaint: Complaint, actor, message: str) -> MaterialRequest:
+    """Ask the complainant for more; the accept clock stands still until they answer."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "request_material")
+    _move(complaint, S.AWAITING_MATERIAL)
+    complaint.save(update_fields=["status"])
+    request = MaterialRequest.objects.create(
+        complaint=complaint, requested_by=actor, message=message
+    )
+    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+        deadline_pause(deadline=clock, on=_today(), actor=actor, reason=message)
+    _event(complaint, actor=actor, action="material_requested", public=True, message=message)
+    _notify(complaint, "material_requested")
+    return request
+
+
+@transaction.atomic
+def complaint_answer_material(*, complaint: Complaint, answer: str, evidence=()) -> Complaint:
+    """The consumer's answer: the material is kept and the clock runs again."""
+    complaint = _lock(complaint)
+    if complaint.status != S.AWAITING_MATERIAL:
+        raise Conflict(_("No material is awaited on this case."), code="no_request")
+    request = complaint.material_requests.filter(answered_at__isnull=True).first()
+    if request is not None:
+        request.answer, request.answered_at = answer, timezone.now()
+        request.save(update_fields=["answer", "answered_at"])
+    Evidence.objects.filter(pk__in=[e.pk for e in evidence], complaint=None).update(
+        complaint=complaint
+    )
+    _move(complaint, S.RECEIVED)
+    complaint.save(update_fields=["status"])
+    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+        deadline_resume(deadline=clock, on=_today(), actor=None)
+    _event(
+        complaint,
+        actor=None,
+        action="material_received",
+        public=True,
+        message=_l("Material received; the time limit runs again."),
+        data={"answer": answer, "files": len(evidence)},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_transfer(
+    *, complaint: Complaint, actor, to_department: Department, reason: str
+) -> Complaint:
+    """Hand the case to another department; its decision clock starts anew there."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "transfer")
+    if to_department.pk == complaint.department_id or not to_department.is_active:
+        raise ComplaintError(_("Choose another, active department."), code="same_department")
+    previous = complaint.department
+    complaint.department = to_department
+    complaint.assignee = None
+    complaint.in_triage = False
+    complaint.region = to_department.region
+    complaint.routing_basis = RoutingBasis.TRANSFER
+    complaint.save(update_fields=["department", "assignee", "in_triage", "region", "routing_basis"])
+    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+        deadline_close(deadline=clock, actor=actor, met=False)
+    deadline_start(
+        subject=complaint,
+        clock=DECISION_CLOCK[complaint.kind],
+        started_on=_today(),
+        actor=actor,
+        department=to_department,
+    )
+    _event(
+        complaint,
+        actor=actor,
+        action="transferred",
+        public=True,
+        message=_l("Transferred from %(from)s to %(to)s."),
+        params={"from": previous, "to": to_department},
+        data={"reason": reason, "from": previous.pk, "to": to_department.pk},
+    )
+    _event(complaint, actor=actor, action="transfer_reason", public=False, message=reason)
+    _notify(complaint, "transferred")
+    return complaint
+
+
+@transaction.atomic
+def complaint_forward(
+    *, complaint: Complaint, actor, message: str, working_days: int | None = None
+) -> PlatformForward:
+    """Forward to the platform for its handling, with the date its answer is due."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "forward")
+    if complaint.platform is None:
+        raise ComplaintError(
+            _("The case names no platform on record to forward it to."), code="no_platform"
+        )
+    _move(complaint, S.FORWARDED)
+    complaint.save(update_fields=["status"])
+    days = working_days or clock_rule_for(PLATFORM_CLOCK, complaint.department).working_days
+    due = due_date(_today(), days)
+    forward = PlatformForward.objects.create(
+        complaint=complaint,
+        platform=complaint.platform,
+        forwarded_by=actor,
+        message=message,
+        due_on=due.on,
+    )
+    deadline_start(
+        subject=forward,
+        clock=PLATFORM_CLOCK,
+        started_on=_today(),
+        actor=actor,
+        department=complaint.department,
+        working_days=days,
+    )
+    _event(
+        complaint,
+        actor=actor,
+        action="forwarded",
+        public=True,
+        message=_l("Forwarded to %(platform)s for its handling; answer due %(due)s."),
+        params={"platform": complaint.platform, "due": due.on.isoformat()},
+        data={"days": days},
+    )
+    return forward
+
+
+@transaction.atomic
+def forward_answer(*, forward: PlatformForward, actor, answer: str) -> PlatformForward:
+    """The platform officer's answer; the case returns to its handler."""
+    forward = PlatformForward.objects.select_for_update().get(pk=forward.pk)
+    if actor.platform_id != forward.platform_id or not actor.has_perm(
+        "accounts.answer_platform_requests"
+    ):
+        raise NotAllowed(_("Only the platform this case was forwarded to may answer."))
+    if forward.answered_at:
+        raise Conflict(_("This forwarded case has already been answered."), code="answered")
+    forward.answer, forward.answered_at = answer, timezone.now()
+    forward.answered_by = actor if getattr(actor, "pk", None) else None
+    forward.save(update_fields=["answer", "answered_at", "answered_by"])
+    if clock := Deadline.objects.for_object(forward).open().first():
+        deadline_close(deadline=clock, actor=actor)
+    complaint = _lock(forward.complaint)
+    if complaint.status == S.FORWARDED:
+        _move(complaint, S.ACCEPTED)
+        complaint.save(update_fields=["status"])
+    _event(
+        complaint,
+        actor=actor,
+        action="platform_answered",
+        public=True,
+        message=answer,
+        data={"platform": forward.platform_id, "late": forward.due_on < _today()},
+    )
+    return forward
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, actor, outcome: str, outcome_text: str) -> Complaint:
+    complaint = _lock(complaint)
+    _check(actor, complaint, "close")
+    _move(complaint, S.CLOSED)
+    complaint.outcome, complaint.outcome_text = outcome, outcome_text
+    complaint.closed_at = timezone.now()
+    complaint.full_clean()
+    complaint.save()
+    for clock in Deadline.objects.for_object(complaint).open():
+        deadline_close(deadline=clock, actor=actor)
+    for forward in complaint.forwards.filter(answered_at__isnull=True):
+        if clock := Deadline.objects.for_object(forward).open().first():
+            deadline_close(deadline=clock, actor=actor, met=False)
+    _event(
+        complaint,
+        actor=actor,
+        action="closed",
+        public=True,
+        message=outcome_text,
+        data={"outcome": outcome},
+    )
+    _notify(complaint, "closed")
+    return complaint
+
+
+@transaction.atomic
+def complaint_note(*, complaint: Complaint, actor, message: str, public: bool) -> CaseEvent:
+    complaint = _lock(complaint)
+    _check(actor, complaint, "note")
+    return _event(
+        complaint,
+        actor=actor,
+        action="public_update" if public else "internal_note",
+        public=public,
+        message=message,
+    )
+
+
+@transaction.atomic
+def report_request_extension(*, complaint: Complaint, actor, reason: str) -> Complaint:
+    complaint = _lock(complaint)
+    _check(actor, complaint, "request_extension")
+    complaint.extension_state = "requested"
+    complaint.save(update_fields=["extension_state"])
+    _event(complaint, actor=actor, action="extension_requested", public=False, message=reason)
+    return complaint
+
+
+@transaction.atomic
+def report_decide_extension(
+    *, complaint: Complaint, actor, approve: bool, message: str = ""
+) -> Complaint:
+    """A supervisor approves (once: +15 working days) or refuses the extension."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "approve_extension")
+    clock = _running(complaint, DECISION_CLOCK[complaint.kind])
+    if approve and clock is not None:
+        clock = Deadline.objects.select_for_update().get(pk=clock.pk)
+        clock.working_days += REPORT_EXTENSION_DAYS
+        due = due_date(clock.started_on, clock.working_days + clock.paused_working_days)
+        clock.due_on, clock.provisional = due.on, due.provisional
+        clock.overdue_since = None if due.on >= _today() else clock.overdue_since
+        clock.reminder_sent_at = None
+        clock.save()
+    complaint.extension_state = "approved" if approve else ""
+    complaint.save(update_fields=["extension_state"])
+    _event(
+        complaint,
+        actor=actor,
+        action="extension_approved" if approve else "extension_refused",
+        public=approve,
+        message=message
+        or (
+            _l("The time limit for the decision was extended by 15 working days.")
+            if approve
+            else _l("Extension refused.")
+        ),
+    )
+    return complaint
+
+
+@transaction.atomic
+def report_decide(*, complaint: Complaint, actor, open_case: bool, message: str) -> Complaint:
+    """Decide on a report; a named reporter is told the decision."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "decide_report")
+    target = S.CASE_OPENED if open_case else S.NOT_OPENED
+    _move(complaint, target)
+    complaint.outcome = "case_opened" if open_case else "not_opened"
+    complaint.outcome_text = message
+    complaint.decided_at = complaint.closed_at = timezone.now()
+    complaint.save()
+    for clock in Deadline.objects.for_object(complaint).open():
+        deadline_close(deadline=clock, actor=actor)
+    _event(
+        complaint,
+        actor=actor,
+        action="report_decided",
+        public=True,
+        message=message,
+        data={"open_case": open_case},
+    )
+    if not complaint.anonymous:
+        _notify(complaint, "report_decided")
+    return complaint
+
+
+@transaction.atomic
+def complaint_merge(*, duplicate: Complaint, actor) -> Complaint:
+    """Merge a flagged duplicate into the case it duplicates (supervisor)."""
+    duplicate = _lock(duplicate)
+    _check(actor, duplicate, "merge")
+    original = _lock(duplicate.possible_duplicate_of)
+    if original.department_id != duplicate.department_id:
+        raise ComplaintError(
+            _("Both cases must be with the same department to be merged."), code="merge_scope"
+        )
+    _move(duplicate, S.MERGED)
+    duplicate.merged_into = original
+    duplicate.closed_at = timezone.now()
+    duplicate.save(update_fields=["status", "merged_into", "closed_at"])
+    Evidence.objects.filter(complaint=duplicate).update(complaint=original)
+    for clock in Deadline.objects.for_object(duplicate).open():
+        deadline_close(deadline=clock, actor=actor, met=False)
+    _event(
+        duplicate,
+        actor=actor,
+        action="merged",
+        public=True,
+        message=_l("Merged into case %(code)s, which handles the same matter."),
+        params={"code": original.tracking_code},
+    )
+    _event(
+        original,
+        actor=actor,
+        action="merged_in",
+        public=False,
+        message=_l("Case %(code)s was merged into this one."),
+        params={"code": duplicate.tracking_code},
+    )
+    return original
+
+
+@transaction.atomic
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Complaint:
+    """The consumer rates the handling of a finished case, once."""
+    complaint = _lock(complaint)
+    if complaint.status not in {S.CLOSED, S.DECLINED, S.CASE_OPENED, S.NOT_OPENED}:
+        raise Conflict(_("You can rate the handling once the case is finished."), code="open")
+    if complaint.rated_at:
+        raise Conflict(_("You have already rated this case."), code="rated")
+    if not 1 <= rating <= 5:
+        raise ComplaintError(_("Give a rating from 1 to 5."), code="rating")
+    complaint.rating, complaint.rating_comment = rating, comment
+    complaint.rated_at = timezone.now()
+    complaint.save(update_fields=["rating", "rating_comment", "rated_at"])
+    _event(
+        complaint,
+        actor=None,
+        action="rated",
+        public=True,
+        message=_l("Rated %(n)s of 5."),
+        params={"n": rating},
+        data={"rating": rating, "comment": comment},
+    )
+    return complaint
+
+
+# --- the periodic sweep ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    reminded: int
+    overdue: int
+
+
+REMIND_WORKING_DAYS = 2
+
+
+@transaction.atomic
+def complaints_sweep(*, today: date) -> SweepResult:
+    """Remind assignees 2 working days before a due date, mark what is overdue and
+    tell the supervisors. Set-wise and idempotent: each reminder once
+    (``reminder_sent_at``), each overdue notice once (``overdue_since``)."""
+    from ..notifications import send_overdue_notices, send_reminders
+
+    soon = WorkingCalendar().add_working_days(today, REMIND_WORKING_DAYS)
+    complaint_type = ContentType.objects.get_for_model(Complaint)
+    forward_type = ContentType.objects.get_for_model(PlatformForward)
+    due_soon = deadlines_claim_reminders(
+        today=today, until=soon, content_types=[complaint_type, forward_type]
+    )
+    if due_soon:
+        rows = [(ct == complaint_type.pk, oid, clock, due) for _pk, ct, oid, clock, due in due_soon]
+        transaction.on_commit(lambda: send_reminders(rows))
+    newly_overdue = deadlines_mark_overdue_rows(
+        today=today, content_types=[complaint_type, forward_type]
+    )
+    if newly_overdue:
+        rows = [
+            (ct == complaint_type.pk, oid, clock, due) for _pk, ct, oid, clock, due in newly_overdue
+        ]
+        transaction.on_commit(lambda: send_overdue_notices(rows))
+    return SweepResult(reminded=len(due_soon), overdue=len(newly_overdue))
+
+
+# Platform disposal filings and notices to platforms (issue 4) live in their own
+# modules of this package; they are re-exported so that ``services.<name>`` works.
+from .filings import (  # noqa: E402, F401
+    MAX_BATCH,
+    FilingLookups,
+    ItemResult,
+    filing_recipients,
+    filing_submit,
+    filing_submit_batch,
+    validate_filing_item,
+)
+from .notices import notice_reply, notice_send  # noqa: E402, F401

@@ -1,0 +1,682 @@
+"""Disposal filings: the measures a platform took, filed with the regulators
+(Order 117 Art. 12; Trial Art. 9, 10, 14).
+
+One validator (:func:`validate_filing_item`) serves the API, the web form and
+the CSV upload alike; one service (:func:`filing_submit_batch`) stores what
+passes, a single filing being a batch of one. The same ``external_id`` from the
+same platform is one filing: sent again, it answers with the filing that exists.
+
+Where a filing goes (:func:`filing_recipients`), Order 117 Art. 12 ¶3:
+
+- every filing reaches the county-or-higher market supervision and cyberspace
+  departments of the platform's domicile: of each type, the nearest active
+  department at or above the domicile, below the national level;
+- a filing with account closure, a re-registration ban or blacklisting (the
+  three gravest measures) also reaches the provincial market supervision and
+  cyberspace departments of the domicile.
+
+A blacklisting filing proposes the party for the platforms' shared blacklist
+through one call of ``blacklist.services.platform_entry_add`` (Order 117 Art. 14).
+
+Storage is set-wise: the validator applies every rule of the model (its field
+validators, ``clean()`` and check constraint; a test holds the two together),
+then the new filings and their recipients go in with one ``COPY`` each on
+PostgreSQL (ids drawn from the sequence first) or ``bulk_create`` elsewhere:
+a fixed number of queries per batch, whatever its size.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, DepartmentType, Platform, Region
+from portal.audit import audit_record
+from portal.errors import DomainError, NotAllowed
+from portal.identity import (
+    encrypt_identity,
+    identity_hash,
+    mask_ric,
+    validate_ric,
+    validate_uscc,
+)
+from registry.models import Agency, LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
+
+from ..models import (
+    BLACKLIST_MEASURE_CODES,
+    EXTERNAL_ID_PATTERN,
+    GRAVEST_MEASURES,
+    DisposalFiling,
+    FilingChannel,
+    FilingParty,
+    FilingRecipient,
+    Measure,
+    RecipientReason,
+)
+
+MAX_BATCH = 1000
+MAX_FACTS = 5000
+MAX_LINKS = 20
+# A platform's clock may run a little ahead of ours; more than this is "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+FILING_TYPES = (DepartmentType.MARKET_SUPERVISION, DepartmentType.CYBERSPACE)
+
+# The fields of one filing, as the API, the web form and the CSV upload name them.
+ITEM_FIELDS = (
+    "external_id",
+    "party_kind",
+    "party_name",
+    "party_uscc",
+    "party_id_number",
+    "live_room_account",
+    "category",
+    "measures",
+    "suspended_until",
+    "blacklisted_until",
+    "appeal_route",
+    "conduct_at",
+    "acted_at",
+    "facts",
+    "evidence_links",
+)
+
+_EXTERNAL_ID = re.compile(EXTERNAL_ID_PATTERN)
+_URL = URLValidator(schemes=["http", "https"])
+_SIMPLE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
+
+
+def _is_web_address(link) -> bool:
+    """An http(s) address of at most 500 characters. Plain host names take a quick
+    path; anything else (IDN, IPv6, userinfo…) gets Django's full URLValidator."""
+    if not isinstance(link, str) or len(link) > 500:
+        return False
+    if _SIMPLE_URL.match(link) and ".." not in link.split("/", 3)[2]:
+        return True
+    try:
+        _URL(link)
+    except ValidationError:
+        return False
+    return True
+
+
+_MEASURES = frozenset(Measure.values)
+_PARTY_KINDS = frozenset(FilingParty.values)
+
+
+@dataclass
+class ItemResult:
+    """What became of one item of a batch: ``created``, ``duplicate`` or ``invalid``."""
+
+    index: int
+    external_id: str
+    status: str
+    id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        data = {"index": self.index, "external_id": self.external_id, "status": self.status}
+        if self.id is not None:
+            data["id"] = self.id
+        if self.errors:
+            data["errors"] = self.errors
+        return data
+
+
+@dataclass
+class FilingLookups:
+    """What validation needs from the database, loaded once per batch."""
+
+    categories: dict[str, ViolationCategory]
+    now: datetime
+
+    @classmethod
+    def load(cls) -> "FilingLookups":
+        return cls(
+            categories={c.code: c for c in ViolationCategory.objects.filter(is_active=True)},
+            now=timezone.now(),
+        )
+
+
+# --- validation (one place for the API, the web form and the CSV upload) ------
+
+
+def _text(raw: dict, name: str, errors: dict, *, max_length: int, required: bool = False) -> str:
+    value = raw.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = [_("Expected text.")]
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[name] = [_("This field is required.")]
+    elif len(value) > max_length:
+        errors[name] = [
+            _("At most %(n)s characters (it has %(m)s).") % {"n": max_length, "m": len(value)}
+        ]
+    return value
+
+
+def _moment(raw: dict, name: str, errors: dict) -> datetime | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        errors[name] = [_("This field is required.")]
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None:
+            errors[name] = [_("Give a date and time, e.g. 2026-03-01T14:30:00+08:00 (ISO 8601).")]
+            return None
+    if timezone.is_naive(moment):  # read in the portal's time zone (Asia/Shanghai)
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _day(raw: dict, name: str, errors: dict) -> date | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    day = None
+    if isinstance(value, str):
+        try:
+            day = parse_date(value.strip())
+        except ValueError:
+            day = None
+    if day is None:
+        errors[name] = [_("Give a date, e.g. 2026-03-31.")]
+    return day
+
+
+def _list(raw: dict, name: str, errors: dict) -> list:
+    value = raw.get(name)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):  # the CSV and the form send "a;b" or one per line
+        return [v.strip() for v in re.split(r"[;\n]", value) if v.strip()]
+    if isinstance(value, list | tuple):
+        return list(value)
+    errors[name] = [_("Expected a list.")]
+    return []
+
+
+def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict]:
+    """Check one filing; return ``(cleaned, {})`` or ``(None, {field: [messages]})``.
+
+    The cleaned item carries the clear resident ID number (``party_id_number``)
+    for the service to encrypt, hash and mask: it is never stored or logged clear.
+    """
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": [_("Each filing is an object of named fields.")]}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+
+    external_id = raw.get("external_id")
+    external_id = external_id.strip() if isinstance(external_id, str) else ""
+    if not external_id:
+        errors["external_id"] = [_("This field is required.")]
+    elif not _EXTERNAL_ID.match(external_id):
+        errors["external_id"] = [_("1–128 letters, digits, “_” or “-”.")]
+    cleaned["external_id"] = external_id
+
+    kind = raw.get("party_kind") or ""
+    if kind not in _PARTY_KINDS:
+        errors["party_kind"] = [
+            _("One of: %(choices)s.") % {"choices": ", ".join(FilingParty.values)}
+        ]
+    cleaned["party_kind"] = kind
+    cleaned["party_name"] = _text(raw, "party_name", errors, max_length=200, required=True)
+    cleaned["live_room_account"] = _text(raw, "live_room_account", errors, max_length=128)
+
+    uscc = _text(raw, "party_uscc", errors, max_length=32)
+    if uscc:
+        try:
+            uscc = validate_uscc(uscc)
+        except ValidationError as exc:
+            errors["party_uscc"] = exc.messages
+    cleaned["party_uscc"] = uscc
+    number = _text(raw, "party_id_number", errors, max_length=32)
+    if number:
+        try:
+            number = validate_ric(number)
+        except ValidationError as exc:
+            errors["party_id_number"] = exc.messages
+    cleaned["party_id_number"] = number
+
+    # What identifies each kind of party (Order 117 Art. 2; REGULATIONS.md, "Parties").
+    if kind == FilingParty.LIVE_ROOM and not cleaned["live_room_account"]:
+        errors.setdefault("live_room_account", [_("A live room is identified by its account.")])
+    elif kind == FilingParty.OPERATOR and not (uscc or number):
+        errors.setdefault(
+            "party_uscc", [_("An operator is identified by a USCC or a resident ID number.")]
+        )
+    elif kind == FilingParty.MARKETER and not number:
+        errors.setdefault(
+            "party_id_number", [_("A live marketer is identified by a resident ID number.")]
+        )
+    elif kind == FilingParty.AGENCY and not uscc:
+        errors.setdefault("party_uscc", [_("An agency is identified by its USCC.")])
+
+    code = raw.get("category") or ""
+    category = lookups.categories.get(code) if isinstance(code, str) else None
+    if category is None:
+        errors["category"] = [_("Not a code of the violation taxonomy.")]
+    cleaned["category"] = category
+
+    measures = _list(raw, "measures", errors)
+    unknown = [m for m in measures if m not in _MEASURES]
+    if unknown:
+        errors["measures"] = [
+            _("Unknown measures: %(unknown)s. One or more of: %(choices)s.")
+            % {"unknown": ", ".join(map(str, unknown)), "choices": ", ".join(Measure.values)}
+        ]
+    elif not measures and "measures" not in errors:
+        errors["measures"] = [_("Give at least one measure taken.")]
+    cleaned["measures"] = list(dict.fromkeys(measures))  # in order, without repeats
+
+    conduct_at = _moment(raw, "conduct_at", errors)
+    acted_at = _moment(raw, "acted_at", errors)
+    latest = lookups.now + CLOCK_SKEW
+    if conduct_at and conduct_at > latest:
+        errors["conduct_at"] = [_("This is in the future.")]
+    if acted_at and acted_at > latest:
+        errors["acted_at"] = [_("This is in the future.")]
+    if conduct_at and acted_at and acted_at < conduct_at and "acted_at" not in errors:
+        errors["acted_at"] = [_("The platform cannot act before the conduct.")]
+    cleaned["conduct_at"], cleaned["acted_at"] = conduct_at, acted_at
+    acted_on = timezone.localdate(acted_at) if acted_at else None
+
+    suspended_until = _day(raw, "suspended_until", errors)
+    if Measure.TERM_SUSPENSION in measures:
+        if suspended_until is None and "suspended_until" not in errors:
+            errors["suspended_until"] = [_("A suspension for a term needs its end date.")]
+        elif suspended_until and acted_on and suspended_until <= acted_on:
+            errors["suspended_until"] = [_("The suspension must end after the platform acted.")]
+    cleaned["suspended_until"] = suspended_until if Measure.TERM_SUSPENSION in measures else None
+
+    blacklisting = Measure.BLACKLISTING in measures
+    blacklisted_until = _day(raw, "blacklisted_until", errors)
+    appeal_route = _text(raw, "appeal_route", errors, max_length=2000)
+    if blacklisting:
+        # What the shared blacklist needs (Order 117 Art. 14): a term, an appeal route
+        # and an identifier of the party.
+        if blacklisted_until is None and "blacklisted_until" not in errors:
+            errors["blacklisted_until"] = [_("Blacklisting needs the day its term ends.")]
+        elif blacklisted_until and acted_on and blacklisted_until <= acted_on:
+            errors["blacklisted_until"] = [_("The term must end after the platform acted.")]
+        if not appeal_route:
+            errors.setdefault(
+                "appeal_route", [_("Tell the party how to appeal (Order 117 Art. 14).")]
+            )
+        if not (uscc or number) and "party_uscc" not in errors:
+            errors["party_uscc"] = [_("Blacklisting needs the party's USCC or resident ID number.")]
+    cleaned["blacklisted_until"] = blacklisted_until if blacklisting else None
+    cleaned["appeal_route"] = appeal_route if blacklisting else ""
+
+    cleaned["facts"] = _text(raw, "facts", errors, max_length=MAX_FACTS, required=True)
+
+    links = _list(raw, "evidence_links", errors)
+    if len(links) > MAX_LINKS:
+        errors["evidence_links"] = [_("At most %(n)s links.") % {"n": MAX_LINKS}]
+    else:
+        for link in links:
+            if not _is_web_address(link):
+                errors["evidence_links"] = [
+                    _("Not an http(s) address: %(link)s") % {"link": str(link)[:100]}
+                ]
+                break
+    cleaned["evidence_links"] = links
+
+    if errors:
+        return None, errors
+    return cleaned, {}
+
+
+# --- where a filing goes --------------------------------------------------------
+
+
+def filing_recipients(platform: Platform) -> tuple[list[Department], list[Department]]:
+    """The departments every filing of ``platform`` reaches, and those the gravest
+    measures reach in addition (Order 117 Art. 12 ¶3; the rule is this module's
+    docstring). One query."""
+    codes = [c for c in platform.domicile.path.split("/") if c]  # national … domicile
+    candidates = sorted(
+        Department.objects.filter(is_active=True, type__in=FILING_TYPES, region_id__in=codes)
+        .select_related("region")
+        .order_by("pk"),
+        key=lambda d: -d.region.level,  # nearest first (sorted() keeps pk order on ties)
+    )
+    every, grave = [], []
+    for dtype in FILING_TYPES:
+        of_type = [d for d in candidates if d.type == dtype]
+        nearest = next((d for d in of_type if d.region.level > Region.Level.NATIONAL), None)
+        if nearest is not None:
+            every.append(nearest)
+        grave += [d for d in of_type if d.region.level == Region.Level.PROVINCE and d != nearest]
+    return every, grave
+
+
+# --- storing ----------------------------------------------------------------------
+
+
+def _require_filer(actor, platform: Platform) -> None:
+    if (
+        actor is None
+        or not actor.has_perm("accounts.file_platform_reports")
+        or getattr(actor, "platform_id", None) != platform.pk
+    ):
+        raise NotAllowed(_("Only the platform's own officers file for it."), code="not_filer")
+
+
+def _actor_user(actor):
+    from accounts.models import User
+
+    return actor if isinstance(actor, User) else None
+
+
+def _actor_label(actor) -> str:
+    full = getattr(actor, "get_full_name", None)
+    return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
+
+
+def _match_parties(platform: Platform, items: list[dict]) -> None:
+    """Link each item to the register parties its identifiers name: at most four
+    queries for the whole batch, whatever its size."""
+    accounts = {i["live_room_account"] for i in items if i["live_room_account"]}
+    usccs = {i["party_uscc"] for i in items if i["party_uscc"]}
+    hashes = {i["id_hash"] for i in items if i["id_hash"]}
+    kinds = {i["party_kind"] for i in items}
+    rooms = (
+        {
+            r.account_id: r
+            for r in LiveRoom.objects.filter(platform=platform, account_id__in=accounts)
+        }
+        if accounts
+        else {}
+    )
+    operators: dict[str, Operator] = {}
+    if (usccs or hashes) and kinds & {FilingParty.OPERATOR, FilingParty.LIVE_ROOM}:
+        for op in Operator.objects.filter(Q(uscc__in=usccs) | Q(id_number_hash__in=hashes)):
+            for key in (op.uscc, op.id_number_hash):
+                if key:
+                    operators.setdefault(key, op)
+    marketers = (
+        {m.id_number_hash: m for m in Marketer.objects.filter(id_number_hash__in=hashes)}
+        if hashes and FilingParty.MARKETER in kinds
+        else {}
+    )
+    agencies = (
+        {a.uscc: a for a in Agency.objects.filter(uscc__in=usccs)}
+        if usccs and FilingParty.AGENCY in kinds
+        else {}
+    )
+    for item in items:
+        kind, uscc, digest = item["party_kind"], item["party_uscc"], item["id_hash"]
+        room = rooms.get(item["live_room_account"])
+        item["live_room"] = room
+        item["operator"] = item["marketer"] = item["agency"] = None
+        if kind in (FilingParty.OPERATOR, FilingParty.LIVE_ROOM):
+            item["operator"] = operators.get(uscc) or operators.get(digest)
+            if item["operator"] is None and kind == FilingParty.LIVE_ROOM and room:
+                item["operator"] = room.operator
+        elif kind == FilingParty.MARKETER:
+            item["marketer"] = marketers.get(digest)
+        elif kind == FilingParty.AGENCY:
+            item["agency"] = agencies.get(uscc)
+
+
+def _row(platform, item: dict, *, channel: str, now: datetime, actor) -> dict:
+    """The column values of one new filing (the clear identity number never is one)."""
+    number = item["party_id_number"]
+    user = _actor_user(actor)
+    return {
+        "platform_id": platform.pk,
+        "external_id": item["external_id"],
+        "party_kind": item["party_kind"],
+        "party_name": item["party_name"],
+        "party_uscc": item["party_uscc"],
+        "live_room_account": item["live_room_account"],
+        "live_room_id": item["live_room"].pk if item["live_room"] else None,
+        "operator_id": item["operator"].pk if item["operator"] else None,
+        "marketer_id": item["marketer"].pk if item["marketer"] else None,
+        "agency_id": item["agency"].pk if item["agency"] else None,
+        "category_id": item["category"].pk,
+        "measures": item["measures"],
+        "suspended_until": item["suspended_until"],
+        "blacklisted_until": item["blacklisted_until"],
+        "appeal_route": item["appeal_route"],
+        "conduct_at": item["conduct_at"],
+        "acted_at": item["acted_at"],
+        "facts": item["facts"],
+        "evidence_links": item["evidence_links"],
+        "received_at": now,
+        "channel": channel,
+        "submitted_by_id": user.pk if user else None,
+        "submitted_by_label": _actor_label(actor),
+        # validated already: encrypted, hashed and masked, never kept clear
+        "id_number_encrypted": encrypt_identity(number) if number else "",
+        "id_number_hash": item["id_hash"],
+        "id_number_masked": mask_ric(number) if number else "",
+    }
+
+
+_JSON_COLUMNS = frozenset({"measures", "evidence_links"})
+
+
+def _copy_rows(model, rows: list[dict], *, with_ids: bool) -> list[int]:
+    """PostgreSQL: store ``rows`` with one ``COPY``, the fastest way in; with
+    ``with_ids`` the ids are drawn from the table's sequence first and returned."""
+    table = model._meta.db_table
+    columns = list(rows[0])
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if with_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            columns = ["id", *columns]
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        raw = cursor.cursor  # psycopg's own cursor, for its COPY support
+        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            json_at = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
+            for index, row in enumerate(rows):
+                values = [ids[index], *row.values()] if with_ids else list(row.values())
+                for i in json_at:
+                    values[i] = json.dumps(values[i], ensure_ascii=False)
+                copy.write_row(values)
+    return ids
+
+
+def _store(model, rows: list[dict], *, with_ids: bool = True) -> list[int]:
+    """Store ``rows`` in bulk, never one query per row: ``COPY`` on PostgreSQL,
+    ``bulk_create`` elsewhere (SQLite returns the ids too)."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        return _copy_rows(model, rows, with_ids=with_ids)
+    objs = model.objects.bulk_create([model(**row) for row in rows])
+    return [obj.pk for obj in objs]
+
+
+def _blacklist_party_kind(item: dict) -> str:
+    if item["party_kind"] == FilingParty.AGENCY:
+        return PartyKind.ORGANISATION
+    if item["party_kind"] == FilingParty.MARKETER:
+        return PartyKind.PERSON
+    if item["party_id_number"] and item["party_uscc"]:
+        return PartyKind.SOLE_TRADER
+    return PartyKind.PERSON if item["party_id_number"] else PartyKind.ORGANISATION
+
+
+def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
+    """The one cross-app call: each blacklisting filing proposes its party for the
+    platforms' shared blacklist (Order 117 Art. 14; Trial Art. 14 ¶3)."""
+    wanted = {c["id"]: c for c in created if Measure.BLACKLISTING in c["measures"]}
+    if not wanted:
+        return
+    from blacklist import services as blacklist_services
+    from blacklist.models import Measure as BlacklistMeasure
+
+    catalogue = {m.code: m for m in BlacklistMeasure.objects.filter(is_active=True)}
+    for filing in DisposalFiling.objects.filter(pk__in=wanted).select_related("category"):
+        item = wanted[filing.pk]
+        codes = dict.fromkeys(
+            BLACKLIST_MEASURE_CODES[m] for m in filing.measures if m in BLACKLIST_MEASURE_CODES
+        )
+        party = (
+            item["marketer"]
+            or item["agency"]
+            or (item["operator"] if filing.party_kind == FilingParty.OPERATOR else None)
+        )
+        blacklist_services.platform_entry_add(
+            actor=actor,
+            platform=platform,
+            name=item["party_name"],
+            party_kind=_blacklist_party_kind(item),
+            id_number=item["party_id_number"],
+            uscc=item["party_uscc"],
+            party=party,
+            category=filing.category,
+            facts=filing.facts,
+            term_ends_on=filing.blacklisted_until,
+            appeal_route=filing.appeal_route,
+            measures=[catalogue[c] for c in codes if c in catalogue],
+            listed_on=timezone.localdate(filing.acted_at),
+            source=filing,
+        )
+
+
+def filing_submit_batch(
+    *, platform: Platform, items: list, channel: str, actor
+) -> list[ItemResult]:
+    """File up to :data:`MAX_BATCH` disposal filings for ``platform`` in one transaction.
+
+    Each item is validated on its own; the good ones are stored in bulk and the
+    bad ones answered with their field errors. An ``external_id`` the platform
+    has used before (or earlier in the same batch) creates nothing and answers
+    ``duplicate`` with the id of the filing that exists. Concurrent batches of
+    the same platform are serialised on the platform's row.
+    """
+    _require_filer(actor, platform)
+    if channel not in FilingChannel.values:
+        raise DomainError(_("Unknown channel."))
+    if not isinstance(items, list) or not items:
+        raise DomainError(_("Send a list of one or more filings."), code="empty")
+    if len(items) > MAX_BATCH:
+        raise DomainError(
+            _("At most %(n)s filings in one call (this has %(m)s).")
+            % {"n": MAX_BATCH, "m": len(items)},
+            code="too_many",
+        )
+    lookups = FilingLookups.load()
+    results: list[ItemResult] = []
+    valid: list[tuple[ItemResult, dict]] = []
+    for index, raw in enumerate(items):
+        cleaned, errors = validate_filing_item(raw, lookups)
+        external_id = raw.get("external_id", "") if isinstance(raw, dict) else ""
+        result = ItemResult(
+            index=index,
+            external_id=external_id if isinstance(external_id, str) else "",
+            status="invalid",
+            errors=errors,
+        )
+        results.append(result)
+        if cleaned is not None:
+            valid.append((result, cleaned))
+
+    with transaction.atomic():
+        # Concurrent batches of one platform wait here for each other, so the
+        # duplicate check below sees every filing committed before it.
+        platform = (
+            Platform.objects.select_for_update().select_related("domicile").get(pk=platform.pk)
+        )
+        wanted_ids = [cleaned["external_id"] for _result, cleaned in valid]
+        existing = dict(
+            DisposalFiling.objects.filter(platform=platform, external_id__in=wanted_ids)
+            .order_by()  # no sort: the unique (platform, external_id) index answers it
+            .values_list("external_id", "pk")
+        )
+        first_of: dict[str, ItemResult] = {}
+        repeats: list[tuple[ItemResult, ItemResult]] = []
+        fresh: list[tuple[ItemResult, dict]] = []
+        for result, cleaned in valid:
+            external_id = cleaned["external_id"]
+            if external_id in existing:
+                result.status, result.id = "duplicate", existing[external_id]
+            elif external_id in first_of:
+                repeats.append((result, first_of[external_id]))
+            else:
+                first_of[external_id] = result
+                cleaned["id_hash"] = (
+                    identity_hash(cleaned["party_id_number"]) if cleaned["party_id_number"] else ""
+                )
+                fresh.append((result, cleaned))
+        _match_parties(platform, [cleaned for _result, cleaned in fresh])
+
+        now = timezone.now()
+        ids = _store(
+            DisposalFiling,
+            [_row(platform, c, channel=channel, now=now, actor=actor) for _r, c in fresh],
+        )
+        for (result, cleaned), pk in zip(fresh, ids, strict=True):
+            result.status, result.id = "created", pk
+            cleaned["id"] = pk
+        for result, first in repeats:
+            result.status, result.id = "duplicate", first.id
+
+        every, grave = filing_recipients(platform)
+        _store(
+            FilingRecipient,
+            [
+                {"filing_id": c["id"], "department_id": d.pk, "reason": RecipientReason.DOMICILE}
+                for _r, c in fresh
+                for d in every
+            ]
+            + [
+                {
+                    "filing_id": c["id"],
+                    "department_id": d.pk,
+                    "reason": RecipientReason.PROVINCIAL,
+                }
+                for _r, c in fresh
+                if GRAVEST_MEASURES.intersection(c["measures"])
+                for d in grave
+            ],
+            with_ids=False,
+        )
+        counts = {
+            status: sum(1 for r in results if r.status == status)
+            for status in ("created", "duplicate", "invalid")
+        }
+        audit_record(
+            actor=actor,
+            action="filing.batch_submitted",
+            subject=platform,
+            data={
+                "channel": channel,
+                "items": len(items),
+                **counts,
+                "first_id": ids[0] if ids else None,
+                "last_id": ids[-1] if ids else None,
+            },
+        )
+        _propose_for_blacklist(actor=actor, platform=platform, created=[c for _r, c in fresh])
+    return results
+
+
+def filing_submit(*, platform: Platform, item: dict, channel: str, actor) -> ItemResult:
+    """One filing: a batch of one."""
+    return filing_submit_batch(platform=platform, items=[item], channel=channel, actor=actor)[0]

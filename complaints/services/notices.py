@@ -1,0 +1,104 @@
+"""Notices from departments to platforms, and the platforms' replies.
+
+- a violation for the platform to act on (Order 117 Art. 12 ¶2, Art. 50): the
+  platform replies by the date the sending department sets (clock
+  ``notice-reply``, default 10 working days);
+- an operator the department cannot reach (Order 117 Art. 22): the platform
+  reminds the operator and replies within 5 working days (clock
+  ``platform-reminder``; the sender does not set it).
+
+A reply after the due date is taken, and shows as late on both sides.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Platform
+from portal.audit import audit_record
+from portal.errors import Conflict, DomainError, NotAllowed
+from portal.models import Deadline
+from portal.services import deadline_close, deadline_start
+
+from ..models import NOTICE_CLOCKS, NoticeKind, PlatformNotice
+
+
+@transaction.atomic
+def notice_send(
+    *,
+    actor,
+    platform: Platform,
+    kind: str,
+    party: str,
+    message: str,
+    working_days: int | None = None,
+) -> PlatformNotice:
+    """A department tells ``platform`` about a party and starts the reply clock.
+
+    ``working_days`` is the sender's own time for a violation notice; an Art. 22
+    reminder always runs on its clock rule (5 working days by default).
+    """
+    if not (actor.has_perm("accounts.handle_cases") and getattr(actor, "department_id", None)):
+        raise NotAllowed(_("Only department staff who handle cases send notices."))
+    if kind not in NoticeKind.values:
+        raise DomainError(_("Unknown kind of notice."))
+    if kind == NoticeKind.UNREACHABLE_OPERATOR:
+        working_days = None
+    elif working_days is not None and not 1 <= working_days <= 60:
+        raise DomainError(_("Give between 1 and 60 working days."), code="working_days")
+    notice = PlatformNotice(
+        department=actor.department,
+        platform=platform,
+        kind=kind,
+        party=party.strip(),
+        message=message.strip(),
+        sent_by=actor,
+    )
+    notice.full_clean()
+    notice.save()
+    deadline_start(
+        subject=notice,
+        clock=NOTICE_CLOCKS[kind],
+        started_on=timezone.localdate(notice.sent_at),
+        actor=actor,
+        department=actor.department,
+        working_days=working_days,
+    )
+    audit_record(
+        actor=actor,
+        action="notice.sent",
+        subject=notice,
+        data={"platform": platform.pk, "kind": kind},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_reply(*, notice: PlatformNotice, actor, reply: str) -> PlatformNotice:
+    """The platform answers a notice (in the portal or by API); a late answer is
+    accepted and recorded as late."""
+    notice = PlatformNotice.objects.select_for_update().get(pk=notice.pk)
+    if (
+        not actor.has_perm("accounts.answer_platform_requests")
+        or getattr(actor, "platform_id", None) != notice.platform_id
+    ):
+        raise NotAllowed(_("Only the platform the notice was sent to replies to it."))
+    if notice.replied_at is not None:
+        raise Conflict(_("This notice has been answered already."), code="answered")
+    if not reply.strip():
+        raise DomainError(_("Write the reply."), code="reply")
+    now = timezone.now()
+    notice.replied_at = now
+    notice.reply = reply.strip()
+    notice.replied_by = actor if getattr(actor, "pk", None) else None
+    notice.replied_by_label = (
+        getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
+    )[:200]
+    notice.full_clean()
+    notice.save(update_fields=["replied_at", "reply", "replied_by", "replied_by_label"])
+    deadline = Deadline.objects.for_object(notice).open().first()
+    late = bool(deadline and deadline.due_on < timezone.localdate(now))
+    if deadline is not None:
+        deadline_close(deadline=deadline, actor=actor, met=True)
+    audit_record(actor=actor, action="notice.replied", subject=notice, data={"late": late})
+    return notice

@@ -1,0 +1,475 @@
+"""Pages: the public form and tracking, the staff queues and case page, the
+platform's queue of forwarded cases. Views parse, call one service, render."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from portal.errors import DomainError
+from portal.pdf import pdf_response
+
+from . import forms, pdf, services
+from .actions import perform_action
+from .filters import ComplaintFilter
+from .models import Complaint, Evidence, PlatformForward
+from .permissions import ACTION_LABELS, allowed_actions
+from .selectors import (
+    QUEUES,
+    complaints_visible_to,
+    deadlines_of,
+    decision_due,
+    find_tracked,
+    forwards_for_platform,
+    queue,
+)
+
+TRACKED_SESSION_KEY = "tracked_cases"
+
+
+# --- consumers -------------------------------------------------------------
+
+
+def _intake_from(data: dict) -> services.Intake:
+    return services.Intake(
+        kind=data["kind"],
+        category=data["category"],
+        description=data["description"],
+        consumer_region=data["consumer_region"],
+        platform=data.get("platform"),
+        platform_other=data.get("platform_other", ""),
+        live_room_account=data.get("live_room_account", ""),
+        live_room_name=data.get("live_room_name", ""),
+        live_room_url=data.get("live_room_url", ""),
+        marketer_name=data.get("marketer_name", ""),
+        occurred_on=data.get("occurred_on"),
+        order_number=data.get("order_number", ""),
+        amount=data.get("amount"),
+        anonymous=bool(data.get("anonymous")),
+        contact_name=data.get("contact_name", ""),
+        contact_phone=data.get("contact_phone", ""),
+        contact_email=data.get("contact_email", ""),
+        language=get_language() or settings.LANGUAGE_CODE,
+    )
+
+
+def _remember(request, complaint: Complaint) -> None:
+    tracked = set(request.session.get(TRACKED_SESSION_KEY, []))
+    tracked.add(complaint.pk)
+    request.session[TRACKED_SESSION_KEY] = sorted(tracked)
+
+
+def _tracked(request, code: str) -> Complaint:
+    complaint = Complaint.objects.filter(tracking_code=code).first()
+    if complaint is None or complaint.pk not in request.session.get(TRACKED_SESSION_KEY, []):
+        raise Http404
+    return complaint
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    form = forms.ComplaintForm(
+        request.POST or None,
+        request.FILES or None,
+        min_fill_seconds=settings.COMPLAINT_MIN_FILL_SECONDS,
+    )
+    refused = None
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request,
+            group="complaint-intake",
+            key="ip",
+            rate=settings.COMPLAINT_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            refused = _(
+                "Too many submissions from your network address in a short time. "
+                "Please wait ten minutes and send again; what you typed is kept below."
+            )
+        elif form.is_valid():
+            intake = _intake_from(form.cleaned_data)
+            uploads = form.cleaned_data.get("evidence") or []
+            intake.evidence = list(form.cleaned_data.get("pending") or []) + [
+                services.store_evidence(upload=upload) for upload in uploads
+            ]
+            try:
+                complaint = services.complaint_submit(intake=intake)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                _remember(request, complaint)
+                return redirect("complaints:submitted", code=complaint.tracking_code)
+    status = 429 if refused else (400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "complaints/new.html",
+        {"form": form, "refused": refused, "kept": getattr(form, "kept_evidence", [])},
+        status=status,
+    )
+
+
+def complaint_submitted(request, code: str):
+    complaint = _tracked(request, code)
+    return render(
+        request,
+        "complaints/submitted.html",
+        {"complaint": complaint, "due": decision_due(complaint)},
+    )
+
+
+def complaint_receipt(request, code: str):
+    complaint = _tracked(request, code)
+    return pdf_response(pdf.receipt(complaint), f"receipt-{complaint.tracking_code}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = forms.TrackForm(request.POST or None)
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        limited = is_ratelimited(
+            request,
+            group="complaint-track",
+            key="ip",
+            rate="20/10m",
+            method="POST",
+            increment=True,
+        )
+        complaint = (
+            None
+            if limited
+            else find_tracked(form.cleaned_data["code"], form.cleaned_data["contact"])
+        )
+        if complaint is not None:
+            _remember(request, complaint)
+            return redirect("complaints:tracked", code=complaint.tracking_code)
+        not_found = True
+    return render(
+        request,
+        "complaints/track.html",
+        {"form": form, "not_found": not_found},
+        status=404 if not_found else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tracked(request, code: str):
+    complaint = _tracked(request, code)
+    answer_form = rating_form = None
+    if complaint.status == Complaint.Status.AWAITING_MATERIAL:
+        answer_form = forms.MaterialAnswerForm(
+            request.POST if request.POST.get("form") == "answer" else None,
+            request.FILES if request.POST.get("form") == "answer" else None,
+        )
+    if (
+        complaint.is_finished
+        and complaint.status != Complaint.Status.MERGED
+        and not complaint.rated_at
+    ):
+        rating_form = forms.RatingForm(request.POST if request.POST.get("form") == "rate" else None)
+    if request.method == "POST":
+        try:
+            if answer_form is not None and answer_form.is_bound and answer_form.is_valid():
+                files = [
+                    services.store_evidence(upload=upload)
+                    for upload in answer_form.cleaned_data["evidence"]
+                ]
+                services.complaint_answer_material(
+                    complaint=complaint, answer=answer_form.cleaned_data["answer"], evidence=files
+                )
+                messages.success(request, _("Thank you: your material was received."))
+                return redirect("complaints:tracked", code=code)
+            if rating_form is not None and rating_form.is_bound and rating_form.is_valid():
+                services.complaint_rate(
+                    complaint=complaint,
+                    rating=rating_form.cleaned_data["rating"],
+                    comment=rating_form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Thank you for rating the handling of your case."))
+                return redirect("complaints:tracked", code=code)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "complaints/tracked.html",
+        {
+            "complaint": complaint,
+            "events": complaint.events.filter(public=True),
+            "deadlines": [d for d in deadlines_of(complaint) if d.clock != "platform-answer"],
+            "answer_form": answer_form,
+            "rating_form": rating_form,
+            "request_open": complaint.material_requests.filter(answered_at__isnull=True).first(),
+        },
+    )
+
+
+# --- staff -----------------------------------------------------------------
+
+
+def _filtered(request):
+    name = request.GET.get("queue", "open")
+    if name not in QUEUES:
+        name = "open"
+    try:
+        within = max(1, min(int(request.GET.get("within", 3)), 30))
+    except ValueError:
+        within = 3
+    base = queue(request.user, name, within=within)
+    return name, within, ComplaintFilter(request.GET or None, queryset=base, request=request)
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+def case_list(request):
+    name, within, filterset = _filtered(request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "queue": name,
+            "within": within,
+            "queues": QUEUES,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+def case_export(request):
+    """CSV of exactly what the filter shows, streamed."""
+    _name, _within, filterset = _filtered(request)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Tracking code"),
+        _("Kind"),
+        _("Status"),
+        _("Category"),
+        _("Platform"),
+        _("Live room"),
+        _("Department"),
+        _("Assignee"),
+        _("Received at"),
+        _("Due on"),
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for case in filterset.qs.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    case.tracking_code,
+                    case.get_kind_display(),
+                    case.get_status_display(),
+                    case.category.label,
+                    case.platform_label,
+                    case.live_room_name or case.live_room_account,
+                    case.department.label,
+                    case.assignee.get_full_name() if case.assignee else "",
+                    timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
+                    case.next_due.isoformat() if case.next_due else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    return response
+
+
+ACTION_FORMS = {
+    "take": None,
+    "assign": forms.AssignForm,
+    "accept": forms.MessageForm,
+    "decline": forms.DeclineForm,
+    "request_material": forms.MaterialRequestForm,
+    "transfer": forms.TransferForm,
+    "forward": forms.ForwardForm,
+    "close": forms.CloseForm,
+    "note": forms.NoteForm,
+    "request_extension": forms.ExtensionRequestForm,
+    "approve_extension": forms.ExtensionDecisionForm,
+    "decide_report": forms.ReportDecisionForm,
+    "merge": forms.ConfirmForm,
+}
+
+
+def _action_form(action, complaint, data=None):
+    form_class = ACTION_FORMS[action]
+    if form_class is None:
+        return None
+    kwargs = {"prefix": action}
+    if form_class in (forms.AssignForm, forms.TransferForm):
+        kwargs["complaint"] = complaint
+    return form_class(data, **kwargs)
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+def case_detail(request, pk: int, action: str | None = None, bound_form=None):
+    complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
+    allowed = allowed_actions(request.user, complaint)
+    action_forms = [
+        (
+            name,
+            ACTION_LABELS[name],
+            bound_form
+            if bound_form is not None and name == action
+            else _action_form(name, complaint),
+        )
+        for name in ACTION_FORMS
+        if name in allowed
+    ]
+    events = list(complaint.events.select_related("actor"))
+    return render(
+        request,
+        "complaints/case_detail.html",
+        {
+            "complaint": complaint,
+            "public_events": [e for e in events if e.public],
+            "internal_events": [e for e in events if not e.public],
+            "deadlines": deadlines_of(complaint),
+            "evidence": complaint.evidence.all(),
+            "forwards": complaint.forwards.select_related("platform"),
+            "material_requests": complaint.material_requests.all(),
+            "action_forms": action_forms,
+            "open_action": action,
+            "today": timezone.localdate(),
+        },
+        status=400 if bound_form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    if action not in allowed_actions(request.user, complaint):
+        raise PermissionDenied
+    form = _action_form(action, complaint, request.POST)
+    if form is not None and not form.is_valid():
+        return case_detail(request, pk, action=action, bound_form=form)
+    try:
+        perform_action(action, complaint, request.user, form.cleaned_data if form else {})
+    except DomainError as exc:
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("complaints:detail", pk=pk)
+        form.add_error(None, exc.message)
+        return case_detail(request, pk, action=action, bound_form=form)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if action == "merge":
+        return redirect("complaints:detail", pk=complaint.possible_duplicate_of_id)
+    if not complaints_visible_to(request.user).filter(pk=pk).exists():
+        return redirect(reverse("complaints:list"))
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+def case_document(request, pk: int, document: str):
+    complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
+    if document == "summary":
+        return pdf_response(pdf.summary(complaint), f"case-{complaint.tracking_code}.pdf")
+    if (
+        document == "decision"
+        and complaint.status
+        in (
+            Complaint.Status.DECLINED,
+            Complaint.Status.ACCEPTED,
+            Complaint.Status.FORWARDED,
+            Complaint.Status.CLOSED,
+        )
+        and complaint.decided_at
+    ):
+        return pdf_response(pdf.decision_notice(complaint), f"notice-{complaint.tracking_code}.pdf")
+    if document == "receipt":
+        return pdf_response(pdf.receipt(complaint), f"receipt-{complaint.tracking_code}.pdf")
+    raise Http404
+
+
+def evidence_download(request, pk: int):
+    """Evidence only through a scope check: staff and platforms by their scope, the
+    consumer by the session that proved their contact."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("complaint"), pk=pk, complaint__isnull=False
+    )
+    allowed = evidence.complaint_id in request.session.get(TRACKED_SESSION_KEY, [])
+    if not allowed and request.user.is_authenticated:
+        allowed = complaints_visible_to(request.user).filter(pk=evidence.complaint_id).exists()
+    if not allowed:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- platform officers -----------------------------------------------------
+
+
+@login_required
+@permission_required("accounts.answer_platform_requests", raise_exception=True)
+def forward_list(request):
+    forwards = forwards_for_platform(request.user).order_by("answered_at", "due_on")
+    page = Paginator(forwards, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "complaints/forward_list.html", {"page": page, "today": timezone.localdate()}
+    )
+
+
+@login_required
+@permission_required("accounts.answer_platform_requests", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def forward_detail(request, pk: int):
+    forward = get_object_or_404(forwards_for_platform(request.user), pk=pk)
+    form = forms.AnswerForwardForm(request.POST or None) if not forward.is_answered else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.forward_answer(
+                forward=forward, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your answer was sent to the department."))
+            return redirect("complaints:forward", pk=pk)
+    return render(
+        request,
+        "complaints/forward_detail.html",
+        {
+            "forward": forward,
+            "complaint": forward.complaint,
+            "evidence": forward.complaint.evidence.all(),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+__all__ = ["PlatformForward"]

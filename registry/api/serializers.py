@@ -1,0 +1,92 @@
+"""Shapes of the roster API. Rows are checked in one place,
+``registry.roster_services.validate_roster_row`` (the uploads use it too)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Roster, RosterRow, RosterRowKind
+from ..roster_services import MAX_ROWS
+
+
+class RosterRowInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RosterRowKind.choices)
+    name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Resident ID number: required for a marketer (checked; stored encrypted)."),
+    )
+    uscc = serializers.CharField(required=False, allow_blank=True)
+    live_room_account = serializers.CharField(required=False, allow_blank=True)
+    business_region = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("GB/T 2260 code of the operator's actual business region (required)."),
+    )
+    home_region = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("GB/T 2260 code: domicile or residence.")
+    )
+    contact = serializers.CharField(required=False, allow_blank=True)
+
+
+class RosterInput(serializers.Serializer):
+    year = serializers.IntegerField(required=False, help_text=_("Default: the current half-year."))
+    half = serializers.ChoiceField(choices=[1, 2], required=False)
+    rows = serializers.ListField(child=serializers.DictField(), max_length=MAX_ROWS)
+
+
+class RowErrorSerializer(serializers.ModelSerializer):
+    row = serializers.IntegerField(source="row_number")
+    id_number = serializers.CharField(source="id_number_masked")
+
+    class Meta:
+        model = RosterRow
+        fields = ["row", "kind", "name", "id_number", "errors"]
+
+
+class RosterSerializer(serializers.ModelSerializer):
+    platform = serializers.CharField(source="platform.uscc")
+
+    class Meta:
+        model = Roster
+        fields = [
+            "id",
+            "platform",
+            "year",
+            "half",
+            "version",
+            "status",
+            "channel",
+            "row_count",
+            "error_count",
+            "uploaded_at",
+            "filed_at",
+            "supersedes",
+        ]
+        read_only_fields = fields
+
+
+class RosterDetailSerializer(RosterSerializer):
+    errors = serializers.SerializerMethodField()
+    diff = serializers.SerializerMethodField()
+
+    class Meta(RosterSerializer.Meta):
+        fields = [*RosterSerializer.Meta.fields, "errors", "diff"]
+        read_only_fields = fields
+
+    def get_errors(self, roster) -> list[dict]:
+        rows = roster.rows.exclude(errors={}).order_by("row_number")
+        return RowErrorSerializer(rows, many=True).data
+
+    def get_diff(self, roster) -> dict | None:
+        from ..roster_selectors import roster_diff
+
+        if roster.filed_at is None:
+            return None
+        diff = roster_diff(roster)
+        return {
+            "previous": diff.previous.pk if diff.previous else None,
+            "joined": len(diff.joined),
+            "left": len(diff.left),
+            "changed": len(diff.changed),
+        }

@@ -1,0 +1,271 @@
+"""Identity rosters: every January and July a platform files the roster of its
+live room operators and marketers (Order 117 Art. 9).
+
+One row validator (:func:`validate_roster_row`) serves the CSV and XLSX uploads
+and the API. A roster with any row in error is kept with its error report but
+not filed (status ``rejected``); the platform corrects it and sends it again,
+which makes a new version. A roster that passes is filed and replaces the one
+filed before for the same half-year.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Platform, Region
+from portal.audit import audit_record
+from portal.errors import DomainError, NotAllowed
+from portal.identity import encrypt_identity, identity_hash, mask_ric, validate_ric, validate_uscc
+
+from .models import Roster, RosterChannel, RosterRow, RosterRowKind, RosterStatus
+
+MAX_ROWS = 50_000
+
+# The columns of a roster file and of an API row, in this order.
+ROSTER_COLUMNS = (
+    "kind",
+    "name",
+    "id_number",
+    "uscc",
+    "live_room_account",
+    "business_region",
+    "home_region",
+    "contact",
+)
+COLUMN_LABELS = {
+    "kind": gettext_lazy("kind (operator or marketer)"),
+    "name": gettext_lazy("name"),
+    "id_number": gettext_lazy("resident ID number"),
+    "uscc": gettext_lazy("unified social credit code"),
+    "live_room_account": gettext_lazy("live room account id"),
+    "business_region": gettext_lazy("actual business region (GB/T 2260 code)"),
+    "home_region": gettext_lazy("domicile or usual residence (GB/T 2260 code)"),
+    "contact": gettext_lazy("contact"),
+    "row": gettext_lazy("the row"),
+}
+KIND_ALIASES = {
+    "operator": RosterRowKind.OPERATOR,
+    "运营者": RosterRowKind.OPERATOR,
+    "直播间运营者": RosterRowKind.OPERATOR,
+    "marketer": RosterRowKind.MARKETER,
+    "营销人员": RosterRowKind.MARKETER,
+    "直播营销人员": RosterRowKind.MARKETER,
+    "主播": RosterRowKind.MARKETER,
+}
+
+
+def roster_period_of(day: date) -> tuple[int, int]:
+    """The half-year a roster filed on ``day`` covers: January files the first
+    half, July the second (Order 117 Art. 9)."""
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def roster_due_on(year: int, half: int) -> date:
+    """The last day to file: the end of January or of July."""
+    return date(year, 1, 31) if half == 1 else date(year, 7, 31)
+
+
+@dataclass
+class CleanRow:
+    row_number: int
+    values: dict
+    id_number: str
+    errors: dict
+
+
+def _cell(raw: dict, name: str) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():  # XLSX numbers: 330106.0
+        value = int(value)
+    return str(value).strip()
+
+
+def validate_roster_row(raw, *, row_number: int, regions: dict[str, Region]) -> CleanRow:
+    """Check one row: the kind, a name, identifiers by checksum, regions by code."""
+    if not isinstance(raw, dict):
+        return CleanRow(row_number, {}, "", {"row": [_("Each row is an object of named fields.")]})
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+    kind = KIND_ALIASES.get(_cell(raw, "kind").lower())
+    if kind is None:
+        errors["kind"] = [_("Write “operator” or “marketer”.")]
+    values["kind"] = kind or ""
+    for name, limit in (("name", 200), ("live_room_account", 128), ("contact", 100)):
+        values[name] = _cell(raw, name)
+        if len(values[name]) > limit:
+            errors[name] = [_("At most %(n)s characters.") % {"n": limit}]
+    if not values["name"]:
+        errors["name"] = [_("The name is missing.")]
+
+    number = _cell(raw, "id_number")
+    if number:
+        try:
+            number = validate_ric(number)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
+    uscc = _cell(raw, "uscc")
+    if uscc:
+        try:
+            uscc = validate_uscc(uscc)
+        except ValidationError as exc:
+            errors["uscc"] = exc.messages
+            uscc = uscc[:18]
+    values["uscc"] = uscc
+    if kind == RosterRowKind.OPERATOR and not (number or uscc):
+        errors.setdefault(
+            "uscc", [_("An operator is identified by a USCC or a resident ID number.")]
+        )
+    if kind == RosterRowKind.MARKETER and not number:
+        errors.setdefault(
+            "id_number", [_("A live marketer is identified by a resident ID number.")]
+        )
+
+    for name in ("business_region", "home_region"):
+        code = _cell(raw, name)
+        values[name] = regions.get(code) if code else None
+        if code and values[name] is None:
+            errors[name] = [_("“%(code)s” is not a region code we know.") % {"code": code[:12]}]
+    if kind == RosterRowKind.OPERATOR and not _cell(raw, "business_region"):
+        errors.setdefault(
+            "business_region", [_("Give the operator's actual business region (Art. 9).")]
+        )
+    return CleanRow(row_number, values, number, errors)
+
+
+def _check_filer(actor, platform: Platform) -> None:
+    if (
+        actor is None
+        or not actor.has_perm("accounts.file_platform_reports")
+        or getattr(actor, "platform_id", None) != platform.pk
+    ):
+        raise NotAllowed(_("Only the platform's own officers file its roster."))
+
+
+def _row(roster: Roster, clean: CleanRow, raw_number: str) -> RosterRow:
+    row = RosterRow(roster=roster, row_number=clean.row_number, errors=clean.errors)
+    for name in ("kind", "name", "uscc", "live_room_account", "contact"):
+        setattr(row, name, clean.values.get(name, ""))
+    row.business_region = clean.values.get("business_region")
+    row.home_region = clean.values.get("home_region")
+    if clean.id_number and "id_number" not in clean.errors:
+        row.id_number_encrypted = encrypt_identity(clean.id_number)
+        row.id_number_hash = identity_hash(clean.id_number)
+        row.id_number_masked = mask_ric(clean.id_number)
+    elif raw_number:  # a wrong number is kept only masked, for the error report
+        row.id_number_masked = mask_ric(raw_number)[:18]
+    return row
+
+
+@transaction.atomic
+def roster_file(
+    *,
+    platform: Platform,
+    year: int,
+    half: int,
+    rows: list,
+    channel: str,
+    actor,
+    upload=None,
+) -> Roster:
+    """Validate and store a roster; file it when no row is in error.
+
+    ``rows`` are dicts keyed by :data:`ROSTER_COLUMNS` (numbered from 2 when they
+    come from a file with a header line, else from 1: pass ``row_number``).
+    ``upload`` is the file as received, kept in the default storage.
+    """
+    _check_filer(actor, platform)
+    if channel not in RosterChannel.values:
+        raise DomainError(_("Unknown channel."))
+    if half not in (1, 2):
+        raise DomainError(_("The half-year is 1 or 2."), code="half")
+    if date(year, 1 if half == 1 else 7, 1) > timezone.localdate() or year < 2021:
+        raise DomainError(_("That half-year cannot be filed now."), code="period")
+    if not rows:
+        raise DomainError(_("The roster has no rows."), code="empty")
+    if len(rows) > MAX_ROWS:
+        raise DomainError(_("At most %(n)s rows in one roster.") % {"n": MAX_ROWS}, code="too_many")
+    codes = {
+        _cell(r, name)
+        for r in rows
+        if isinstance(r, dict)
+        for name in ("business_region", "home_region")
+    }
+    regions = Region.objects.in_bulk([c for c in codes if c], field_name="code")
+    cleaned = [
+        validate_roster_row(
+            raw,
+            row_number=int(raw.get("row_number") or index + 1)
+            if isinstance(raw, dict)
+            else index + 1,
+            regions=regions,
+        )
+        for index, raw in enumerate(rows)
+    ]
+    seen: dict[tuple, int] = {}
+    for clean in cleaned:
+        if clean.errors:
+            continue
+        key = (
+            clean.values["kind"],
+            clean.id_number or clean.values["uscc"],
+            clean.values["live_room_account"],
+        )
+        if key in seen:
+            clean.errors["row"] = [
+                _("The same party and live room as row %(n)s.") % {"n": seen[key]}
+            ]
+        else:
+            seen[key] = clean.row_number
+    error_count = sum(1 for c in cleaned if c.errors)
+
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    period = Roster.objects.filter(platform=platform, year=year, half=half)
+    latest = period.order_by("-version").first()
+    now = timezone.now()
+    status = RosterStatus.REJECTED if error_count else RosterStatus.FILED
+    if status == RosterStatus.FILED:
+        period.filter(status=RosterStatus.FILED).update(status=RosterStatus.SUPERSEDED)
+    roster = Roster(
+        platform=platform,
+        year=year,
+        half=half,
+        version=(period.aggregate(v=Max("version"))["v"] or 0) + 1,
+        status=status,
+        channel=channel,
+        row_count=len(cleaned),
+        error_count=error_count,
+        supersedes=latest,
+        uploaded_at=now,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by_label=(
+            getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
+        )[:200],
+        filed_at=now if status == RosterStatus.FILED else None,
+    )
+    if upload is not None:
+        roster.original_name = upload.name[:200]
+        roster.file.save(f"{platform.pk}-{year}-h{half}-{upload.name}"[-150:], upload, save=False)
+    roster.full_clean(exclude=["file"])
+    roster.save()
+    RosterRow.objects.bulk_create(
+        [
+            _row(roster, clean, _cell(raw, "id_number") if isinstance(raw, dict) else "")
+            for clean, raw in zip(cleaned, rows, strict=True)
+        ],
+        batch_size=2000,
+    )
+    audit_record(
+        actor=actor,
+        action="roster.filed" if status == RosterStatus.FILED else "roster.rejected",
+        subject=roster,
+        data={"rows": len(cleaned), "errors": error_count, "channel": channel},
+    )
+    return roster

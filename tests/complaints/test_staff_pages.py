@@ -1,0 +1,170 @@
+"""Staff pages: queues, filters, export, the case page and its actions; documents; emails."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import services
+from complaints.models import Complaint
+from complaints.notifications import CONSUMER_TEMPLATES, consumer_email
+from tests.pdftools import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queues_and_filters(client, world, file_case):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        mine = file_case()
+        services.complaint_assign(complaint=mine, actor=world.handler, assignee=world.handler)
+        report = file_case(kind="report", category="false-information", contact_phone="13911111111")
+    client.force_login(world.handler)
+
+    with time_machine.travel(date(2026, 11, 9), tick=False):
+        pages = {
+            q: client.get(reverse("complaints:list"), {"queue": q}).text
+            for q in ("mine", "unassigned", "due_soon", "overdue")
+        }
+        filtered = client.get(reverse("complaints:list"), {"queue": "open", "kind": "report"}).text
+    with time_machine.travel(date(2026, 11, 12), tick=False):
+        overdue = client.get(reverse("complaints:list"), {"queue": "overdue"}).text
+
+    assert mine.tracking_code in pages["mine"] and report.tracking_code not in pages["mine"]
+    assert (
+        report.tracking_code in pages["unassigned"]
+        and mine.tracking_code not in pages["unassigned"]
+    )
+    # The complaint is due 11 November: within 3 working days of the 9th; the report is not.
+    assert mine.tracking_code in pages["due_soon"] and report.tracking_code not in pages["due_soon"]
+    assert mine.tracking_code not in pages["overdue"]
+    assert mine.tracking_code in overdue
+    assert report.tracking_code in filtered and mine.tracking_code not in filtered
+
+
+def test_csv_export_is_what_the_filter_shows(client, world, file_case):
+    file_case()
+    report = file_case(kind="report", category="false-information", contact_phone="13911111111")
+    client.force_login(world.handler)
+
+    response = client.get(reverse("complaints:export"), {"queue": "all", "kind": "report"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [report.tracking_code]
+
+
+def test_list_page_costs_a_fixed_number_of_queries(
+    client, world, file_case, django_assert_max_num_queries
+):
+    client.force_login(world.handler)
+    file_case()
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("complaints:list"), {"queue": "all"})
+    for i in range(10):
+        file_case(contact_phone=f"1390000{i:04d}")
+    with django_assert_max_num_queries(40) as many:
+        client.get(reverse("complaints:list"), {"queue": "all"})
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_case_page_offers_only_what_state_and_role_allow(client, world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    url = reverse("complaints:detail", args=[case.pk])
+
+    client.force_login(world.handler)
+    as_handler = client.get(url).text
+    client.force_login(world.other_handler)
+    as_other = client.get(url).text
+    client.force_login(world.dept_admin)
+    as_admin = client.get(url).text
+
+    assert 'id="action-accept"' in as_handler and 'id="action-close"' not in as_handler
+    assert 'id="action-accept"' not in as_other and 'id="action-note"' in as_other
+    assert 'id="action-' not in as_admin
+
+
+def test_page_action_with_bad_input_shows_the_error_beside_the_field(client, world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    client.force_login(world.handler)
+
+    page = client.post(
+        reverse("complaints:action", args=[case.pk, "decline"]),
+        {"decline-reason": "", "decline-message": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert page.status_code == 400
+    assert 'id="id_decline-reason_error"' in page.text
+    assert Complaint.objects.get().status == "received"
+
+
+def test_page_actions_move_the_case(client, world, file_case):
+    case = file_case()
+    client.force_login(world.handler)
+
+    client.post(reverse("complaints:action", args=[case.pk, "take"]))
+    client.post(reverse("complaints:action", args=[case.pk, "accept"]), {"accept-message": ""})
+    response = client.post(
+        reverse("complaints:action", args=[case.pk, "close"]),
+        {"close-outcome": "mediated", "close-outcome_text": "达成和解"},
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.assignee) == ("closed", "mediated", world.handler)
+
+
+def test_decision_notice_and_summary_pdfs(client, world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    services.complaint_decline(
+        complaint=case, actor=world.handler, reason="time_barred", message="已超过三年"
+    )
+    client.force_login(world.handler)
+
+    notice = pdf_text(
+        client.get(reverse("complaints:document", args=[case.pk, "decision"])).content
+    )
+    summary = pdf_text(
+        client.get(reverse("complaints:document", args=[case.pk, "summary"])).content
+    )
+
+    with translation.override("zh-hans"):
+        title = translation.gettext("Notice of non-acceptance of a complaint")
+    assert title.replace(" ", "") in notice.replace(" ", "")
+    assert "已超过三年" in notice
+    assert case.tracking_code in summary
+
+
+@pytest.mark.parametrize("template", sorted(CONSUMER_TEMPLATES))
+def test_every_consumer_email_exists_in_chinese_and_english(file_case, template):
+    case = file_case()
+
+    zh_subject, zh_body = consumer_email(case, template, language="zh-hans")
+    en_subject, en_body = consumer_email(case, template, language="en")
+
+    assert case.tracking_code in zh_subject and case.tracking_code in en_subject
+    assert zh_body != en_body
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh_subject)
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en_subject)
+
+
+def test_platform_officer_answers_a_forwarded_case_on_the_page(client, world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    services.complaint_accept(complaint=case, actor=world.handler)
+    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    client.force_login(world.officer)
+
+    listed = client.get(reverse("complaints:forwards"))
+    client.post(reverse("complaints:forward", args=[forward.pk]), {"answer": "已退款"})
+
+    assert case.tracking_code in listed.text
+    forward.refresh_from_db()
+    assert forward.answer == "已退款"

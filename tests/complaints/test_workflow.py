@@ -1,0 +1,297 @@
+"""Every transition of a complaint and a report, with its clocks."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core import mail
+
+from complaints import services
+from complaints.models import Complaint, PlatformForward
+from complaints.selectors import complaints_visible_to, decision_due, forwards_for_platform
+from portal.errors import Conflict, NotAllowed
+from portal.models import Deadline
+
+pytestmark = pytest.mark.django_db
+S = Complaint.Status
+
+
+def clocks(case):
+    return {d.clock: d for d in Deadline.objects.for_object(case)}
+
+
+@time_machine.travel(date(2026, 11, 2), tick=False)
+def test_new_complaint_must_be_decided_within_7_working_days(file_case):
+    case = file_case()
+
+    accept = clocks(case)["complaint-accept"]
+    assert accept.due_on == date(2026, 11, 11)
+    assert "Art. 14" in accept.source or "第十四条" in accept.source
+    assert case.status == S.RECEIVED
+
+
+@time_machine.travel(date(2026, 11, 2), tick=False)
+def test_new_report_must_be_verified_within_15_working_days(file_case):
+    case = file_case(kind="report", category="false-information", contact_email="")
+
+    assert clocks(case)["report-verify"].due_on == date(2026, 11, 23)
+
+
+def test_accept_meets_the_decision_clock_and_starts_mediation(
+    world, file_case, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case()
+    with (
+        time_machine.travel(date(2026, 11, 4), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        case = services.complaint_accept(complaint=case, actor=world.handler, message="予以受理")
+
+    found = clocks(case)
+    assert case.status == S.ACCEPTED
+    assert found["complaint-accept"].state == Deadline.State.MET
+    # 45 working days from 4 November 2026.
+    assert found["complaint-mediation"].due_on == date(2027, 1, 7)
+    assert found["complaint-mediation"].provisional is True  # 2027 not loaded yet
+    assert mail.outbox[-1].to == ["chen@example.com"]
+    assert case.tracking_code in mail.outbox[-1].subject
+
+
+def test_decline_needs_a_ground_of_art_15_and_closes_the_clock(world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+
+    case = services.complaint_decline(
+        complaint=case, actor=world.handler, reason="already_handled", message="法院已受理"
+    )
+
+    assert case.status == S.DECLINED
+    assert case.decline_reason == "already_handled"
+    assert clocks(case)["complaint-accept"].state == Deadline.State.MET
+    assert case.events.filter(public=True, action="declined").exists()
+
+
+def test_material_request_pauses_the_clock_across_golden_week_and_the_answer_resumes_it(
+    world, file_case
+):
+    with time_machine.travel(date(2026, 9, 25), tick=False):  # a Friday
+        case = file_case()
+        # Golden Week is off; Saturday 10 October is worked.
+        assert clocks(case)["complaint-accept"].due_on == date(2026, 10, 12)
+        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    with time_machine.travel(date(2026, 9, 28), tick=False):
+        services.complaint_request_material(
+            complaint=case, actor=world.handler, message="请提供订单截图"
+        )
+    assert clocks(case)["complaint-accept"].state == Deadline.State.PAUSED
+    with time_machine.travel(date(2026, 10, 9), tick=False):
+        case = services.complaint_answer_material(complaint=case, answer="已上传", evidence=())
+
+    accept = clocks(case)["complaint-accept"]
+    # Waiting: 29, 30 Sept and 8, 9 Oct were working days (Golden Week was not).
+    assert accept.paused_working_days == 4
+    assert accept.state == Deadline.State.RUNNING
+    assert accept.due_on == date(2026, 10, 16)
+    assert case.status == S.RECEIVED
+
+
+def test_transfer_moves_the_case_and_restarts_its_clock(world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    yuhang = world.departments["yuhang_market"]
+
+    case = services.complaint_transfer(
+        complaint=case, actor=world.handler, to_department=yuhang, reason="经营地在余杭"
+    )
+
+    from tests.factories import UserFactory
+
+    yuhang_handler = UserFactory(department=yuhang, role="handler")
+    assert case in complaints_visible_to(yuhang_handler)
+    assert case not in complaints_visible_to(world.handler)
+    accept = [d for d in Deadline.objects.for_object(case) if d.clock == "complaint-accept"]
+    assert [d.state for d in accept] == [Deadline.State.CANCELLED, Deadline.State.RUNNING]
+    assert case.assignee is None
+
+
+def test_forward_to_platform_and_its_answer(world, file_case):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case()
+        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        services.complaint_accept(complaint=case, actor=world.handler)
+        forward = services.complaint_forward(
+            complaint=case, actor=world.handler, message="请核实处理"
+        )
+
+    assert forward.due_on == date(2026, 11, 16)  # 10 working days by default
+    assert list(forwards_for_platform(world.officer)) == [forward]
+    assert case in complaints_visible_to(world.officer)
+
+    with time_machine.travel(date(2026, 11, 5), tick=False):
+        services.forward_answer(forward=forward, actor=world.officer, answer="已为消费者退款")
+
+    case.refresh_from_db()
+    assert case.status == S.ACCEPTED
+    assert Deadline.objects.for_object(forward).get().state == Deadline.State.MET
+    assert case.events.filter(action="platform_answered", public=True).exists()
+
+
+def test_forward_due_date_is_set_by_the_handler(world, file_case):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case()
+        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        services.complaint_accept(complaint=case, actor=world.handler)
+        forward = services.complaint_forward(
+            complaint=case, actor=world.handler, message="请处理", working_days=3
+        )
+
+    assert forward.due_on == date(2026, 11, 5)
+
+
+def test_another_platform_cannot_answer(world, file_case):
+    from tests.factories import PlatformFactory, UserFactory
+
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    services.complaint_accept(complaint=case, actor=world.handler)
+    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    stranger = UserFactory(
+        platform=PlatformFactory(domicile=world.regions["tianhe"]), role="platform_officer"
+    )
+
+    with pytest.raises(NotAllowed):
+        services.forward_answer(forward=forward, actor=stranger, answer="x")
+    assert not forwards_for_platform(stranger).exists()
+
+
+def test_close_with_outcome_the_consumer_sees_and_rates(world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    services.complaint_accept(complaint=case, actor=world.handler)
+
+    case = services.complaint_close(
+        complaint=case, actor=world.handler, outcome="mediated", outcome_text="双方达成退款协议"
+    )
+    rated = services.complaint_rate(complaint=case, rating=4, comment="处理及时")
+
+    assert case.status == S.CLOSED
+    assert not Deadline.objects.for_object(case).open().exists()
+    assert rated.rating == 4
+    with pytest.raises(Conflict):
+        services.complaint_rate(complaint=case, rating=5, comment="")
+
+
+def test_rating_waits_for_the_end(file_case):
+    case = file_case()
+    with pytest.raises(Conflict):
+        services.complaint_rate(complaint=case, rating=5, comment="")
+
+
+def test_report_extension_needs_the_supervisors_approval(world, file_case):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case(kind="report", category="false-information")
+        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        services.report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
+        with pytest.raises(NotAllowed):
+            services.report_decide_extension(complaint=case, actor=world.handler, approve=True)
+        services.report_decide_extension(complaint=case, actor=world.supervisor, approve=True)
+
+    verify = clocks(case)["report-verify"]
+    assert verify.working_days == 30
+    assert verify.due_on == date(2026, 12, 14)
+    case.refresh_from_db()
+    with pytest.raises(NotAllowed):  # only once
+        services.report_request_extension(complaint=case, actor=world.handler, reason="再延")
+
+
+def test_report_decision_is_told_to_a_named_reporter(
+    world, file_case, django_capture_on_commit_callbacks
+):
+    case = file_case(kind="report", category="false-information")
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.report_decide(
+            complaint=case, actor=world.handler, open_case=True, message="已立案调查"
+        )
+
+    assert case.status == S.CASE_OPENED
+    assert [m.to for m in mail.outbox] == [["chen@example.com"]]
+    assert "已立案调查" in mail.outbox[0].body
+
+
+def test_anonymous_report_gets_an_access_key_and_keeps_no_contact(world, file_case):
+    case = file_case(kind="report", category="false-information", anonymous=True)
+
+    assert case.anonymous
+    assert len(case.access_key) == 8
+    assert (case.contact_name, case.contact_phone, case.contact_email) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+    ("action", "call"),
+    [
+        ("accept", lambda c, u: services.complaint_accept(complaint=c, actor=u)),
+        ("forward", lambda c, u: services.complaint_forward(complaint=c, actor=u, message="x")),
+        (
+            "close",
+            lambda c, u: services.complaint_close(
+                complaint=c, actor=u, outcome="other", outcome_text="x"
+            ),
+        ),
+        (
+            "decide_report",
+            lambda c, u: services.report_decide(complaint=c, actor=u, open_case=True, message="x"),
+        ),
+    ],
+)
+def test_moves_the_state_does_not_allow_are_refused(world, file_case, action, call):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    services.complaint_decline(
+        complaint=case, actor=world.handler, reason="other_legal", message="x"
+    )
+
+    with pytest.raises(NotAllowed):
+        call(case, world.handler)
+    case.refresh_from_db()
+    assert case.status == S.DECLINED
+
+
+def test_only_the_assignee_or_a_supervisor_acts(world, file_case):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+
+    with pytest.raises(NotAllowed):
+        services.complaint_accept(complaint=case, actor=world.other_handler)
+    with pytest.raises(NotAllowed):
+        services.complaint_accept(complaint=case, actor=world.dept_admin)
+    services.complaint_accept(complaint=case, actor=world.supervisor)
+
+
+def test_a_department_above_sees_the_case_but_does_not_act_on_it(world, file_case):
+    from tests.factories import UserFactory
+
+    case = file_case()
+    provincial = UserFactory(department=world.departments["zj_market"], role="supervisor")
+
+    assert case in complaints_visible_to(provincial)
+    with pytest.raises(NotAllowed):
+        services.complaint_assign(complaint=case, actor=provincial, assignee=provincial)
+
+
+def test_invalid_transition_table_is_enforced_by_the_service():
+    case = Complaint(kind=Complaint.Kind.COMPLAINT, status=S.CLOSED)
+
+    with pytest.raises(Conflict):
+        services._move(case, S.ACCEPTED)
+
+
+def test_decision_due_is_what_the_consumer_is_told(file_case):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case()
+
+    assert decision_due(case).due_on == date(2026, 11, 11)
+    assert PlatformForward.objects.count() == 0
