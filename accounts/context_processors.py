@@ -13,6 +13,7 @@ def navigation(request):
         items = [
             (_("File a complaint or report"), reverse("complaints:new")),
             (_("Track a case"), reverse("complaints:track")),
+            (_("Joint-punishment list"), reverse("blacklist:public")),
         ]
     else:
         items.append((_("Home"), reverse("home")))
@@ -23,12 +24,23 @@ def navigation(request):
             items.append((_("Filings received"), reverse("filings:list")))
             items.append((_("Notices to platforms"), reverse("filings:notices")))
             items.append((_("Rosters"), reverse("rosters:list")))
+            items.append((_("Blacklist entries"), reverse("blacklist:entries")))
+            items.append((_("Screening"), reverse("blacklist:screening")))
+            items.append((_("Inspections"), reverse("inspections:campaigns")))
+            items.append((_("Risk view"), reverse("inspections:risk")))
+            items.append((_("Clue transfers"), reverse("inspections:clues")))
+            items.append((_("Consultations"), reverse("inspections:consultations")))
+            items.append((_("Interviews"), reverse("inspections:interviews")))
         if role == Role.PLATFORM_OFFICER:
             items.append((_("Forwarded complaints"), reverse("complaints:forwards")))
             items.append((_("Our live rooms"), reverse("registry:live-rooms")))
             items.append((_("Notices"), reverse("filings:notices")))
             items.append((_("Filings"), reverse("filings:list")))
             items.append((_("Rosters"), reverse("rosters:list")))
+            items.append((_("Blacklist entries"), reverse("blacklist:entries")))
+            items.append((_("Screening"), reverse("blacklist:screening")))
+            items.append((_("Inspections"), reverse("inspections:platform")))
+            items.append((_("Interviews"), reverse("inspections:interviews")))
             if user.has_perm("accounts.manage_platform_api_keys"):
                 items.append((_("API keys"), reverse("api-keys")))
         if user.is_staff:

@@ -131,10 +131,6 @@ def entry_detail(request, pk: int):
             "actions": _actions(request, entry),
             "has_notice": entry.states.filter(status=Status.NOTIFIED).exists(),
             "has_decision": entry.list == ListKind.DEPARTMENTS and entry.listed_on is not None,
-            "clocks": ClockRule.objects.filter(
-                code__in=[services.STATEMENT_CLOCK, services.REPAIR_CLOCK],
-                department__isnull=True,
-            ),
             "today": timezone.localdate(),
         },
     )

@@ -2,6 +2,7 @@
 staff and platform officers in the portal's language."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -69,14 +70,43 @@ def _officers(platform_ids) -> dict[int, list[User]]:
     return people
 
 
+@dataclass(frozen=True)
+class _Person:
+    email: str
+
+
+@dataclass(frozen=True)
+class _Case:
+    tracking_code: str
+    department_id: int
+    assignee: _Person | None
+
+
+@dataclass(frozen=True)
+class _Forward:
+    complaint_id: int
+    platform_id: int
+    tracking_code: str
+
+
 def _load(rows):
-    """Cases and forwarded cases named by sweep rows, in two queries."""
+    """What the digests need of the cases and forwarded cases named by sweep rows:
+    two narrow queries, whatever the number of rows."""
     case_ids = {oid for is_case, oid, _c, _d in rows if is_case}
     forward_ids = {oid for is_case, oid, _c, _d in rows if not is_case}
-    forwards = PlatformForward.objects.select_related("complaint", "platform").in_bulk(forward_ids)
-    cases = Complaint.objects.select_related("assignee", "department").in_bulk(
-        case_ids | {f.complaint_id for f in forwards.values()}
-    )
+    forwards = {
+        pk: _Forward(complaint_id, platform_id, code)
+        for pk, complaint_id, platform_id, code in PlatformForward.objects.filter(
+            pk__in=forward_ids
+        ).values_list("pk", "complaint_id", "platform_id", "complaint__tracking_code")
+    }
+    wanted = case_ids | {f.complaint_id for f in forwards.values()}
+    cases = {
+        pk: _Case(code, department_id, _Person(email) if email else None)
+        for pk, code, department_id, email in Complaint.objects.filter(pk__in=wanted).values_list(
+            "pk", "tracking_code", "department_id", "assignee__email"
+        )
+    }
     return cases, forwards
 
 
@@ -87,74 +117,59 @@ def _staff_messages(recipients: dict[str, list[str]], subject: str) -> list[Emai
     ]
 
 
-def send_reminders(rows) -> int:
-    """Remind assignees (or, for unassigned cases, supervisors) and platform officers."""
+def _send_staff_digest(rows, *, overdue: bool) -> int:
+    """One email per person listing their clocks: assignees (or, for unassigned cases,
+    supervisors) before a due date; supervisors, and for forwarded cases the platform
+    and the handler, once it has passed."""
     cases, forwards = _load(rows)
     supervisors = _supervisors({c.department_id for c in cases.values()})
     officers = _officers({f.platform_id for f in forwards.values()})
     lines: dict[str, list[str]] = defaultdict(list)
     with translation.override(settings.LANGUAGE_CODE):
+        case_text = (
+            translation.gettext("%(code)s: %(clock)s was due on %(due)s")
+            if overdue
+            else translation.gettext("%(code)s: %(clock)s due on %(due)s")
+        )
+        forward_text = (
+            translation.gettext("%(code)s: the platform's answer was due on %(due)s")
+            if overdue
+            else translation.gettext("%(code)s: the platform's answer is due on %(due)s")
+        )
         for is_case, oid, clock, due in rows:
             if is_case and oid in cases:
                 case = cases[oid]
-                people = [case.assignee] if case.assignee else supervisors[case.department_id]
-                text = translation.gettext("%(code)s: %(clock)s due on %(due)s") % {
-                    "code": case.tracking_code,
-                    "clock": clock,
-                    "due": due.isoformat(),
-                }
+                if overdue or not case.assignee:
+                    people = supervisors[case.department_id]
+                else:
+                    people = [case.assignee]
+                text = case_text % {"code": case.tracking_code, "clock": clock, "due": due}
             elif not is_case and oid in forwards:
                 forward = forwards[oid]
-                people = officers[forward.platform_id]
-                text = translation.gettext("%(code)s: the platform's answer is due on %(due)s") % {
-                    "code": forward.complaint.tracking_code,
-                    "due": due.isoformat(),
-                }
+                people = list(officers[forward.platform_id])
+                case = cases.get(forward.complaint_id)
+                if overdue and case is not None and case.assignee:
+                    people.append(case.assignee)
+                text = forward_text % {"code": forward.tracking_code, "due": due}
             else:
                 continue
             for person in people:
-                if person and person.email:
+                if person.email:
                     lines[person.email].append(text)
-        subject = translation.gettext("Due within 2 working days")
+        subject = (
+            translation.gettext("Overdue")
+            if overdue
+            else translation.gettext("Due within 2 working days")
+        )
         messages = _staff_messages(lines, subject)
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
+
+
+def send_reminders(rows) -> int:
+    return _send_staff_digest(rows, overdue=False)
 
 
 def send_overdue_notices(rows) -> int:
-    """Tell each department's supervisors, and for forwarded cases the platform too."""
-    cases, forwards = _load(rows)
-    supervisors = _supervisors({c.department_id for c in cases.values()})
-    officers = _officers({f.platform_id for f in forwards.values()})
-    lines: dict[str, list[str]] = defaultdict(list)
-    with translation.override(settings.LANGUAGE_CODE):
-        for is_case, oid, clock, due in rows:
-            if is_case and oid in cases:
-                case = cases[oid]
-                people = supervisors[case.department_id]
-                text = translation.gettext("%(code)s: %(clock)s was due on %(due)s") % {
-                    "code": case.tracking_code,
-                    "clock": clock,
-                    "due": due.isoformat(),
-                }
-            elif not is_case and oid in forwards:
-                forward = forwards[oid]
-                case = cases.get(forward.complaint_id)
-                people = officers[forward.platform_id] + (
-                    [case.assignee] if case and case.assignee else []
-                )
-                text = translation.gettext("%(code)s: the platform's answer was due on %(due)s") % {
-                    "code": forward.complaint.tracking_code,
-                    "due": due.isoformat(),
-                }
-            else:
-                continue
-            for person in people:
-                if person and person.email:
-                    lines[person.email].append(text)
-        subject = translation.gettext("Overdue")
-        messages = _staff_messages(lines, subject)
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    return _send_staff_digest(rows, overdue=True)

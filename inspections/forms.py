@@ -70,7 +70,9 @@ def _clock_help(code: str) -> str:
 
 class CampaignForm(forms.Form):
     theme = forms.CharField(label=_("Theme"), max_length=200)
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, initial=DEFAULT_LEGAL_BASIS)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=300, initial=DEFAULT_LEGAL_BASIS
+    )
     period_start = forms.DateField(label=_("Period from"), widget=_date_input())
     period_end = forms.DateField(label=_("Period to"), widget=_date_input())
     participants = DepartmentsField(
@@ -123,7 +125,9 @@ class DocumentRequestForm(forms.Form):
         widget=_textarea(),
         help_text=_("Data, records, rules or technical material, item by item."),
     )
-    working_days = forms.IntegerField(label=_("Answer within (working days)"), min_value=1, max_value=60)
+    working_days = forms.IntegerField(
+        label=_("Answer within (working days)"), min_value=1, max_value=60
+    )
 
     def __init__(self, *args, department=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,7 +299,9 @@ class ClueTransferForm(LinksMixin):
     )
     suspected_crime = forms.BooleanField(label=_("Suspected crime"), required=False)
     facts = forms.CharField(label=_("Facts"), max_length=10000, widget=_textarea(6))
-    reason = forms.CharField(label=_("Reason for the transfer"), max_length=5000, widget=_textarea(3))
+    reason = forms.CharField(
+        label=_("Reason for the transfer"), max_length=5000, widget=_textarea(3)
+    )
     acknowledge_days = forms.IntegerField(
         label=_("Acknowledge within (working days)"), min_value=1, max_value=120
     )
@@ -340,7 +346,10 @@ class ClueTransferForm(LinksMixin):
             if judicial and not crime:
                 self.add_error(
                     "suspected_crime",
-                    _("A judicial organ receives clues of suspected crimes only (Order 117 Art. 67)."),
+                    _(
+                        "A judicial organ receives clues of suspected crimes only "
+                        "(Order 117 Art. 67)."
+                    ),
                 )
         return data
 
@@ -354,9 +363,7 @@ class AcceptForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why it is sent back"), max_length=5000, widget=_textarea(3)
-    )
+    reason = forms.CharField(label=_("Why it is sent back"), max_length=5000, widget=_textarea(3))
 
 
 class OutcomeForm(forms.Form):
@@ -384,7 +391,9 @@ class ConsultationForm(LinksMixin):
 
 
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("Your department's opinion"), max_length=10000, widget=_textarea(4))
+    opinion = forms.CharField(
+        label=_("Your department's opinion"), max_length=10000, widget=_textarea(4)
+    )
 
 
 class ConcludeForm(forms.Form):
@@ -399,7 +408,10 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
         if consultation is not None:
-            ids = [consultation.convener_id, *consultation.participants.values_list("pk", flat=True)]
+            ids = [
+                consultation.convener_id,
+                *consultation.participants.values_list("pk", flat=True),
+            ]
             self.fields["owner"].queryset = Department.objects.filter(pk__in=ids).select_related(
                 "region"
             )
@@ -425,7 +437,9 @@ class InterviewForm(forms.Form):
     operator = forms.ModelChoiceField(
         label=_("Live room operator"), queryset=Operator.objects.none(), required=False
     )
-    ground = forms.ChoiceField(label=_("Ground (Order 117 Art. 52)"), choices=InterviewGround.choices)
+    ground = forms.ChoiceField(
+        label=_("Ground (Order 117 Art. 52)"), choices=InterviewGround.choices
+    )
     ground_detail = forms.CharField(
         label=_("The facts behind the ground"), max_length=5000, widget=_textarea(4)
     )
@@ -464,7 +478,9 @@ class MinutesForm(forms.Form):
         label=_("Attending for the department(s)"), max_length=2000, widget=_textarea(2)
     )
     issues_raised = forms.CharField(label=_("Issues raised"), max_length=10000, widget=_textarea(5))
-    commitments = forms.CharField(label=_("Commitments made"), max_length=10000, widget=_textarea(5))
+    commitments = forms.CharField(
+        label=_("Commitments made"), max_length=10000, widget=_textarea(5)
+    )
     follow_up_on = forms.DateField(label=_("Follow-up check on"), widget=_date_input())
 
 

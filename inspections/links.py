@@ -136,9 +136,7 @@ def describe(obj) -> Linked | None:
             obj,
             _("Finding %(code)s of inspection %(number)s")
             % {"code": obj.code, "number": obj.inspection.number},
-            f"{obj.text} ({obj.article}) · {obj.get_result_display()}: {obj.note}"[
-                :SUMMARY_LENGTH
-            ],
+            f"{obj.text} ({obj.article}) · {obj.get_result_display()}: {obj.note}"[:SUMMARY_LENGTH],
         )
     return Linked(obj, str(obj)[:200], getattr(obj, "facts", "")[:SUMMARY_LENGTH])
 

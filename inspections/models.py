@@ -474,7 +474,9 @@ class ClueTransfer(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
@@ -643,14 +645,30 @@ class Attachment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(item__isnull=False, document_request__isnull=True, report__isnull=True,
-                      transfer__isnull=True)
-                    | Q(item__isnull=True, document_request__isnull=False, report__isnull=True,
-                        transfer__isnull=True)
-                    | Q(item__isnull=True, document_request__isnull=True, report__isnull=False,
-                        transfer__isnull=True)
-                    | Q(item__isnull=True, document_request__isnull=True, report__isnull=True,
-                        transfer__isnull=False)
+                    Q(
+                        item__isnull=False,
+                        document_request__isnull=True,
+                        report__isnull=True,
+                        transfer__isnull=True,
+                    )
+                    | Q(
+                        item__isnull=True,
+                        document_request__isnull=False,
+                        report__isnull=True,
+                        transfer__isnull=True,
+                    )
+                    | Q(
+                        item__isnull=True,
+                        document_request__isnull=True,
+                        report__isnull=False,
+                        transfer__isnull=True,
+                    )
+                    | Q(
+                        item__isnull=True,
+                        document_request__isnull=True,
+                        report__isnull=True,
+                        transfer__isnull=False,
+                    )
                 ),
                 name="attachment_one_owner",
             )
@@ -692,7 +710,9 @@ class Consultation(models.Model):
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -721,13 +741,17 @@ class ConsultationOpinion(models.Model):
         Consultation, on_delete=models.PROTECT, related_name="opinions"
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     opinion = models.TextField(_("opinion"), max_length=10000)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -749,9 +773,7 @@ class FollowUpAction(models.Model):
     """An action agreed at a consultation, owned by one department, due on a date the
     periodic sweep watches (``overdue_since`` is set once, when it passes)."""
 
-    consultation = models.ForeignKey(
-        Consultation, on_delete=models.PROTECT, related_name="actions"
-    )
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="actions")
     owner = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("owner department"),
@@ -891,7 +913,9 @@ class Interview(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     held_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
@@ -907,12 +931,24 @@ class Interview(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(target_kind="platform", platform__isnull=False, agency__isnull=True,
-                      operator__isnull=True)
-                    | Q(target_kind="agency", platform__isnull=True, agency__isnull=False,
-                        operator__isnull=True)
-                    | Q(target_kind="operator", platform__isnull=True, agency__isnull=True,
-                        operator__isnull=False)
+                    Q(
+                        target_kind="platform",
+                        platform__isnull=False,
+                        agency__isnull=True,
+                        operator__isnull=True,
+                    )
+                    | Q(
+                        target_kind="agency",
+                        platform__isnull=True,
+                        agency__isnull=False,
+                        operator__isnull=True,
+                    )
+                    | Q(
+                        target_kind="operator",
+                        platform__isnull=True,
+                        agency__isnull=True,
+                        operator__isnull=False,
+                    )
                 ),
                 name="interview_one_target",
                 violation_error_message=_("Name the one party interviewed."),

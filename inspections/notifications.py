@@ -82,9 +82,7 @@ def _clue_text(transfer: ClueTransfer, clock: str, due, *, overdue: bool) -> str
         text = (
             gettext("Clue %(number)s from %(from)s to %(to)s: acknowledgement was due on %(due)s")
             if overdue
-            else gettext(
-                "Clue %(number)s from %(from)s to %(to)s: acknowledgement due on %(due)s"
-            )
+            else gettext("Clue %(number)s from %(from)s to %(to)s: acknowledgement due on %(due)s")
         )
     else:
         text = (

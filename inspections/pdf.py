@@ -62,9 +62,7 @@ def inspection_report_pdf(inspection: PlatformInspection, *, language=DEFAULT_LA
     reports = {r.order_id: r for r in _reports(orders)}
     for order in orders:
         order.report_row = reports.get(order.pk)
-    counts = {
-        result: sum(1 for i in items if i.result == result) for result in ItemResult.values
-    }
+    counts = {result: sum(1 for i in items if i.result == result) for result in ItemResult.values}
     context = {
         "inspection": inspection,
         "campaign": inspection.campaign,

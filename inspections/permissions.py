@@ -82,12 +82,17 @@ def inspection_actions(user, inspection: PlatformInspection, *, role: str | None
         if inspection.status not in states or (lead_only and role != "lead"):
             continue
         allowed.add(action)
-    if "close" in allowed and inspection.status == S.FINDINGS_RECORDED:
+    if (
+        "complete_findings" in allowed
+        and inspection.items.filter(result=ItemResult.PENDING).exists()
+    ):
+        allowed.discard("complete_findings")  # offered once every item has its finding
+    if "close" in allowed or "order_rectification" in allowed:
+        wanting = inspection.items.filter(result=ItemResult.NON_COMPLIANT).exists()
         # Rectification may be skipped only when nothing was found wanting.
-        if inspection.items.filter(result=ItemResult.NON_COMPLIANT).exists():
+        if wanting and inspection.status == S.FINDINGS_RECORDED:
             allowed.discard("close")
-    if "order_rectification" in allowed:
-        if not inspection.items.filter(result=ItemResult.NON_COMPLIANT).exists():
+        if not wanting:
             allowed.discard("order_rectification")
     return allowed
 

@@ -73,9 +73,9 @@ class Part:
 
 
 PLATFORM_PARTS = (
-    Part("complaints", _("complaints, 90 days"), 1, _("Trial Art. 15; Order 117 Art. 20")),
-    Part("reports", _("reports, 90 days"), 2, _("Trial Art. 18")),
-    Part("filings", _("disposal filings, 90 days"), 1, _("Order 117 Art. 12; Trial Art. 9, 14")),
+    Part("complaints_90", _("complaints, 90 days"), 1, _("Trial Art. 15; Order 117 Art. 20")),
+    Part("reports_90", _("reports, 90 days"), 2, _("Trial Art. 18")),
+    Part("filings_90", _("disposal filings, 90 days"), 1, _("Order 117 Art. 12; Trial Art. 9, 14")),
     Part(
         "overdue_answers",
         _("notices and document requests overdue"),
@@ -88,13 +88,13 @@ PLATFORM_PARTS = (
         5,
         _("Trial Art. 14, 29; Order 117 Art. 14, 51"),
     ),
-    Part("screening_hits", _("screening hits, 90 days"), 1, _("Order 117 Art. 14")),
+    Part("screening_hits_90", _("screening hits, 90 days"), 1, _("Order 117 Art. 14")),
     Part("roster_gaps", _("half-years without a filed roster"), 10, _("Order 117 Art. 9")),
 )
 LIVE_ROOM_PARTS = (
-    Part("complaints", _("complaints, 90 days"), 1, _("Trial Art. 15; Order 117 Art. 20")),
-    Part("reports", _("reports, 90 days"), 2, _("Trial Art. 18")),
-    Part("filings", _("disposal filings, 90 days"), 1, _("Order 117 Art. 12; Trial Art. 9, 14")),
+    Part("complaints_90", _("complaints, 90 days"), 1, _("Trial Art. 15; Order 117 Art. 20")),
+    Part("reports_90", _("reports, 90 days"), 2, _("Trial Art. 18")),
+    Part("filings_90", _("disposal filings, 90 days"), 1, _("Order 117 Art. 12; Trial Art. 9, 14")),
     Part(
         "blacklisted",
         _("operator or marketers on a blacklist"),
@@ -174,12 +174,12 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
     since = _since(today)
     cases = Complaint.objects.filter(platform_id=OuterRef("pk"), received_at__gte=since)
     annotations = {
-        "complaints": _aggregate(cases.filter(kind=Complaint.Kind.COMPLAINT)),
-        "reports": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
+        "complaints_90": _aggregate(cases.filter(kind=Complaint.Kind.COMPLAINT)),
+        "reports_90": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
     }
 
     filing = _model("complaints", "DisposalFiling")
-    annotations["filings"] = (
+    annotations["filings_90"] = (
         _aggregate(filing.objects.filter(platform_id=OuterRef("pk"), received_at__gte=since))
         if filing
         else _zero()
@@ -224,7 +224,7 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
         annotations["blacklisted"] = _zero()
 
     screening = _model("blacklist", "ScreeningLog")
-    annotations["screening_hits"] = (
+    annotations["screening_hits_90"] = (
         _aggregate(
             screening.objects.filter(platform_id=OuterRef("pk"), at__gte=since), "SUM", "hits"
         )
@@ -261,11 +261,11 @@ def live_room_risk(user, *, today: date | None = None) -> QuerySet[LiveRoom]:
     since = _since(today)
     cases = Complaint.objects.filter(live_room_id=OuterRef("pk"), received_at__gte=since)
     annotations = {
-        "complaints": _aggregate(cases.filter(kind=Complaint.Kind.COMPLAINT)),
-        "reports": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
+        "complaints_90": _aggregate(cases.filter(kind=Complaint.Kind.COMPLAINT)),
+        "reports_90": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
     }
     filing = _model("complaints", "DisposalFiling")
-    annotations["filings"] = (
+    annotations["filings_90"] = (
         _aggregate(filing.objects.filter(live_room_id=OuterRef("pk"), received_at__gte=since))
         if filing
         else _zero()

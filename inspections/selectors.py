@@ -19,7 +19,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import Platform
 from accounts.scoping import Jurisdiction, jurisdiction_of
 from portal.models import Deadline
 
@@ -128,9 +127,7 @@ def rectification_orders_visible_to(user) -> QuerySet[RectificationOrder]:
             "inspection__campaign",
             "inspection__campaign__lead_department",
         )
-        .annotate(
-            reported=Exists(RectificationReport.objects.filter(order=OuterRef("pk")))
-        )
+        .annotate(reported=Exists(RectificationReport.objects.filter(order=OuterRef("pk"))))
         .order_by("-issued_at", "-pk")
     )
 
@@ -189,9 +186,7 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
     if jurisdiction.region_path:
         return queryset.filter(
             _chain("convener", jurisdiction)
-            | _participant_in_chain(
-                Consultation.participants.through, "consultation", jurisdiction
-            )
+            | _participant_in_chain(Consultation.participants.through, "consultation", jurisdiction)
         )
     return queryset.none()
 
@@ -248,13 +243,3 @@ def link_url(user, link: ClueLink) -> str | None:
         return target.get_absolute_url()
     inspection = getattr(target, "inspection", None)
     return inspection.get_absolute_url() + f"#item-{target.pk}" if inspection else None
-
-
-# --- the platform officer's page -----------------------------------------------------
-
-
-def platform_of(user) -> Platform | None:
-    jurisdiction = jurisdiction_of(user)
-    if not jurisdiction.platform_id:
-        return None
-    return Platform.objects.filter(pk=jurisdiction.platform_id).first()

@@ -337,6 +337,7 @@ def load_demo() -> dict[str, int]:
             )
         )
     _demo_platform_reports(platforms["xinghe"], departments)
+    _demo_inspections(platforms["xinghe"], departments)
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),
@@ -466,4 +467,49 @@ def _demo_platform_reports(platform: Platform, departments: dict) -> None:
                     "home_region": "330110",
                 },
             ],
+        )
+
+
+def _demo_inspections(platform: Platform, departments: dict) -> None:
+    """Issue 6: a special inspection of the platform awaiting its documents, and a clue
+    from Hangzhou cyberspace (its handler ``demo-cyber``) in Hangzhou market
+    supervision's inbox; made through the services, once."""
+    from inspections.models import Campaign, ClueTransfer
+    from inspections.services import campaign_open, clue_transfer, document_request_send
+
+    hz_market = departments[("330100", DepartmentType.MARKET_SUPERVISION)]
+    hz_cyber = departments[("330100", DepartmentType.CYBERSPACE)]
+    handler = User.objects.get(username="demo-handler")
+    theme = "2026年直播电商平台合规义务专项检查"
+    if not Campaign.objects.filter(lead_department=hz_market, theme=theme).exists():
+        campaign = campaign_open(
+            actor=handler,
+            theme=theme,
+            legal_basis="《网络直播营销管理办法（试行）》第二十六条；"
+            "《直播电商监督管理办法》第二十一条、第四十六条",
+            period_start=date(2026, 11, 1),
+            period_end=date(2027, 1, 31),
+            participants=[hz_cyber],
+            platforms=[platform],
+        )
+        document_request_send(
+            actor=handler,
+            inspection=campaign.inspections.get(),
+            requested="1. 直播间运营者、直播营销人员身份核验及每六个月复核的制度和记录；\n"
+            "2. 2026年7月报送的身份信息名册；\n"
+            "3. 黑名单制度文本及申诉处理记录。",
+        )
+    cyber = User.objects.filter(username="demo-cyber").first() or User(username="demo-cyber")
+    cyber.last_name, cyber.first_name = "陈", "晓"
+    cyber.department, cyber.platform = hz_cyber, None
+    cyber.set_password(DEMO_PASSWORD)
+    cyber.save()
+    cyber.groups.set([Group.objects.get(name=Role.HANDLER.value)])
+    if not ClueTransfer.objects.filter(from_department=hz_cyber, to_department=hz_market).exists():
+        clue_transfer(
+            actor=cyber,
+            to_department=hz_market,
+            facts="网络巡查发现“鲜果坊产地直发”直播间（星河直播，xh-20417）宣称普通水果"
+            "具有降血糖功效，并以“限时秒杀”虚构原价。",
+            reason="涉嫌虚假宣传和价格违法，属市场监督管理部门职责。",
         )

@@ -162,7 +162,20 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         ordering = ["due_on"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # What the sweeps read: running clocks not yet reminded / marked.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state="running", reminder_sent_at__isnull=True),
+                name="deadline_to_remind",
+            ),
+            models.Index(
+                fields=["due_on"],
+                condition=Q(state="running", overdue_since__isnull=True),
+                name="deadline_to_mark_overdue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.clock} → {self.due_on:%Y-%m-%d}"

@@ -75,7 +75,7 @@ def deadline_start(
         due_on=due.on,
         provisional=due.provisional,
     )
-    deadline.full_clean()
+    deadline.full_clean(exclude=["content_type"])
     deadline.save()
     audit_record(
         actor=actor,

@@ -250,7 +250,12 @@ def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
 
         complaint.contact_name = complaint.contact_phone = complaint.contact_email = ""
         complaint.access_key = new_access_key()
-    complaint.full_clean()
+    # The related rows were loaded by the caller and the router: validate the
+    # fields, not again that each foreign key exists (the database does that).
+    complaint.full_clean(
+        exclude=["category", "platform", "live_room", "consumer_region", "department", "region"],
+        validate_unique=False,
+    )
     complaint.save()
     if intake.evidence:
         Evidence.objects.filter(pk__in=[e.pk for e in intake.evidence], complaint=None).update(
@@ -718,25 +723,32 @@ def complaints_sweep(*, today: date) -> SweepResult:
     """Remind assignees 2 working days before a due date, mark what is overdue and
     tell the supervisors. Set-wise and idempotent: each reminder once
     (``reminder_sent_at``), each overdue notice once (``overdue_since``)."""
-    from ..notifications import send_overdue_notices, send_reminders
+    from ..tasks import send_overdue_notices_task, send_reminders_task
 
     soon = WorkingCalendar().add_working_days(today, REMIND_WORKING_DAYS)
     complaint_type = ContentType.objects.get_for_model(Complaint)
     forward_type = ContentType.objects.get_for_model(PlatformForward)
+
+    def as_rows(claimed) -> list[list]:
+        return [
+            [ct == complaint_type.pk, oid, clock, due.isoformat()]
+            for _pk, ct, oid, clock, due in claimed
+        ]
+
     due_soon = deadlines_claim_reminders(
         today=today, until=soon, content_types=[complaint_type, forward_type]
     )
-    if due_soon:
-        rows = [(ct == complaint_type.pk, oid, clock, due) for _pk, ct, oid, clock, due in due_soon]
-        transaction.on_commit(lambda: send_reminders(rows))
     newly_overdue = deadlines_mark_overdue_rows(
         today=today, content_types=[complaint_type, forward_type]
     )
+    # The emails go out from a worker after commit, retried there: the sweep's
+    # marks and the messages cannot part ways.
+    if due_soon:
+        reminders = as_rows(due_soon)
+        transaction.on_commit(lambda: send_reminders_task.delay(reminders))
     if newly_overdue:
-        rows = [
-            (ct == complaint_type.pk, oid, clock, due) for _pk, ct, oid, clock, due in newly_overdue
-        ]
-        transaction.on_commit(lambda: send_overdue_notices(rows))
+        overdue = as_rows(newly_overdue)
+        transaction.on_commit(lambda: send_overdue_notices_task.delay(overdue))
     return SweepResult(reminded=len(due_soon), overdue=len(newly_overdue))
 
 

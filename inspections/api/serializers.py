@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
@@ -138,7 +139,8 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
             "pdf",
         ]
 
-    def get_report(self, obj) -> RectificationReportSerializer | None:
+    @extend_schema_field(RectificationReportSerializer(allow_null=True))
+    def get_report(self, obj):
         report = getattr(obj, "report", None) if getattr(obj, "reported", True) else None
         return RectificationReportSerializer(report).data if report else None
 
@@ -207,12 +209,15 @@ class ClueTransferSerializer(serializers.ModelSerializer):
 class LinkInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(LINK_KINDS))
     reference = serializers.CharField(
-        max_length=64, help_text="Tracking code of a complaint, or the number of a filing or finding."
+        max_length=64,
+        help_text="Tracking code of a complaint, or the number of a filing or finding.",
     )
 
 
 class ClueTransferInput(serializers.Serializer):
-    to_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
+    to_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True)
+    )
     suspected_crime = serializers.BooleanField(required=False, default=False)
     facts = serializers.CharField(max_length=10000)
     reason = serializers.CharField(max_length=5000)

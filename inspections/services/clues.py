@@ -191,9 +191,7 @@ def clue_acknowledge(*, actor, transfer: ClueTransfer) -> ClueTransfer:
     if transfer.status == C.ACKNOWLEDGED:
         return transfer
     transfer.acknowledged_at, transfer.acknowledged_by = timezone.now(), actor
-    if _moved(
-        transfer, C.ACKNOWLEDGED, actor=actor, fields=["acknowledged_at", "acknowledged_by"]
-    ):
+    if _moved(transfer, C.ACKNOWLEDGED, actor=actor, fields=["acknowledged_at", "acknowledged_by"]):
         _close_clock(transfer, ACKNOWLEDGE_CLOCK, actor=actor)
     return transfer
 

@@ -279,7 +279,9 @@ def document_request_send(
     _check(actor, inspection, "request_documents")
     if not requested.strip():
         raise InspectionError(_("Say what is requested."), code="requested")
-    request = DocumentRequest(inspection=inspection, requested=requested.strip(), requested_by=actor)
+    request = DocumentRequest(
+        inspection=inspection, requested=requested.strip(), requested_by=actor
+    )
     request.full_clean()
     request.save()
     deadline = deadline_start(
@@ -394,9 +396,7 @@ def inspection_findings_complete(*, actor, inspection: PlatformInspection) -> Pl
     return inspection
 
 
-def _new_order(
-    inspection, *, actor, requirements: str, due_on: date, items
-) -> RectificationOrder:
+def _new_order(inspection, *, actor, requirements: str, due_on: date, items) -> RectificationOrder:
     if not requirements.strip():
         raise InspectionError(_("Say what must be rectified."), code="requirements")
     if due_on <= today():
@@ -549,9 +549,10 @@ def inspection_close(
     if inspection.status == S.CLOSED:
         return inspection
     _check(actor, inspection, "close")
-    if inspection.status == S.FINDINGS_RECORDED and inspection.items.filter(
-        result=ItemResult.NON_COMPLIANT
-    ).exists():
+    if (
+        inspection.status == S.FINDINGS_RECORDED
+        and inspection.items.filter(result=ItemResult.NON_COMPLIANT).exists()
+    ):
         raise Conflict(
             _("Non-compliant findings must be rectified and verified before closing."),
             code="rectification_needed",

@@ -140,7 +140,9 @@ def _action(consultation, *, actor, owner: Department, text: str, due_on: date) 
         )
     if due_on < today():
         raise InspectionError(_("The due date cannot be in the past."), code="due_on")
-    action = FollowUpAction(consultation=consultation, owner=owner, text=text.strip(), due_on=due_on)
+    action = FollowUpAction(
+        consultation=consultation, owner=owner, text=text.strip(), due_on=due_on
+    )
     action.full_clean()
     action.save()
     audit_record(
@@ -271,9 +273,7 @@ def interview_schedule(
 def _interviewer(actor, interview: Interview) -> None:
     department = require_department(actor, INTERVIEW)
     if department.pk != interview.department_id:
-        raise NotAllowed(
-            _("Only the interviewing department may do this."), code="not_interviewer"
-        )
+        raise NotAllowed(_("Only the interviewing department may do this."), code="not_interviewer")
 
 
 @transaction.atomic
@@ -330,7 +330,5 @@ def interview_record_check(*, actor, interview: Interview, result: str) -> Inter
     interview.checked_at = timezone.now()
     interview.full_clean()
     interview.save(update_fields=["status", "follow_up_result", "checked_at"])
-    audit_record(
-        actor=actor, action="interview.checked", subject=interview, reason=result.strip()
-    )
+    audit_record(actor=actor, action="interview.checked", subject=interview, reason=result.strip())
     return interview

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.errors import DomainError
-from portal.models import ClockRule, Deadline
+from portal.models import ClockRule
 from portal.pdf import pdf_response
 
 from .. import forms, pdf, services
@@ -123,7 +123,9 @@ def campaign_detail(request, pk: int):
                 return redirect(campaign)
             if add_form is not None and add_form.is_valid():
                 inspection = services.inspection_open(
-                    actor=request.user, campaign=campaign, platform=add_form.cleaned_data["platform"]
+                    actor=request.user,
+                    campaign=campaign,
+                    platform=add_form.cleaned_data["platform"],
                 )
                 messages.success(request, _("The platform was added; its checklist is ready."))
                 return redirect(inspection)
@@ -189,7 +191,7 @@ def _requests(inspection):
 
 def _orders(inspection):
     return list(
-        inspection.rectification_orders.select_related("report", "issued_by")
+        inspection.rectification_orders.select_related("inspection", "report", "issued_by")
         .prefetch_related("verifications", "items", "report__files")
         .order_by("sequence")
     )
@@ -215,9 +217,9 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
         if name in allowed
     ]
     items = list(
-        inspection.items.prefetch_related("files").select_related("recorded_by").order_by(
-            "ordering", "code"
-        )
+        inspection.items.prefetch_related("files")
+        .select_related("recorded_by")
+        .order_by("ordering", "code")
     )
     may_record = "record_findings" in allowed
     finding_forms = finding_forms or {}
@@ -225,8 +227,10 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
         item.form = finding_forms.get(item.pk) or (
             forms.FindingForm(
                 prefix=f"item-{item.pk}",
-                initial={"result": item.result if item.result != ItemResult.PENDING else None,
-                         "note": item.note},
+                initial={
+                    "result": item.result if item.result != ItemResult.PENDING else None,
+                    "note": item.note,
+                },
             )
             if may_record
             else None
@@ -247,9 +251,7 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
             "document_clock": ClockRule.objects.filter(
                 code=services.DOCUMENT_CLOCK, department__isnull=True
             ).first(),
-            "counts": {
-                r: sum(1 for i in items if i.result == r) for r in ItemResult.values
-            },
+            "counts": {r: sum(1 for i in items if i.result == r) for r in ItemResult.values},
         },
         status=400 if bound_form is not None or finding_forms else 200,
     )
@@ -305,9 +307,7 @@ def inspection_action(request, pk: int, action: str):
             return redirect(inspection)
         form_error(form, exc)
         return inspection_detail(request, pk, action=action, bound_form=form)
-    messages.success(
-        request, _("Done: %(action)s.") % {"action": INSPECTION_ACTION_LABELS[action]}
-    )
+    messages.success(request, _("Done: %(action)s.") % {"action": INSPECTION_ACTION_LABELS[action]})
     return redirect(inspection)
 
 
@@ -449,6 +449,3 @@ def rectification_report(request, pk: int):
             messages.success(request, _("Your rectification report was sent."))
             return redirect(inspection)
     return _platform_inspection(request, inspection, report_form=form)
-
-
-__all__ = ["Deadline"]

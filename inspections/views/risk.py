@@ -81,7 +81,7 @@ def risk_export(request):
     header = [
         *head,
         *(f"{p.label} (×{p.weight})" for p in parts),
-        _("Score"),
+        _("Risk score"),
     ]
 
     def lines():

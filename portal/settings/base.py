@@ -148,6 +148,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "blacklist.tasks.blacklist_expire_due_task",
         "schedule": 60 * 60,
     },
+    # Document requests, clue acknowledgements and outcomes, consultation follow-ups.
+    "inspections-sweep": {
+        "task": "inspections.tasks.inspections_sweep_task",
+        "schedule": 60 * 60,
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -184,6 +189,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set where fields of the same name differ.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintKindEnum": "complaints.models.Complaint.Kind",
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "NoticeKindEnum": "complaints.models.NoticeKind",
+        "FilingChannelEnum": "complaints.models.FilingChannel",
+        "FilingPartyEnum": "complaints.models.FilingParty",
+        "RosterStatusEnum": "registry.models.RosterStatus",
+        "RosterChannelEnum": "registry.models.RosterChannel",
+        "RosterRowKindEnum": "registry.models.RosterRowKind",
+        "PartyKindEnum": "registry.models.PartyKind",
+        "EntryStatusEnum": "blacklist.models.Status",
+        "ScreeningChannelEnum": "blacklist.models.ScreeningLog.Channel",
+        "DeadlineStateEnum": "portal.models.Deadline.State",
+    },
 }
 
 LOGGING = {
@@ -200,3 +220,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Public intake: abuse control without a third-party captcha.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/10m")  # per address
 COMPLAINT_MIN_FILL_SECONDS = env.int("COMPLAINT_MIN_FILL_SECONDS", default=8)
+
+# Screening logs may commit without waiting for the WAL flush (PostgreSQL
+# synchronous_commit=off for that transaction only): faster single screenings,
+# at the cost of possibly losing the last fraction of a second of logs in a crash.
+BLACKLIST_SCREENING_ASYNC_COMMIT = env.bool("BLACKLIST_SCREENING_ASYNC_COMMIT", default=False)

@@ -119,3 +119,22 @@ def test_sweep_task_runs_the_service(world, file_case):
         result = complaints_sweep_task()
 
     assert result == {"reminded": 0, "overdue": 1}
+
+
+def test_one_sweep_reminding_and_marking_sends_each_its_own_cases(
+    world, file_case, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        (late,) = _cases(file_case, world, 1)  # due 11 November
+    with time_machine.travel(date(2026, 11, 10), tick=False):
+        (soon,) = _cases(file_case, world, 1)  # due 19 November
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.complaints_sweep(today=date(2026, 11, 17))
+
+    assert (result.reminded, result.overdue) == (1, 1)
+    (reminder,) = [m for m in mail.outbox if m.to == ["handler@example.com"]]
+    (notice,) = [m for m in mail.outbox if m.to == ["supervisor@example.com"]]
+    assert soon.tracking_code in reminder.body and late.tracking_code not in reminder.body
+    assert late.tracking_code in notice.body and soon.tracking_code not in notice.body

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Role
 from portal.demo import demo_ric, demo_uscc
@@ -112,7 +113,7 @@ def test_age_rule_of_trial_art_17(birth, allowed, consent_needed):
 def test_marketer_under_16_is_refused():
     marketer = Marketer(name="少年")
     marketer.set_id_number(demo_ric("330106", date(2011, 1, 5), 3))
-    with pytest.raises(ValidationError, match="Under 16"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Under 16"):
         marketer.full_clean()
 
 

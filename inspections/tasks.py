@@ -1,0 +1,19 @@
+"""Celery tasks of inspections: thin, idempotent, retried on transient errors."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from .services import inspections_sweep
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def inspections_sweep_task() -> dict:
+    """The periodic sweep (Celery beat): document requests, clue acknowledgements and
+    outcomes, consultation follow-up actions."""
+    result = inspections_sweep(today=timezone.localdate())
+    return {
+        "reminded": result.reminded,
+        "overdue": result.overdue,
+        "follow_ups_overdue": result.follow_ups_overdue,
+    }

@@ -1,0 +1,161 @@
+"""Interviews of responsible persons (Order 117 Art. 52) and their minutes."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from inspections import services
+from inspections.models import Interview, InterviewGround
+from portal.errors import Conflict, NotAllowed
+from tests.pdftools import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def interview(world):
+    return services.interview_schedule(
+        actor=world.handler,
+        target_kind="platform",
+        platform=world.platform,
+        ground=InterviewGround.COMPLAINTS,
+        ground_detail="近三个月投诉集中于退货难。",
+        scheduled_for=datetime(2026, 4, 8, 9, 30, tzinfo=SHANGHAI),
+        place="杭州市市场监督管理局第三会议室",
+        responsible_persons="张明 合规总监\n李华 客服负责人",
+    )
+
+
+def _hold(world, interview):
+    return services.interview_record_minutes(
+        actor=world.handler,
+        interview=interview,
+        attendees="王敏、刘建国",
+        issues_raised="退货规则不公示，客服响应超时。",
+        commitments="十五日内公示退货规则，客服二十四小时内响应。",
+        follow_up_on=date(2026, 4, 30),
+    )
+
+
+def test_scheduled_held_checked(world, interview):
+    _hold(world, interview)
+    _hold(world, interview)  # a no-op
+    services.interview_record_check(actor=world.handler, interview=interview, result="已整改")
+    interview.refresh_from_db()
+
+    assert interview.status == Interview.Status.CHECKED
+    assert interview.follow_up_result == "已整改"
+
+
+def test_check_before_the_minutes_is_a_conflict(world, interview):
+    with pytest.raises(Conflict):
+        services.interview_record_check(actor=world.handler, interview=interview, result="x")
+
+
+def test_follow_up_falls_after_the_interview(world, interview):
+    with pytest.raises(services.InspectionError):
+        services.interview_record_minutes(
+            actor=world.handler,
+            interview=interview,
+            attendees="王敏",
+            issues_raised="问题",
+            commitments="承诺",
+            follow_up_on=date(2026, 4, 1),
+        )
+
+
+def test_only_the_interviewing_department_records(world, interview):
+    with pytest.raises(NotAllowed):
+        services.interview_record_minutes(
+            actor=world.cyber,
+            interview=interview,
+            attendees="x",
+            issues_raised="x",
+            commitments="x",
+            follow_up_on=date(2026, 5, 1),
+        )
+
+
+def test_one_party_is_named(world):
+    with pytest.raises(ValidationError):
+        services.interview_schedule(
+            actor=world.handler,
+            target_kind="agency",
+            ground=InterviewGround.OBLIGATIONS,
+            ground_detail="x",
+            scheduled_for=datetime(2026, 4, 8, 9, tzinfo=SHANGHAI),
+            place="x",
+            responsible_persons="x",
+        )
+
+
+def test_minutes_pdf_reads_as_minutes(client, world, interview):
+    client.force_login(world.handler)
+    url = reverse("inspections:interview-minutes", args=[interview.pk])
+    assert client.get(url).status_code == 404  # no minutes before it is held
+
+    _hold(world, interview)
+    response = client.get(url)
+    text = "".join(pdf_text(response.content).split())
+
+    assert response["Content-Type"] == "application/pdf"
+    with translation.override("zh-hans"):
+        title = translation.gettext("Minutes of an interview")
+        ground = str(InterviewGround.COMPLAINTS.label)
+    assert "".join(title.split()) in text
+    assert "".join(ground.split())[:12] in text
+    for expected in (
+        world.platform.name,
+        "张明合规总监",
+        "退货规则不公示",
+        "十五日内公示退货规则",
+        "2026-04-30",
+        "杭州市市场监督管理局",
+    ):
+        assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("handler", 200), ("zj_market", 200), ("officer", 200), ("other_officer", 404), ("gd", 404)],
+)
+def test_interview_scope(client, world, interview, who, status):
+    client.force_login(getattr(world, who))
+
+    assert client.get(reverse("inspections:interview", args=[interview.pk])).status_code == status
+
+
+def test_pages_schedule_and_record(client, world):
+    client.force_login(world.handler)
+    response = client.post(
+        reverse("inspections:interview-new"),
+        {
+            "target_kind": "platform",
+            "platform": world.platform.pk,
+            "ground": "not_rectified",
+            "ground_detail": "逾期未整改",
+            "scheduled_for": "2026-04-08T09:30",
+            "place": "会议室",
+            "responsible_persons": "张明 合规总监",
+        },
+    )
+    interview = Interview.objects.get()
+    minutes = client.post(
+        reverse("inspections:interview-action", args=[interview.pk, "minutes"]),
+        {
+            "minutes-attendees": "王敏",
+            "minutes-issues_raised": "未整改",
+            "minutes-commitments": "立即整改",
+            "minutes-follow_up_on": "2026-05-08",
+        },
+    )
+
+    assert (response.status_code, minutes.status_code) == (302, 302)
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.HELD
