@@ -14,6 +14,7 @@ def navigation(request):
             (_("File a complaint or report"), reverse("complaints:new")),
             (_("Track a case"), reverse("complaints:track")),
             (_("Joint-punishment list"), reverse("blacklist:public")),
+            (_("Statistics"), reverse("statistics")),
         ]
     else:
         items.append((_("Home"), reverse("home")))

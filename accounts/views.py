@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
+from portal.dashboards import platform_dashboard, staff_dashboard
 from portal.models import ClockRule
 from portal.workdays import official_through
 from registry.models import ViolationCategory
@@ -65,6 +66,7 @@ def _home(request):
             ],
             clocks=ClockRule.objects.filter(department__isnull=True),
             open_cases=complaints_visible_to(user).exclude(status__in=FINISHED_STATUSES).count(),
+            dashboard=staff_dashboard(user),
             live_rooms=live_rooms_visible_to(user).count(),
             staff=(
                 User.objects.filter(department=department).prefetch_related("groups")
@@ -77,6 +79,7 @@ def _home(request):
             platform=Platform.objects.select_related("domicile").get(pk=user.platform_id),
             live_rooms=live_rooms_visible_to(user).count(),
             forwards_waiting=forwards_for_platform(user).filter(answered_at__isnull=True).count(),
+            dashboard=platform_dashboard(user),
             **_platform_reports(user),
         )
     elif role == Role.SITE_ADMIN:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
+from . import views_stats
 from .health import healthz
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("platform/api-keys/", account_views.api_keys, name="api-keys"),
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
+    path("statistics/", views_stats.statistics, name="statistics"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/v1/", include("blacklist.api.urls")),
