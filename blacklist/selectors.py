@@ -30,6 +30,7 @@ from accounts.scoping import jurisdiction_of
 from .models import (
     PRE_LISTING_STATUSES,
     Entry,
+    EntryState,
     ListKind,
     MeasureImplementation,
     ShareScope,
@@ -128,3 +129,20 @@ def implementations_for(entry: Entry, user) -> QuerySet[MeasureImplementation]:
     if entry.department_id == department_id:
         return queryset
     return queryset.filter(department_id=department_id)
+
+
+def entries_in_feed_of(user) -> QuerySet[Entry]:
+    """The entries whose changes ``user``'s changes feed reports: what they may see,
+    and for platforms also other platforms' entries that were ever on the list, so
+    that a removal reaches them (they could see the entry while it was listed)."""
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.platform_id and not jurisdiction.everything:
+        ever_listed = EntryState.objects.filter(
+            status__in=[Status.LISTED, Status.REPAIR_PENDING]
+        ).values("entry_id")
+        return (
+            _base()
+            .filter(list=ListKind.PLATFORMS)
+            .filter(Q(platform_id=jurisdiction.platform_id) | Q(pk__in=ever_listed))
+        )
+    return entries_visible_to(user)

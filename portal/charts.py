@@ -54,14 +54,18 @@ def table_rows(points: list[Point]) -> list[tuple[str, str]]:
     return [(p.label, p.text) for p in points]
 
 
+def _top(points: list[Point]) -> int:
+    """The largest value drawn (0 when none is)."""
+    return max((p.value for p in points if p.value is not None), default=0)
+
+
 def _scale_max(points: list[Point]) -> int:
-    top = max((p.value for p in points if p.value is not None), default=0)
-    return max(top, 1)
+    return max(_top(points), 1)
 
 
 def _frame(chart_id: str, title: str, points: list[Point], body: list[str]) -> SafeString:
     """The <svg> element with its title, description, axis and axis labels."""
-    top = _scale_max(points)
+    top = _top(points)
     plot_h = HEIGHT - TOP - BOTTOM
     summary = "; ".join(f"{p.label}: {p.text}" for p in points)
     parts = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 urlpatterns = [
     path("blacklist/entries/", views.EntryListView.as_view(), name="blacklist-api-entries"),
@@ -26,6 +26,25 @@ urlpatterns = [
         views.PlatformEntryCreateView.as_view(),
         name="blacklist-api-platform-entries",
     ),
+    path(
+        "blacklist/export.ftm.json",
+        exports.FtMExportView.as_view(),
+        name="blacklist-api-export-ftm",
+    ),
+    path(
+        "blacklist/export.json",
+        exports.ExportView.as_view(),
+        {"format": "json"},
+        name="blacklist-api-export-json",
+    ),
+    path(
+        "blacklist/export.csv",
+        exports.ExportView.as_view(),
+        {"format": "csv"},
+        name="blacklist-api-export-csv",
+    ),
+    path("blacklist/export/", exports.ExportView.as_view(), name="blacklist-api-export"),
+    path("blacklist/changes/", exports.ChangesView.as_view(), name="blacklist-api-changes"),
     path("screening/", views.ScreeningView.as_view(), name="screening-api"),
     path("screening/batch/", views.ScreeningBatchView.as_view(), name="screening-api-batch"),
 ]

@@ -1,0 +1,134 @@
+"""The dashboards the staff and platform home pages start with."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
+
+from complaints import services
+from complaints.models import Complaint
+from portal.models import Deadline
+
+from .html import action_count, action_href, figure, svg_of, svg_title, svg_values, table_rows
+
+TODAY = date(2026, 11, 2)  # a Monday
+
+
+def _set_due(case: Complaint, due_on: date) -> None:
+    Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Complaint),
+        object_id=case.pk,
+        state=Deadline.State.RUNNING,
+    ).update(due_on=due_on)
+
+
+@pytest.fixture
+def cases(world, file_case):
+    """Seven cases in the Xihu department's scope and one outside it."""
+    with time_machine.travel(date(2026, 9, 15), tick=False):
+        september = [file_case(), file_case(kind="report", category="false-information")]
+    with time_machine.travel(TODAY, tick=False):
+        today = [file_case() for _ in range(5)]
+        # outside: a case routed to Guangdong (no platform, consumer in Tianhe)
+        file_case(
+            platform=None,
+            platform_other="某平台",
+            live_room_account="",
+            consumer_region=world.regions["tianhe"],
+        )
+        overdue = september  # their decision clocks ran out in September
+        due_soon = today[0]
+        _set_due(due_soon, date(2026, 11, 3))
+        # one accepted late and forwarded to the platform, one accepted in time
+        late, kept = today[1], today[2]
+        _set_due(late, date(2026, 10, 30))
+        for case in (late, kept):
+            services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+            services.complaint_accept(complaint=case, actor=world.handler)
+        services.complaint_forward(complaint=late, actor=world.handler, message="请处理")
+    return {"overdue": overdue, "due_soon": due_soon, "late": late, "kept": kept, "today": today}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_staff_home_counts_match_the_cases_and_their_queues(client, world, cases):
+    client.force_login(world.handler)
+    page = client.get("/").content.decode()
+    assert action_count(page, "overdue") == 2
+    assert action_count(page, "due_soon") == 1
+    assert action_count(page, "unassigned") == 5  # 7 in scope, 2 assigned
+    assert action_count(page, "platform") == 1
+    assert "Trial Art. 15; Order 117 Art. 20" in page
+    assert "SAMR complaint rules (2019) Art. 14" in page
+    # each count is what its link lists
+    for key in ("overdue", "due_soon", "unassigned", "platform"):
+        listing = client.get(action_href(page, key))
+        assert listing.status_code == 200
+        assert listing.context["page"].paginator.count == action_count(page, key), key
+    # everything the page showed before is still there
+    assert 'id="jurisdiction-title"' in page
+    assert 'id="clocks-title"' in page
+    # decision clocks: 2 met, 1 of them by its due date
+    assert "50% (1 of 2 decisions)" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_staff_charts_have_a_title_and_a_table_of_the_same_numbers(client, world, cases):
+    client.force_login(world.supervisor)
+    page = client.get("/").content.decode()
+    received = figure(page, "chart-received")
+    svg = svg_of(received)
+    assert svg_title(svg) == "Cases received per month (last 12 months)"
+    rows = table_rows(received)
+    assert len(rows) == 12
+    assert rows[-1] == ("2026-11", "5")
+    assert ("2026-09", "2") in rows
+    assert svg_values(svg) == [value for _month, value in rows]
+
+    by_category = figure(page, "chart-category")
+    svg = svg_of(by_category)
+    assert svg_title(svg) == "Cases by category (all time)"
+    rows = table_rows(by_category)
+    assert sorted(int(n) for _c, n in rows) == [1, 6]
+    assert svg_values(svg) == [value for _c, value in rows]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_platform_home_shows_what_awaits_its_answer(client, world, cases):
+    client.force_login(world.officer)
+    page = client.get("/").content.decode()
+    assert action_count(page, "forwards") == 1
+    assert action_count(page, "notices") == 0
+    filings = figure(page, "chart-filings")
+    assert svg_title(svg_of(filings)) == "Disposal filings sent per month (last 12 months)"
+    assert table_rows(filings)[-1] == ("2026-11", "0")
+    assert 'id="roster-title"' in page  # what was on the page is still there
+
+
+def _queries_for_home(client, user, django_assert_max_num_queries) -> int:
+    client.force_login(user)
+    client.get("/")  # warm the caches (content types, sessions)
+    with django_assert_max_num_queries(60) as captured:
+        assert client.get("/").status_code == 200
+    return len(captured)
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("who", ["handler", "supervisor", "officer"])
+def test_home_costs_the_same_queries_for_1_and_15_cases(
+    client, world, file_case, django_assert_max_num_queries, who
+):
+    user = getattr(world, who)
+    first = file_case()
+    services.complaint_assign(complaint=first, actor=world.handler, assignee=world.handler)
+    services.complaint_accept(complaint=first, actor=world.handler)
+    services.complaint_forward(complaint=first, actor=world.handler, message="请处理")
+    one = _queries_for_home(client, user, django_assert_max_num_queries)
+    for i in range(14):
+        case = file_case(category="false-information" if i % 2 else "consumer-dispute")
+        if i % 3 == 0:
+            services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+            services.complaint_accept(complaint=case, actor=world.handler)
+            services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    fifteen = _queries_for_home(client, user, django_assert_max_num_queries)
+    assert one == fifteen
