@@ -32,6 +32,8 @@ def navigation(request):
             items.append((_("Clue transfers"), reverse("inspections:clues")))
             items.append((_("Consultations"), reverse("inspections:consultations")))
             items.append((_("Interviews"), reverse("inspections:interviews")))
+            items.append((_("Statistics"), reverse("statistics-staff")))
+            items.append((_("Periodic reports"), reverse("statistics-reports")))
         if role == Role.PLATFORM_OFFICER:
             items.append((_("Forwarded complaints"), reverse("complaints:forwards")))
             items.append((_("Our live rooms"), reverse("registry:live-rooms")))

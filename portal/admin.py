@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .calendar_notice import parse_notice
 from .errors import DomainError
-from .models import AuditEvent, CalendarDay, CalendarYear, ClockRule, Deadline, IdentityView
+from .models import (
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    ClockRule,
+    Deadline,
+    IdentityView,
+    StatisticalReport,
+)
 from .services import calendar_day_save, calendar_days_from_package, calendar_load_year
 
 
@@ -136,3 +144,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class IdentityViewAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "object_repr", "purpose"]
     search_fields = ["object_repr", "purpose"]
+
+
+@admin.register(StatisticalReport)
+class StatisticalReportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "requested_at",
+        "department",
+        "period_kind",
+        "period_start",
+        "language",
+        "status",
+        "progress",
+    ]
+    list_filter = ["status", "period_kind", "language"]

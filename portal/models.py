@@ -250,3 +250,58 @@ class IdentityView(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Identity view records are never deleted."))
+
+
+class StatisticalReport(models.Model):
+    """A periodic statistics report of one department's jurisdiction, generated as
+    a PDF in the background (issue 7)."""
+
+    class PeriodKind(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", _("Chinese")
+        EN = "en", _("English")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="statistical_reports",
+    )
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period start"))
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("statistical report")
+        verbose_name_plural = _("statistical reports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.period_kind} {self.period_start:%Y-%m}"

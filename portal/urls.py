@@ -22,6 +22,13 @@ urlpatterns = [
     path("platform/api-keys/", account_views.api_keys, name="api-keys"),
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
     path("statistics/", views_stats.statistics, name="statistics"),
+    path("statistics/staff/", views_stats.statistics_staff, name="statistics-staff"),
+    path("statistics/reports/", views_stats.report_list, name="statistics-reports"),
+    path(
+        "statistics/reports/<int:pk>/download/",
+        views_stats.report_download,
+        name="statistics-report-download",
+    ),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/v1/", include("blacklist.api.urls")),
