@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
 from portal.identity import validate_uscc
+from portal.models import AppendOnlyModel
 from registry.models import PartyKind
 
 
@@ -303,7 +304,7 @@ class Entry(models.Model):
         return self.department or self.platform
 
 
-class EntryState(models.Model):
+class EntryState(AppendOnlyModel):
     """One append-only row of an entry's history: the state it moved to, who, when, why."""
 
     entry = models.ForeignKey(
@@ -330,14 +331,6 @@ class EntryState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Entry states are never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Entry states are never deleted."))
 
 
 class EntryNameKey(models.Model):
@@ -516,7 +509,7 @@ class MeasureImplementation(models.Model):
         return f"{self.entry} · {self.measure} · {self.department}"
 
 
-class ScreeningLog(models.Model):
+class ScreeningLog(AppendOnlyModel):
     """Who screened, when, how many parties and how many hits: counts only, never the
     identity numbers queried."""
 
@@ -552,8 +545,3 @@ class ScreeningLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.queries}/{self.hits}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Screening records are never changed."))
-        super().save(*args, **kwargs)

@@ -181,7 +181,27 @@ class Deadline(models.Model):
         return f"{self.clock} → {self.due_on:%Y-%m-%d}"
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once and then never changed nor deleted by the app
+    (DESIGN.md: history is appended, never overwritten)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(
+                _("A %(record)s is never changed.") % {"record": self._meta.verbose_name}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            _("A %(record)s is never deleted.") % {"record": self._meta.verbose_name}
+        )
+
+
+class AuditEvent(AppendOnlyModel):
     """One line of the append-only record: who did what to which object, when and why."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -210,16 +230,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Audit events are never changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Audit events are never deleted."))
-
-
-class IdentityView(models.Model):
+class IdentityView(AppendOnlyModel):
     """A record of one view of an unmasked identity number."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -242,14 +254,6 @@ class IdentityView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Identity view records are never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Identity view records are never deleted."))
 
 
 class StatisticalReport(models.Model):
