@@ -88,3 +88,20 @@ if OpenApiAuthenticationExtension is not None:
                 "description": "Api-Key <key> — issued to a platform (python manage.py "
                 "platform_api_key <USCC> --name NAME).",
             }
+
+
+class StaffTokenAuthentication(authentication.TokenAuthentication):
+    """``Authorization: Token <token>`` for staff scripts, refused to a user who
+    must use two-factor sign-in but has not enrolled: a token must not be a way
+    around the second factor. The token itself is issued by a site admin
+    (``manage.py drf_create_token``) and is revoked by deleting it."""
+
+    def authenticate_credentials(self, key):
+        from .two_factor import two_factor_enrolled, two_factor_required
+
+        user, token = super().authenticate_credentials(key)
+        if two_factor_required(user) and not two_factor_enrolled(user):
+            raise exceptions.AuthenticationFailed(
+                _("Set up two-factor sign-in on the website before using an API token.")
+            )
+        return user, token

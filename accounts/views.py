@@ -14,6 +14,7 @@ from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
 from portal.dashboards import platform_dashboard, staff_dashboard
 from portal.models import ClockRule
+from portal.pagination import COUNT_LIMIT, bounded_count
 from portal.workdays import official_through
 from registry.models import ViolationCategory
 from registry.selectors import live_rooms_visible_to
@@ -65,7 +66,10 @@ def _home(request):
                 if department.type in c.department_types
             ],
             clocks=ClockRule.objects.filter(department__isnull=True),
-            open_cases=complaints_visible_to(user).exclude(status__in=FINISHED_STATUSES).count(),
+            open_cases=bounded_count(
+                complaints_visible_to(user).exclude(status__in=FINISHED_STATUSES)
+            ),
+            count_limit=COUNT_LIMIT,
             dashboard=staff_dashboard(user),
             live_rooms=live_rooms_visible_to(user).count(),
             staff=(

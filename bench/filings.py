@@ -10,7 +10,11 @@ What it measures
     table of the same shape (``CREATE TABLE … (LIKE complaints_disposalfiling
     INCLUDING ALL)``: same columns, defaults, indexes and unique constraint).
     It prints both rates and their ratio. Target (issue 4): at least a quarter
-    of the COPY rate.
+    of the COPY rate. On a shared machine the wall-clock rates move with other
+    people's load, so it also prints what does not: the CPU seconds per 1,000
+    filings of the gunicorn processes, of the PostgreSQL backends of its database
+    and of the client (read from /proc), the CPU of the COPY's backend per 1,000
+    rows, and how busy the machine was while the API ran.
 
 How to run (from the project root; PostgreSQL on 127.0.0.1:5432 with trust
 auth)::
@@ -276,6 +280,62 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(gunicorn_pgid: int, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the gunicorn processes (its process group) and of the
+    PostgreSQL backends connected to the bench database, by pid."""
+    snap: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+            pgid = os.getpgid(pid)
+        except OSError:
+            continue
+        if pgid == gunicorn_pgid:
+            snap["gunicorn"][pid] = _cpu_of(pid)
+        elif cmdline.startswith("postgres: ") and f" {database} " in cmdline:
+            snap["postgres"][pid] = _cpu_of(pid)
+    return snap
+
+
+def machine_times() -> list[int]:
+    """The machine's CPU time by state so far (/proc/stat: user, nice, system, idle,
+    iowait, …), in clock ticks."""
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:]]
+
+
+def machine_split(before: list[int], after: list[int]) -> str:
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(delta) or 1
+    share = {
+        "busy": sum(delta) - delta[3] - delta[4],
+        "iowait": delta[4],
+        "idle": delta[3],
+    }
+    return ", ".join(f"{name} {100 * ticks / total:.0f}%" for name, ticks in share.items())
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {
+        group: sum(cpu - before[group].get(pid, 0.0) for pid, cpu in after[group].items())
+        for group in after
+    }
+
+
 def post(port: int, key: str, body: bytes) -> tuple[int, dict | str]:
     conn = http.client.HTTPConnection(HOST, port, timeout=300)
     try:
@@ -344,8 +404,9 @@ def send_all(port, clients, batches_per_client, stop_at) -> dict:
     }
 
 
-def copy_ceiling(args) -> tuple[int, float]:
-    """COPY the stored filings into a scratch table of the same shape; (rows, seconds)."""
+def copy_ceiling(args) -> tuple[int, float, float]:
+    """COPY the stored filings into a scratch table of the same shape; (rows, seconds,
+    CPU seconds of the PostgreSQL backend that did it)."""
     import psycopg
 
     with psycopg.connect(f"postgresql://postgres@{HOST}:5432/{args.database}") as conn:
@@ -360,6 +421,10 @@ def copy_ceiling(args) -> tuple[int, float]:
                     buffer.write(chunk)
         conn.commit()
         data = buffer.getvalue()
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            backend = cur.fetchone()[0]
+        backend_cpu = _cpu_of(backend)
         started = time.perf_counter()
         with conn.cursor() as cur, cur.copy("COPY bench_filings_scratch FROM STDIN") as copy:
             view = memoryview(data)
@@ -367,12 +432,13 @@ def copy_ceiling(args) -> tuple[int, float]:
                 copy.write(view[i : i + (1 << 20)])
         conn.commit()
         seconds = time.perf_counter() - started
+        backend_cpu = _cpu_of(backend) - backend_cpu
         with conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM bench_filings_scratch")
             rows = cur.fetchone()[0]
             cur.execute("DROP TABLE bench_filings_scratch")
         conn.commit()
-    return rows, seconds
+    return rows, seconds, backend_cpu
 
 
 def main() -> int:
@@ -406,13 +472,21 @@ def main() -> int:
             proc = start_gunicorn(args, env, port, log)
             stop_at = time.monotonic() + args.deadline
             warm = send_all(port, clients, [[w] for w in warmups], stop_at)
+            cpu_before, client_before = cpu_snapshot(proc.pid, args.database), os.times()
+            machine_before = machine_times()
             result = send_all(port, clients, measured, stop_at)
+            cpu = cpu_used(cpu_before, cpu_snapshot(proc.pid, args.database))
+            client_after = os.times()
+            machine = machine_split(machine_before, machine_times())
+            cpu["client"] = (client_after.user + client_after.system) - (
+                client_before.user + client_before.system
+            )
         finally:
             if proc is not None:
                 stop_gunicorn(proc)
     load_after = os.getloadavg()
     after = count_filings(env)
-    copy_rows, copy_seconds = copy_ceiling(args)
+    copy_rows, copy_seconds, copy_cpu = copy_ceiling(args)
 
     rate = result["created"] / result["seconds"]
     copy_rate = copy_rows / copy_seconds
@@ -435,10 +509,25 @@ def main() -> int:
             f"batch latency p50/p95/max s: {lat[len(lat) // 2]:.2f} / "
             f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.2f} / {lat[-1]:.2f}"
         )
+    per_k = 1000 / max(result["created"], 1)
+    print(
+        "CPU s per 1,000 filings: "
+        + ", ".join(f"{group} {seconds * per_k:.3f}" for group, seconds in cpu.items())
+        + f" (of {result['seconds'] * per_k * (os.cpu_count() or 1):.3f} core-s available)"
+    )
+    print(f"machine (both cores, every user) while it ran: {machine}")
     print(f"filings in database: {after} (expected {before + warm['created'] + result['created']})")
     print(f"API filings/s: {rate:.0f}")
     print(f"COPY rows: {copy_rows} in {copy_seconds:.2f} s")
     print(f"COPY rows/s: {copy_rate:.0f}")
+    api_cpu = (cpu["gunicorn"] + cpu["postgres"]) * per_k
+    copy_cpu_k = copy_cpu * 1000 / max(copy_rows, 1)
+    print(
+        f"CPU s per 1,000 rows: API (gunicorn + postgres) {api_cpu:.3f}, "
+        f"COPY (postgres) {copy_cpu_k:.3f}; ratio COPY/API {copy_cpu_k / api_cpu:.3f}"
+        if api_cpu
+        else "CPU: not measured"
+    )
     print(f"ratio API/COPY: {rate / copy_rate:.3f} (target >= 0.25)")
     print(f"target: {'met' if rate / copy_rate >= 0.25 else 'NOT met'}")
     print(f"gunicorn log: {log.name}")

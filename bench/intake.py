@@ -19,7 +19,7 @@ How to run (from the project root, PostgreSQL on 127.0.0.1:5432 with trust
 auth and Redis on 127.0.0.1:6379)::
 
     .venv/bin/python bench/intake.py                      # 2,000 submissions, 20 clients
-    .venv/bin/python bench/intake.py --requests 5000 --workers 4
+    .venv/bin/python bench/intake.py --requests 5000 --workers 3
     .venv/bin/python bench/intake.py --worker-class gthread --workers 2 --threads 4
     .venv/bin/python bench/intake.py --keep-db            # no drop/create (still migrates, seeds)
 
@@ -29,16 +29,17 @@ seed_demo`` in subprocesses, reads the seeded taxonomy codes, platforms and
 live rooms, pre-builds every payload, starts gunicorn on 127.0.0.1 on a free
 port, sends a warm-up round (not counted), then the measured round, prints
 the figures as plain ``name: value`` lines and always stops gunicorn (in a
-``finally``). It touches only 127.0.0.1: PostgreSQL, Redis db 3 (the cache the
-throttle uses) and its own gunicorn. It is bounded: ``--requests`` plus the
-warm-up, each with a 30 s socket timeout, and a ``--deadline`` (default
-600 s) after which the clients stop and the run is reported as incomplete.
+``finally``). It touches only 127.0.0.1: PostgreSQL, Redis db 5 (the cache:
+the throttle and the reference-data version token) and its own gunicorn. It
+is bounded: ``--requests`` plus the warm-up, each with a 30 s socket
+timeout, and a ``--deadline`` (default 600 s) after which the clients stop
+and the run is reported as incomplete.
 
 Environment given to manage.py and gunicorn: DJANGO_SETTINGS_MODULE=
 portal.settings.dev, DJANGO_DEBUG=false, DATABASE_URL=postgres://postgres@
 127.0.0.1:5432/portal_bench?conn_max_age=60 (persistent connections, as
 portal.settings.production has by default; ``--conn-max-age 0`` for the dev
-default of one connection per request), REDIS_URL=redis://127.0.0.1:6379/3,
+default of one connection per request), REDIS_URL=redis://127.0.0.1:6379/5,
 CELERY_TASK_ALWAYS_EAGER=true, EMAIL_BACKEND=dummy, LOG_LEVEL=WARNING and
 COMPLAINT_API_RATE=1000000/s. The throttle rate is per second rather than per
 minute on purpose: DRF's SimpleRateThrottle keeps every request time of the
@@ -46,26 +47,45 @@ window in one cache entry for the client address, and all bench traffic comes
 from 127.0.0.1, so a per-minute window makes that entry grow to thousands of
 timestamps that are unpickled and written back on every request, a cost real
 traffic (30/min per address) never has. Only contact_phone is sent, never
-contact_email, so no email task is queued.
+contact_email, so no email is owed.
 
-Worker configuration: the default is ``--worker-class sync --workers 3``
-(cores + 1). Measured on 2026-11-28 with 800 submissions each, on a machine
-that other jobs kept at a load average of 3 to 6, all configurations were
-CPU-bound at 17 to 25 submissions/s: sync x2 18.5/s p95 1262 ms; sync x3
-19.5/s p95 1258 ms; sync x4 16.7/s p95 1815 ms; gthread 2x4 19.5/s p95
-1443 ms; gthread 3x2 24.4/s p95 1616 ms. More workers than 3 only add
-contention; gthread keeps the connections alive (20 TCP connections instead
-of one per request) but did not lower p95. ``--clients 1`` gives the
-service time of one request without queueing (p50 54 ms, p95 116 ms at a
-load average of 4; p50 79 ms with ``--conn-max-age 0``).
+The load generator
+    Python threads, one ``http.client`` connection each, the bodies built
+    before the clock starts. It costs about 0.3 to 0.4 ms of CPU per
+    submission (printed), some 5 % of what the server side costs, so a
+    compiled tool (wrk with a Lua script; Debian's ``wrk``) would change the
+    figures little while losing the per-response check of the 201 and its
+    tracking code; the script stays in Python.
 
-The CPU lines are the figures least disturbed by other jobs: gunicorn's
-workers spend about 30 ms (in-process, quiet) to 56 ms (under contention) of
-CPU per submission, the load generator about 1 ms, so two cores give at most
-some 35 to 60 submissions/s and 20 closed-loop clients wait at least 20/that
-(350 ms or more) each: the 150 ms target needs the intake's CPU per request
-cut by about four. Exit status 1 when a response was not a 201 with a
-tracking code or the database count does not match.
+Worker configuration
+    The default is ``--worker-class sync --workers 2``. Sync workers take one
+    request at a time from the shared listen queue, so 20 clients are served
+    in arrival order (p95 close to p50); gunicorn closes the connection after
+    each response, which costs the workers about 1 ms of CPU per submission
+    more than gthread's keep-alive. gthread serves more per second, but each
+    keep-alive connection stays with the worker that accepted it, so the 20
+    clients are split unevenly between workers and the slow half makes the
+    tail: measured on 2026-11-28 at a load average of 5 to 6 from other jobs,
+    1,000 submissions each: sync x2 105.5/s p50 195 ms p95 215 ms; sync x3
+    70.3/s p95 352 ms; gthread 2x4 144.1/s p50 105 ms p95 356 ms; gthread 3x2
+    90.1/s p95 469 ms; gthread 4x1 151.9/s p50 25 ms p95 415 ms. A third sync
+    worker only adds contention on two cores. With the machine less crowded
+    (load 1.7 to 2.3) the default made 180 to 285 submissions/s with p95 111
+    to 127 ms (README, "Benchmarks").
+
+CPU lines
+    ``measured round CPU ms per submission`` is read from /proc for gunicorn's
+    workers and for the PostgreSQL server processes of their connections,
+    during the measured round only: the figures least disturbed by other jobs
+    on the machine. With 20 closed-loop clients the mean latency is
+    20 / throughput, so p95 < 150 ms needs about 150 submissions/s, i.e. at
+    most some 13 ms of CPU per submission for workers, PostgreSQL, the load
+    generator and the kernel together on two free cores. The older
+    ``gunicorn CPU ms per submission`` line also counts the workers' start-up
+    and the warm-up.
+
+Exit status 1 when a response was not a 201 with a tracking code or the
+database count does not match.
 """
 
 import argparse
@@ -124,7 +144,7 @@ def bench_env(args) -> dict:
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}?conn_max_age={args.conn_max_age}",
-        REDIS_URL=f"redis://{HOST}:6379/3",
+        REDIS_URL=f"redis://{HOST}:6379/5",
         CELERY_TASK_ALWAYS_EAGER="true",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         COMPLAINT_API_RATE=args.rate,
@@ -286,6 +306,52 @@ def start_gunicorn(args, env, port: int, log) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not become healthy within 60 s")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pids) -> float:
+    """CPU seconds (user + system) used so far by the processes ``pids``, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's workers: the children of its master."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == master:
+            pids.append(int(entry))
+    return pids
+
+
+def backend_pids(env, database: str) -> list[int]:
+    """The PostgreSQL server processes connected to the bench's database (they stay
+    for the whole run: CONN_MAX_AGE keeps each worker's connection)."""
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = :'name' AND pid <> pg_backend_pid()"
+    out = run(
+        ["psql", "-h", HOST, "-U", "postgres", "-At", "-v", f"name={database}"],
+        env,
+        input=query,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [int(x) for x in out.split()]
+
+
 def stop_gunicorn(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -384,7 +450,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
     parser.add_argument("--warmup", type=int, default=100, help="submissions before measuring")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument(
         "--conn-max-age",
@@ -425,9 +491,16 @@ def main() -> int:
             if warm.errors:
                 print(f"warm-up errors: {len(warm.errors)} (first: {warm.errors[0]})")
             measured = Round(payloads, port, stop_at, args.clients)
+            # The steady state: CPU of the workers and of their database connections
+            # during the measured round only (start-up and warm-up left out).
+            workers, backends = worker_pids(proc.pid), backend_pids(env, args.database)
+            workers_before, backends_before = process_cpu(workers), process_cpu(backends)
             client_before = resource.getrusage(resource.RUSAGE_SELF)
             seconds = measured.run()
             client_after = resource.getrusage(resource.RUSAGE_SELF)
+            workers_cpu = process_cpu(workers) - workers_before
+            # Connections opened during the round (CONN_MAX_AGE 0) are not counted.
+            backends_cpu = process_cpu(backends) - backends_before
         finally:
             if proc is not None:
                 stop_gunicorn(proc)
@@ -475,6 +548,11 @@ def main() -> int:
     print(
         "load generator CPU ms per submission:"
         f" {cpu(client_before, client_after) * 1000 / max(ok, 1):.1f}"
+    )
+    print(
+        "measured round CPU ms per submission: gunicorn workers"
+        f" {workers_cpu * 1000 / max(ok, 1):.2f}, PostgreSQL backends"
+        f" {backends_cpu * 1000 / max(ok, 1):.2f} ({len(backends)} connections)"
     )
     print(f"complaints in database: {after} (expected {before + len(warm.codes) + ok})")
     p95 = percentile(lat, 95)

@@ -2,22 +2,23 @@
 
 What it measures
     ``complaints.services.complaints_sweep(today=...)`` (reminders 2 working
-    days before a due date, overdue marks, the audit events and the emails
-    queued with ``transaction.on_commit``) over generated open cases, each
-    with one running clock (``portal.Deadline``): about 5 % already overdue on
-    the sweep day, about 5 % due within the 2-working-day reminder window and
-    the rest due later. For each size it prints the wall time, the number of
-    SQL queries (``django.test.utils.CaptureQueriesContext``, which includes
-    the queries of the on-commit email senders), how many clocks were
-    reminded and marked overdue, how many emails were sent (locmem backend)
-    and whether the emails tell the right clocks; then it runs the sweep a
-    second time, which must remind and mark nothing (idempotence) and send no
-    email. The wall time is split into time in SQL and time in the two
-    on-commit senders (``send_reminders``, ``send_overdue_notices``, wrapped
-    in-process to time them and to see the clocks each was given). The three
-    slowest queries of each first sweep are printed too; ``--queries`` prints
-    every query. A failed check is printed as ``CHECK FAILED: …`` and the
-    exit status is then 1.
+    days before a due date, overdue marks with their audit events, and the
+    digest emails owed to staff, recorded as ``portal.Notification`` rows in
+    the sweep's transaction and sent after commit, eagerly here) over
+    generated open cases, each with one running clock (``portal.Deadline``):
+    about 5 % already overdue on the sweep day, about 5 % due within the
+    2-working-day reminder window and the rest due later. For each size it
+    prints the wall time, the number of SQL queries
+    (``django.test.utils.CaptureQueriesContext``, which includes the queries
+    of the sending after commit), how many clocks were reminded and marked
+    overdue, how many emails were sent (locmem backend) and whether the
+    emails tell the right clocks; then it runs the sweep a second time, which
+    must remind and mark nothing (idempotence) and send no email. The wall
+    time is split into time in SQL and time in composing and recording the
+    digests (``notifications.digests_notify``, wrapped in-process to time it
+    and to see the clocks it was given). The three slowest queries of each
+    first sweep are printed too; ``--queries`` prints every query. A failed
+    check is printed as ``CHECK FAILED: …`` and the exit status is then 1.
 
     Sizes: 100,000 cases first, then ``--cases`` (default 1,000,000), so
     that the query counts of both sizes can be compared.
@@ -37,8 +38,8 @@ trust auth)::
 What it does: drops and recreates the database ``portal_bench_sweep``
 (``--keep-db`` reuses it), runs ``manage.py migrate`` and ``manage.py
 seed_demo`` in subprocesses, gives the demo handler and supervisor an email
-address, and then for each size: empties the case, clock and audit tables,
-generates the cases and their clocks in two ``INSERT … SELECT`` statements
+address, and then for each size: empties the case, clock, audit and
+notification tables, generates the cases and their clocks in two ``INSERT … SELECT`` statements
 over ``generate_series`` (table and column names from the models' ``_meta``;
 every NOT NULL column of the complaint is given a value, the script stops if
 a new one appears) in one transaction that drops the secondary indexes of
@@ -49,8 +50,7 @@ ANALYZE`` on both tables (as autovacuum would after such a load), sweeps
 twice and prints plain ``name: value`` lines. 1,000,000 cases and clocks
 take about 45 to 60 s to generate here. A third of the Hangzhou market
 supervision department's cases are assigned to ``demo-handler``; the others'
-reminders go to the supervisors, as ``complaints.notifications.send_reminders``
-does.
+reminders go to the supervisors, as ``complaints.notifications`` does.
 
 Environment: DJANGO_SETTINGS_MODULE=portal.settings.dev, DJANGO_DEBUG=false,
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_sweep,
@@ -166,8 +166,15 @@ def quoted(model, *names) -> tuple[str, ...]:
     return tuple(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
 
 
+def _has_model(name: str) -> bool:
+    from django.apps import apps
+
+    return any(m.__name__ == name for m in apps.get_app_config("portal").get_models())
+
+
 def generate(n: int, today: date, soon: date, seed: float) -> dict:
     """Insert ``n`` open cases, each with one running clock; returns what was made."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
@@ -198,10 +205,14 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
         # The rows are consistent by construction (every key is read from the database
         # above): skip the per-row foreign-key triggers while loading, as pg_restore does.
         cursor.execute("SET LOCAL session_replication_role = replica")
-        # Start from empty tables (this database is the bench's own).
+        # Start from empty tables (this database is the bench's own), the emails
+        # owed by earlier runs included: a digest is owed once per day and content.
+        owed = apps.get_model("portal", "Notification") if _has_model("Notification") else None
         cursor.execute(
             f"TRUNCATE {complaint_table}, {deadline_table}, "
-            f"{qn(AuditEvent._meta.db_table)} RESTART IDENTITY CASCADE"
+            f"{qn(AuditEvent._meta.db_table)}"
+            + (f", {qn(owed._meta.db_table)}" if owed else "")
+            + " RESTART IDENTITY CASCADE"
         )
 
         # Load without the secondary indexes and build them afterwards (much faster
@@ -439,20 +450,23 @@ def hz_counts(today: date, hz: int) -> tuple[int, int]:
 
 
 class Timed:
-    """Wraps one of the on-commit email senders to time it and keep the rows it got."""
+    """Wraps ``notifications.digests_notify`` (the digests the sweep owes, composed
+    and recorded in its transaction) to time it and keep the rows it got."""
 
     def __init__(self, module, name: str):
         self.module, self.name = module, name
         self.original = getattr(module, name)
-        self.seconds, self.calls = 0.0, []
+        self.seconds = {False: 0.0, True: 0.0}
+        self.calls = {False: [], True: []}
 
-    def __call__(self, rows):
+    def __call__(self, rows, *args, overdue: bool, **kwargs):
         started = time.perf_counter()
         try:
-            return self.original(rows)
+            return self.original(rows, *args, overdue=overdue, **kwargs)
         finally:
-            self.seconds += time.perf_counter() - started
-            self.calls.append(list(rows))
+            self.seconds[overdue] += time.perf_counter() - started
+            if rows:
+                self.calls[overdue].append(list(rows))
 
     def __enter__(self):
         setattr(self.module, self.name, self)
@@ -480,8 +494,7 @@ def sweep_once(
     # Every sweep starts as in a fresh worker process: no content types cached yet.
     ContentType.objects.clear_cache()
     with (
-        Timed(notifications, "send_reminders") as reminders,
-        Timed(notifications, "send_overdue_notices") as notices,
+        Timed(notifications, "digests_notify") as digests,
         CaptureQueriesContext(connection) as ctx,
     ):
         started = time.perf_counter()
@@ -509,8 +522,8 @@ def sweep_once(
     print(f"[{label}] cases: {cases}")
     print(
         f"[{label}] seconds: {seconds:.2f} (of which in SQL {sql_seconds:.2f} s;"
-        f" on-commit send_reminders {reminders.seconds:.2f} s,"
-        f" send_overdue_notices {notices.seconds:.2f} s)"
+        f" composing and recording the digests: reminders {digests.seconds[False]:.2f} s,"
+        f" overdue notices {digests.seconds[True]:.2f} s, their SQL included)"
     )
     print(f"[{label}] queries: {len(ctx.captured_queries)}")
     print(f"[{label}] reminded: {result.reminded} (expected {want['due_soon']})")
@@ -526,11 +539,11 @@ def sweep_once(
         f" already overdue, should be 0: {reminder_past})"
     )
     print(f"[{label}] overdue email lines: {len(lines['overdue'])} (overdue: {overdue_past})")
-    for timed in (reminders, notices):
-        for rows in timed.calls:
+    for overdue, calls in digests.calls.items():
+        for rows in calls:
             past = sum(1 for _is_case, _oid, _clock, due in rows if due < today)
             print(
-                f"[{label}] {timed.name} called with {len(rows)} clocks,"
+                f"[{label}] digests_notify(overdue={overdue}) called with {len(rows)} clocks,"
                 f" {past} of them due before the sweep day"
             )
     if show:

@@ -15,7 +15,16 @@ dots (张·伟), and pinyin with or without tones, family name first or last
   written in Latin letters; a Han name's first character is also read in each
   of its readings, since surnames are often read otherwise than the word
   (单 shan, 曾 zeng), and ü as u, yu and v (吕: Lu, Lyu, Lv);
-- ``o:`` an organisation's name without its legal-form suffix (有限公司, Co., Ltd.).
+- ``o:`` an organisation's name without its legal-form suffix (有限公司, Co., Ltd.);
+  ``od:`` that core with one character left out, at each place, so that a
+  brand name one character off (杭州星河… / 杭州星光…) shares a key with it.
+
+A query also looks up its near neighbours that could still reach the
+threshold (each is scored against the query first): a Latin spelling cut into
+pinyin syllables (``ZHANG Xiaowei`` → zhang xiao wei), with one syllable two
+letters away at most (li → lin, lei; yang → wang; hua → han), left out or
+added, and its joined form with one letter left out; a name in characters of
+five or more with one character left out (``o:``/``od:``).
 
 An entry's keys (:func:`entry_keys`) are written to ``EntryNameKey`` by the
 service that creates it; a query looks up the entries sharing a key with it
@@ -52,11 +61,16 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 HIT_THRESHOLD = 0.85
 HAN_WEIGHT = 0.7
 CROSS_SCRIPT_FACTOR = 0.95
 MAX_ROTATED_TOKENS = 5
+# The least pinyin similarity with which a Latin spelling can hit a name in characters.
+_NEAR_CUTOFF = 100 * HIT_THRESHOLD / CROSS_SCRIPT_FACTOR
+MIN_FUZZY_CORE = 5
+# characters: shorter names are persons' (or too short to tell)
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 # Spaces, middle dots (· ・ • ‧ ∙ ⋅ .), hyphens, apostrophes, commas.
@@ -165,6 +179,85 @@ def _syllable_keys(prefix: str, form: NameForm) -> set[str]:
     return keys
 
 
+def _deletions(text: str) -> set[str]:
+    """``text`` with one character left out, at each place (a deletion neighbourhood: two
+    strings one edit apart share one of these, or one is among the other's)."""
+    return {text[:i] + text[i + 1 :] for i in range(len(text))} - {""}
+
+
+@lru_cache(maxsize=1)
+def _syllable_inventory() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin knows (ü as u): about 420."""
+    from pypinyin.constants import PINYIN_DICT
+
+    syllables = set()
+    for readings in PINYIN_DICT.values():
+        for reading in readings.split(","):
+            plain = _strip_marks(reading).replace("ü", "u")
+            if plain.isascii() and plain.isalpha():
+                syllables.add(plain)
+    return frozenset(syllables)
+
+
+@lru_cache(maxsize=1024)
+def _syllable_neighbours(syllable: str) -> tuple[str, ...]:
+    """The syllables two insertions or deletions away at most (one letter changed, added or
+    dropped, or two): li → lin, lei, liu, …; yang → wang, yan, …; hua → han."""
+    return tuple(
+        sorted(
+            other
+            for other in _syllable_inventory()
+            if other != syllable and Indel.distance(syllable, other, score_cutoff=2) <= 2
+        )
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _segment(token: str) -> tuple[str, ...] | None:
+    """A Latin token cut into the fewest pinyin syllables (xiaowei → xiao wei), or None."""
+    inventory = _syllable_inventory()
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            if (
+                head is not None
+                and token[start:end] in inventory
+                and (best[end] is None or len(head) + 1 < len(best[end]))
+            ):
+                best[end] = (*head, token[start:end])
+    return best[len(token)] or None
+
+
+def _as_syllables(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+    syllables = []
+    for token in tokens:
+        cut = _segment(token)
+        if cut is None:
+            return None
+        syllables.extend(cut)
+    return tuple(syllables) if len(syllables) <= MAX_ROTATED_TOKENS else None
+
+
+def _near_syllables(syllables: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The syllables with one of them a letter or two away (li yang min → lin yang min, li
+    wang min, …), one of them left out, or one more: a Latin spelling that close to a name
+    may reach the threshold (the caller keeps those that can)."""
+    if not all(s in _syllable_inventory() for s in syllables):
+        return []
+    near = [
+        (*syllables[:i], other, *syllables[i + 1 :])
+        for i, syllable in enumerate(syllables)
+        for other in _syllable_neighbours(syllable)
+    ]
+    if len(syllables) > 2:
+        near += [syllables[:i] + syllables[i + 1 :] for i in range(len(syllables))]
+    if 2 <= len(syllables) < MAX_ROTATED_TOKENS:
+        near += [(*syllables, other) for other in _syllable_inventory() if len(other) <= 2]
+        near += [(other, *syllables) for other in _syllable_inventory() if len(other) <= 2]
+    return near
+
+
 def _trimmed(keys: set[str]) -> frozenset[str]:
     return frozenset(key[:200] for key in keys)
 
@@ -175,6 +268,8 @@ def entry_keys(form: NameForm) -> frozenset[str]:
     keys = syllables | {f"h:{form.han}"} if form.han else syllables
     if form.org_core:
         keys.add(f"o:{form.org_core}")
+        if form.han and len(form.org_core) >= MIN_FUZZY_CORE:
+            keys.update(f"od:{shorter}" for shorter in _deletions(form.org_core))
     return _trimmed(keys)
 
 
@@ -182,10 +277,40 @@ def query_keys(form: NameForm) -> frozenset[str]:
     """The keys a screened name looks up (see the module docstring)."""
     if form.han:
         keys = {f"h:{form.han}"} | _syllable_keys("l", form)
+        core = form.org_core or form.han
+        keys.add(f"o:{core}")
+        if len(core) >= MIN_FUZZY_CORE:
+            # One character more, fewer or another than a listed organisation's core.
+            keys.add(f"od:{core}")
+            for shorter in _deletions(core):
+                keys.update((f"o:{shorter}", f"od:{shorter}"))
     else:
         keys = _syllable_keys("p", form) | _syllable_keys("l", form)
-    if form.org_core:
-        keys.add(f"o:{form.org_core}")
+        for tokens in form.variants:
+            syllables = _as_syllables(tokens)
+            if syllables and syllables != tokens:
+                # "Zhang Xiaowei" is zhang xiao wei: the passport form finds the characters.
+                keys |= _syllable_keys("p", NameForm(han="", variants=(syllables,)))
+            # Spellings a letter away, kept only where a name spelt so could still reach the
+            # threshold (a changed letter in a short name cannot: li wang / li yang is 0.81).
+            # Each is scored as screening would score a name spelt so against the query.
+            asked = NameForm(han="", variants=(tokens,))
+            for near in _near_syllables(syllables or tokens):
+                near_form = " ".join(sorted(near))
+                key = f"p:{near_form}"
+                if key not in keys and (
+                    100 * _pinyin_similarity(asked, NameForm(han="", variants=(near,)))
+                    >= _NEAR_CUTOFF
+                ):
+                    keys.add(key)
+            for joined in _rotations(tokens):
+                keys.update(
+                    f"pj:{other}"
+                    for other in _deletions(joined)
+                    if fuzz.ratio(joined, other) >= _NEAR_CUTOFF
+                )
+        if form.org_core:
+            keys.add(f"o:{form.org_core}")
     return _trimmed(keys)
 
 

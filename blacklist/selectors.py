@@ -146,3 +146,29 @@ def entries_in_feed_of(user) -> QuerySet[Entry]:
             .filter(Q(platform_id=jurisdiction.platform_id) | Q(pk__in=ever_listed))
         )
     return entries_visible_to(user)
+
+
+def entry_roles(user, entry) -> dict[str, bool]:
+    """Which actions the user's role allows on this entry, whatever its state: the
+    listing department's staff by permission, the listing platform's officers."""
+    lister_department = entry.list == ListKind.DEPARTMENTS and (
+        user.department_id == entry.department_id
+    )
+    lister_platform = entry.list == ListKind.PLATFORMS and (
+        getattr(user, "platform_id", None) == entry.platform_id
+    )
+    propose = lister_department and user.has_perm("blacklist.propose_entry")
+    decide = lister_department and user.has_perm("blacklist.decide_entry")
+    platform = lister_platform and user.has_perm("blacklist.add_platform_entry")
+    return {
+        "notify": propose,
+        "statement": propose,
+        "decide": decide,
+        "repair_apply": propose,
+        "repair_decide": decide,
+        "revoke": decide or platform,
+        "measures": entry.list == ListKind.DEPARTMENTS
+        and bool(user.department_id)
+        and user.has_perm("blacklist.record_measure"),
+        "appeal": platform,
+    }

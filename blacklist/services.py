@@ -47,7 +47,14 @@ from .models import (
     Statement,
     Status,
 )
-from .screening import HIT_THRESHOLD, entry_keys_for, normalise, query_keys, score_names
+from .screening import (
+    HIT_THRESHOLD,
+    NameScore,
+    entry_keys_for,
+    normalise,
+    query_keys,
+    score_names,
+)
 
 STATEMENT_CLOCK = "blacklist-statement"
 REPAIR_CLOCK = "credit-repair-decision"
@@ -851,6 +858,31 @@ def _chunks(items: list, size: int = KEY_CHUNK):
         yield items[start : start + size]
 
 
+def _load_hits(hit_ids: list[int]) -> dict[int, Entry]:
+    """The hits with their state, grounds and lister: a common name hits hundreds of
+    entries, which share a few grounds and listers, so those are read once each and
+    attached rather than joined and built again for every entry."""
+    entries: dict[int, Entry] = {}
+    for chunk in _chunks(hit_ids, KEY_CHUNK):
+        entries.update(
+            (entry.pk, entry)
+            for entry in Entry.objects.filter(pk__in=chunk).select_related("current").order_by()
+        )
+    for field_name, model in (
+        ("category", ViolationCategory),
+        ("department", Department),
+        ("platform", Platform),
+    ):
+        relation = Entry._meta.get_field(field_name)
+        related = model.objects.in_bulk(
+            {getattr(e, relation.attname) for e in entries.values()} - {None}
+        )
+        for entry in entries.values():
+            value = getattr(entry, relation.attname)
+            relation.set_cached_value(entry, related[value] if value is not None else None)
+    return entries
+
+
 def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
     """Match parties against the entries on the list today that ``actor`` may see: a
     read only, no log (``screening_run`` logs it).
@@ -886,12 +918,17 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
 
     names: dict[int, str] = {}
     by_name: dict[int, set[int]] = {}
+    # Two reads with plans that cannot go astray: the (key, entry) index alone (an index-only
+    # scan), then the visible entries among those found, by primary key. The key that
+    # matched comes with the row, so the entries' own keys are not computed again.
+    keyed: dict[int, list[str]] = {}
     for chunk in _chunks(sorted(key_queries), KEY_CHUNK):
-        keyed = EntryNameKey.objects.filter(key__in=chunk).values("entry_id")
-        chunk_keys = frozenset(chunk)
-        for pk, name in lean.filter(pk__in=keyed).values_list("pk", "name"):
+        for key, pk in EntryNameKey.objects.filter(key__in=chunk).values_list("key", "entry_id"):
+            keyed.setdefault(pk, []).append(key)
+    for chunk in _chunks(sorted(keyed), KEY_CHUNK):
+        for pk, name in lean.filter(pk__in=chunk).values_list("pk", "name"):
             names[pk] = name
-            for key in entry_keys_for(name) & chunk_keys:
+            for key in keyed[pk]:
                 for index in key_queries[key]:
                     by_name.setdefault(index, set()).add(pk)
     by_identifier: dict[int, dict[int, list[str]]] = {}
@@ -913,6 +950,7 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
     for index, (_hashed, _uscc, form, _keys) in enumerate(prepared):
         identified = by_identifier.get(index, {})
         hits = []
+        name_scores: dict[str, NameScore] = {}  # namesakes are scored once
         for pk in sorted(by_name.get(index, set()) | set(identified)):
             fields, why, score = list(identified.get(pk, [])), [], 0.0
             if "id_number" in fields:
@@ -922,7 +960,10 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
                 why.append(str(_("unified social credit code matches: exact")))
                 score = 1.0
             if form is not None:
-                name_score = score_names(form, normalise(names[pk]))
+                name = names[pk]
+                name_score = name_scores.get(name)
+                if name_score is None:
+                    name_score = name_scores[name] = score_names(form, normalise(name))
                 if name_score.score >= HIT_THRESHOLD:
                     fields.append("name")
                     why.append(str(_("name: %(why)s") % {"why": name_score.why}))
@@ -931,15 +972,7 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
                 hits.append((pk, round(score, 4), fields, why))
         scored.append(hits)
 
-    hit_ids = sorted({pk for hits in scored for pk, *_rest in hits})
-    entries: dict[int, Entry] = {}
-    for chunk in _chunks(hit_ids, KEY_CHUNK):
-        entries.update(
-            (entry.pk, entry)
-            for entry in Entry.objects.filter(pk__in=chunk)
-            .select_related("current", "category", "department", "platform")
-            .order_by()
-        )
+    entries = _load_hits(sorted({pk for hits in scored for pk, *_rest in hits}))
     answers = []
     for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
         matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]

@@ -39,6 +39,7 @@ from .forms import (
 from .models import ListKind, RepairApplication, ScreeningLog, Status
 from .selectors import (
     entries_visible_to,
+    entry_roles,
     implementations_for,
     may_see_full_name,
     public_entries,
@@ -82,29 +83,17 @@ def entry_list(request):
 
 def _actions(request, entry) -> dict:
     """Which action forms this user sees on this entry (the services check again)."""
-    user, status = request.user, entry.status
-    lister_department = entry.list == ListKind.DEPARTMENTS and (
-        user.department_id == entry.department_id
-    )
-    lister_platform = entry.list == ListKind.PLATFORMS and (
-        getattr(user, "platform_id", None) == entry.platform_id
-    )
-    propose = lister_department and user.has_perm("blacklist.propose_entry")
-    decide = lister_department and user.has_perm("blacklist.decide_entry")
-    platform = lister_platform and user.has_perm("blacklist.add_platform_entry")
+    roles, status = entry_roles(request.user, entry), entry.status
     active = status in (Status.LISTED, Status.REPAIR_PENDING)
     return {
-        "notify": propose and status == Status.PROPOSED,
-        "statement": propose and status == Status.NOTIFIED,
-        "decide": decide and status in (Status.PROPOSED, Status.NOTIFIED, Status.HEARD),
-        "repair_apply": propose and status == Status.LISTED,
-        "repair_decide": decide and status == Status.REPAIR_PENDING,
-        "revoke": (decide or platform) and active,
-        "measures": entry.list == ListKind.DEPARTMENTS
-        and active
-        and bool(user.department_id)
-        and user.has_perm("blacklist.record_measure"),
-        "appeal": platform and active,
+        "notify": roles["notify"] and status == Status.PROPOSED,
+        "statement": roles["statement"] and status == Status.NOTIFIED,
+        "decide": roles["decide"] and status in (Status.PROPOSED, Status.NOTIFIED, Status.HEARD),
+        "repair_apply": roles["repair_apply"] and status == Status.LISTED,
+        "repair_decide": roles["repair_decide"] and status == Status.REPAIR_PENDING,
+        "revoke": roles["revoke"] and active,
+        "measures": roles["measures"] and active,
+        "appeal": roles["appeal"] and active,
     }
 
 
@@ -172,9 +161,12 @@ def entry_propose(request):
     return render(request, "blacklist/propose.html", {"form": form})
 
 
-def _action_view(request, pk, form_class, act, *, title, template="blacklist/action.html"):
-    """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service)."""
+def _action_view(request, pk, action, form_class, act, *, title, template="blacklist/action.html"):
+    """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service). An
+    entry out of scope is 404; an action the user's role may not take on it, 403."""
     entry = _entry_or_404(request, pk)
+    if not entry_roles(request.user, entry)[action]:
+        raise PermissionDenied
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,6 +190,7 @@ def entry_notify(request, pk: int):
     return _action_view(
         request,
         pk,
+        "notify",
         NotifyForm,
         lambda entry, data: services.entry_notify(
             actor=request.user,
@@ -215,6 +208,7 @@ def entry_statement(request, pk: int):
     return _action_view(
         request,
         pk,
+        "statement",
         StatementForm,
         lambda entry, data: services.entry_record_statement(
             actor=request.user,
@@ -233,6 +227,7 @@ def entry_decide(request, pk: int):
     return _action_view(
         request,
         pk,
+        "decide",
         DecideForm,
         lambda entry, data: services.entry_decide(
             actor=request.user,
@@ -250,6 +245,7 @@ def entry_repair_apply(request, pk: int):
     return _action_view(
         request,
         pk,
+        "repair_apply",
         RepairApplyForm,
         lambda entry, data: services.entry_repair_apply(
             actor=request.user,
@@ -276,7 +272,12 @@ def entry_repair_decide(request, pk: int):
         )
 
     return _action_view(
-        request, pk, RepairDecideForm, act, title=_("Decide the credit repair application")
+        request,
+        pk,
+        "repair_decide",
+        RepairDecideForm,
+        act,
+        title=_("Decide the credit repair application"),
     )
 
 
@@ -286,6 +287,7 @@ def entry_revoke(request, pk: int):
     return _action_view(
         request,
         pk,
+        "revoke",
         RevokeForm,
         lambda entry, data: services.entry_revoke(
             actor=request.user, entry=entry, reason=data["reason"]
@@ -300,6 +302,7 @@ def entry_measures(request, pk: int):
     return _action_view(
         request,
         pk,
+        "measures",
         MeasureForm,
         lambda entry, data: services.measure_record(
             actor=request.user,
@@ -318,6 +321,7 @@ def entry_appeal(request, pk: int):
     return _action_view(
         request,
         pk,
+        "appeal",
         AppealForm,
         lambda entry, data: services.platform_appeal_decide(
             actor=request.user,

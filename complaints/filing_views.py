@@ -16,11 +16,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
+from accounts.scoping import jurisdiction_of
+from portal.dashboards import cached_figures
 from portal.errors import DomainError
+from portal.pagination import BoundedPaginator
 
 from . import services
 from .filing_filters import FilingFilter, NoticeFilter
@@ -70,9 +74,16 @@ def _filtered(request):
 @login_required
 def filing_list(request):
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The counts read every filing of the filter (200,000 for a province:
+    # bench/pages.py): kept for a few minutes, the page says when they were made.
+    jurisdiction = jurisdiction_of(request.user)
+    counts = cached_figures(
+        ("filing-counts", jurisdiction, query.urlencode(), get_language()),
+        lambda: filing_counts(filterset.qs),
+    )
     return render(
         request,
         "complaints/filings/list.html",
@@ -80,7 +91,7 @@ def filing_list(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "counts": filing_counts(filterset.qs),
+            "counts": counts,
             "is_platform": bool(request.user.platform_id),
             "routing_rule": ROUTING_RULE,
         },

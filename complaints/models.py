@@ -101,6 +101,11 @@ class RoutingBasis(models.TextChoices):
     TRANSFER = "transfer", _("transferred by another department")
 
 
+# A case still being handled: none of the finished statuses (FINISHED_STATUSES
+# below, spelled out here because the queue indexes of Complaint.Meta need it).
+OPEN_CASE = ~models.Q(status__in=["declined", "case_opened", "not_opened", "closed", "merged"])
+
+
 class Complaint(models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("complaint (consumer dispute)")
@@ -178,6 +183,7 @@ class Complaint(models.Model):
         verbose_name=_("handling department"),
         on_delete=models.PROTECT,
         related_name="complaints",
+        db_index=False,  # (department, status) below serves every lookup by department
     )
     region = models.ForeignKey(
         "accounts.Region",
@@ -248,6 +254,31 @@ class Complaint(models.Model):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["contact_phone", "received_at"]),
             models.Index(fields=["contact_email", "received_at"]),
+            # The staff queues (complaints.selectors.queue) read open cases newest
+            # first; these partial indexes hold the open cases only, so a provincial
+            # queue starts from them instead of sorting its whole scope
+            # (EXPLAIN ANALYZE in bench/pages.py: "mine" 74 ms → 5 ms, the
+            # "unassigned" count 110 ms → 0.2 ms, "open" by category 287 ms → 2 ms).
+            models.Index(
+                fields=["assignee", "-received_at"],
+                name="complaint_open_mine",
+                condition=OPEN_CASE,
+            ),
+            models.Index(
+                fields=["department", "-received_at"],
+                name="complaint_open_unassigned",
+                condition=OPEN_CASE & models.Q(assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["-received_at", "-id"],
+                name="complaint_open_newest",
+                condition=OPEN_CASE,
+            ),
+            models.Index(
+                fields=["category", "platform"],
+                name="complaint_open_category",
+                condition=OPEN_CASE,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,18 +1,30 @@
 """Emails: to consumers in the language they filed in (Chinese or English), to
-staff and platform officers in the portal's language."""
+staff and platform officers in the portal's language.
 
+Each email is first recorded as a :class:`portal.models.Notification` in the
+transaction of its cause and sent once by ``tasks.send_notification_task``
+(see ``portal/notifications.py``)."""
+
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role, User
+from portal.models import Notification
+from portal.notifications import (
+    notification_enqueue,
+    notification_record,
+    notifications_record_many,
+)
 
 from .models import Complaint, PlatformForward
+from .selectors import with_pks
 
 CONSUMER_TEMPLATES = {
     "received",
@@ -44,12 +56,38 @@ def consumer_email(complaint: Complaint, template: str, *, language: str | None 
     return subject, body
 
 
-def send_consumer_email(complaint: Complaint, template: str) -> bool:
+CONSUMER_KIND = "complaints.consumer."
+DIGEST_KIND = "complaints.digest."
+
+
+def consumer_notify(complaint: Complaint, template: str, *, cause) -> None:
+    """Owe the consumer one email about ``cause`` (a timeline event), in the caller's
+    transaction; it is rendered and sent by a worker after commit."""
+    if template not in CONSUMER_TEMPLATES:
+        raise ValueError(template)
     if not complaint.contact_email:
-        return False
-    subject, body = consumer_email(complaint, template)
-    EmailMessage(subject, body, to=[complaint.contact_email]).send()
-    return True
+        return
+    notification = notification_record(
+        key=f"complaint:{complaint.pk}:{template}:{cause.pk}:{complaint.contact_email}",
+        kind=CONSUMER_KIND + template,
+        recipient=complaint.contact_email,
+        object_id=complaint.pk,
+        fresh=True,  # the key holds the id of the event this transaction just wrote
+    )
+    if notification is not None:
+        from .tasks import send_notification_task
+
+        notification_enqueue(send_notification_task, [notification.pk])
+
+
+def render(notification: Notification) -> tuple[str, str] | None:
+    """Subject and body of a consumer email at sending time; ``None`` if the case
+    or its contact is gone."""
+    template = notification.kind.removeprefix(CONSUMER_KIND)
+    complaint = Complaint.objects.filter(pk=notification.object_id).first()
+    if complaint is None or not complaint.contact_email:
+        return None
+    return consumer_email(complaint, template)
 
 
 def _supervisors(department_ids) -> dict[int, list[User]]:
@@ -96,14 +134,14 @@ def _load(rows):
     forward_ids = {oid for is_case, oid, _c, _d in rows if not is_case}
     forwards = {
         pk: _Forward(complaint_id, platform_id, code)
-        for pk, complaint_id, platform_id, code in PlatformForward.objects.filter(
-            pk__in=forward_ids
+        for pk, complaint_id, platform_id, code in with_pks(
+            PlatformForward.objects, forward_ids
         ).values_list("pk", "complaint_id", "platform_id", "complaint__tracking_code")
     }
     wanted = case_ids | {f.complaint_id for f in forwards.values()}
     cases = {
         pk: _Case(code, department_id, _Person(email) if email else None)
-        for pk, code, department_id, email in Complaint.objects.filter(pk__in=wanted).values_list(
+        for pk, code, department_id, email in with_pks(Complaint.objects, wanted).values_list(
             "pk", "tracking_code", "department_id", "assignee__email"
         )
     }
@@ -117,7 +155,7 @@ def _staff_messages(recipients: dict[str, list[str]], subject: str) -> list[Emai
     ]
 
 
-def _send_staff_digest(rows, *, overdue: bool) -> int:
+def _staff_digest(rows, *, overdue: bool) -> list[EmailMessage]:
     """One email per person listing their clocks: assignees (or, for unassigned cases,
     supervisors) before a due date; supervisors, and for forwarded cases the platform
     and the handler, once it has passed."""
@@ -161,15 +199,32 @@ def _send_staff_digest(rows, *, overdue: bool) -> int:
             if overdue
             else translation.gettext("Due within 2 working days")
         )
-        messages = _staff_messages(lines, subject)
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        return _staff_messages(lines, subject)
 
 
-def send_reminders(rows) -> int:
-    return _send_staff_digest(rows, overdue=False)
+def digests_notify(rows, *, overdue: bool, today) -> int:
+    """Owe each person one digest of the clocks the sweep claimed (``rows``), in the
+    sweep's transaction: a fixed number of queries whatever the number of rows. The
+    key holds the day and the digest's content, so a sweep that runs twice owes
+    nothing twice."""
+    if not rows:
+        return 0
+    kind = DIGEST_KIND + ("overdue" if overdue else "reminder")
+    records = []
+    for message in _staff_digest(rows, overdue=overdue):
+        recipient = message.to[0]
+        digest = hashlib.sha256(message.body.encode()).hexdigest()[:24]
+        records.append(
+            {
+                "key": f"{kind}:{today.isoformat()}:{recipient}:{digest}",
+                "kind": kind,
+                "recipient": recipient,
+                "subject": message.subject,
+                "body": message.body,
+            }
+        )
+    ids = notifications_record_many(records)
+    from .tasks import send_notification_task
 
-
-def send_overdue_notices(rows) -> int:
-    return _send_staff_digest(rows, overdue=True)
+    notification_enqueue(send_notification_task, ids)
+    return len(ids)

@@ -8,6 +8,9 @@ that handles the category, i.e. the first of the category's
 the nearest active department of that type at the place or above it. A case
 no rule can place goes to the triage queue of the provincial market
 supervision department.
+
+The departments and regions are read once per process and dropped when an
+admin edits them (``complaints.lookups``, ``portal.lookups``).
 """
 
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, DepartmentType, Region
 from portal.errors import DomainError
 
+from .lookups import nearest_department, province_of
 from .models import RoutingBasis
 
 
@@ -28,11 +32,19 @@ class Route:
     triage: bool = False
 
 
-def _place(*, platform, live_room, consumer_region) -> tuple[Region, str]:
-    operator = getattr(live_room, "operator", None)
-    if operator is not None and operator.business_region_id:
+@dataclass(frozen=True)
+class OperatorPlaces:
+    """Where the operator of the live room is: its actual business place and its
+    registered domicile, each ``None`` when not on record."""
+
+    business_region: Region | None = None
+    domicile: Region | None = None
+
+
+def _place(*, platform, operator: OperatorPlaces | None, consumer_region) -> tuple[Region, str]:
+    if operator is not None and operator.business_region is not None:
         return operator.business_region, RoutingBasis.OPERATOR_BUSINESS
-    if operator is not None and operator.domicile_id:
+    if operator is not None and operator.domicile is not None:
         return operator.domicile, RoutingBasis.OPERATOR_DOMICILE
     if platform is not None:
         return platform.domicile, RoutingBasis.PLATFORM_DOMICILE
@@ -40,25 +52,35 @@ def _place(*, platform, live_room, consumer_region) -> tuple[Region, str]:
 
 
 def _nearest(department_type: str, region: Region) -> Department | None:
-    """The active department of ``department_type`` at ``region`` or the nearest above it."""
-    codes = [code for code in region.path.strip("/").split("/") if code]
-    return (
-        Department.objects.select_related("region")
-        .filter(type=department_type, is_active=True, region__code__in=codes)
-        .order_by("-region__level", "pk")
-        .first()
-    )
+    """The active department of ``department_type`` at ``region`` or the nearest above it
+    (kept per process: ``lookups.nearest_department``)."""
+    return nearest_department(department_type, region)
 
 
-def route_case(*, category, platform, live_room, consumer_region) -> Route:
-    region, basis = _place(platform=platform, live_room=live_room, consumer_region=consumer_region)
+def route_case(
+    *,
+    category,
+    platform,
+    consumer_region,
+    live_room=None,
+    operator: OperatorPlaces | None = None,
+) -> Route:
+    """Route by the live room's operator (``live_room`` on record, or its places
+    given as ``operator``), else the platform, else the consumer's region."""
+    if operator is None and (room_operator := getattr(live_room, "operator", None)):
+        operator = OperatorPlaces(
+            business_region=room_operator.business_region
+            if room_operator.business_region_id
+            else None,
+            domicile=room_operator.domicile if room_operator.domicile_id else None,
+        )
+    region, basis = _place(platform=platform, operator=operator, consumer_region=consumer_region)
     types = list(category.department_types or []) or [DepartmentType.MARKET_SUPERVISION]
     department = _nearest(types[0], region)
     if department is not None:
         return Route(department=department, region=region, basis=basis)
     # Triage: the market supervision department of the place's province.
-    codes = [code for code in region.path.strip("/").split("/") if code]
-    province = Region.objects.filter(code__in=codes, level=Region.Level.PROVINCE).first()
+    province = province_of(region)
     department = _nearest(DepartmentType.MARKET_SUPERVISION, province or region)
     if department is None:
         raise DomainError(

@@ -2,6 +2,7 @@
 platform's queue of forwarded cases. Views parse, call one service, render."""
 
 import csv
+import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from portal.errors import DomainError
+from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
 
 from . import forms, pdf, services
 from .actions import perform_action
+from .api.throttling import is_ratelimited  # fails open when the cache is down
 from .filters import ComplaintFilter
 from .models import Complaint, Evidence, PlatformForward
 from .permissions import ACTION_LABELS, allowed_actions
@@ -235,7 +237,7 @@ def _filtered(request):
 @permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
 def case_list(request):
     name, within, filterset = _filtered(request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -391,6 +393,9 @@ def case_action(request, pk: int, action: str):
 
 
 @login_required
+# Staff only, as the case page: the summary carries the internal timeline, which a
+# platform officer (who sees a forwarded case on its forward page) must not read.
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
 def case_document(request, pk: int, document: str):
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     if document == "summary":
@@ -424,7 +429,10 @@ def evidence_download(request, pk: int):
     if not allowed:
         raise Http404
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-    response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}"'
+    # Always a download, never shown in the portal's own origin (a file that slipped
+    # past the upload checks cannot run as a page there).
+    extension = mimetypes.guess_extension(evidence.content_type) or ""
+    response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.pk}{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -12,6 +12,7 @@ from .models import (
     ClockRule,
     Deadline,
     IdentityView,
+    Notification,
     StatisticalReport,
 )
 from .services import calendar_day_save, calendar_days_from_package, calendar_load_year
@@ -158,3 +159,13 @@ class StatisticalReportAdmin(ReadOnlyAdmin):
         "progress",
     ]
     list_filter = ["status", "period_kind", "language"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Outbound emails: what was owed, when it went out, how many attempts it took."""
+
+    list_display = ["created_at", "kind", "recipient", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "key"]
+    date_hierarchy = "created_at"

@@ -1,6 +1,8 @@
 """What every API shares: the mapping of domain errors to HTTP statuses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, connection, transaction
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +15,19 @@ def exception_handler(exc, context):
     ValidationError → 400 with field messages; the rest as DRF does it."""
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status)
+    if isinstance(exc, DataError):
+        # The database refused a value the request carried (a NUL byte, a date or a
+        # time-zone offset out of its range): the caller's error, not the server's.
+        # Inside a transaction the failed statement spoils it: mark it for rollback.
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)
+        return Response(
+            {
+                "detail": _("A value in the request is out of range or not allowed."),
+                "code": "invalid_data",
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

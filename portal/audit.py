@@ -14,6 +14,16 @@ def audit_record(
 
     A platform's API key acts without a user account: the key is recorded instead.
     """
+    event = audit_event(actor=actor, action=action, subject=subject, reason=reason, data=data)
+    event.save()
+    return event
+
+
+def audit_event(
+    *, actor, action: str, subject=None, reason: str = "", data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """The unsaved event :func:`audit_record` appends, for a service that writes
+    several in one statement (``AuditEvent.objects.bulk_create``)."""
     data = dict(data or {})
     api_key = getattr(actor, "api_key", None)
     if api_key is not None:
@@ -34,7 +44,6 @@ def audit_record(
         event.content_type = ContentType.objects.get_for_model(subject)
         event.object_id = str(subject.pk)
         event.object_repr = str(subject)[:200]
-    event.save()
     return event
 
 

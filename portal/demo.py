@@ -338,6 +338,11 @@ def load_demo() -> dict[str, int]:
         )
     _demo_platform_reports(platforms["xinghe"], departments)
     _demo_inspections(platforms["xinghe"], departments)
+    # Two-factor sign-in for the staff and admin accounts, with the published
+    # demo secret (`manage.py demo_totp demo-handler` prints the current code).
+    from accounts.two_factor import demo_totp_devices_seed
+
+    demo_totp_devices_seed(User.objects.filter(username__startswith="demo-"))
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),

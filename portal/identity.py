@@ -73,7 +73,8 @@ def _division_in_use(division: str, year: int) -> bool:
     table lookup is the slow part of checking a number, and batches repeat regions)."""
     try:
         ric.get_birth_place(f"{division}{year:04d}01010000")
-    except stdnum_errors.ValidationError:
+    except (stdnum_errors.ValidationError, KeyError):
+        # KeyError: stdnum's table knows the code only above county level (e.g. 648150)
         return False
     return True
 

@@ -175,6 +175,18 @@ class Deadline(models.Model):
                 condition=Q(state="running", overdue_since__isnull=True),
                 name="deadline_to_mark_overdue",
             ),
+            # What the staff queues read (complaints.selectors.queue): a case's
+            # earliest running clock, and the running clocks due before a day.
+            models.Index(
+                fields=["content_type", "object_id", "due_on"],
+                condition=Q(state="running"),
+                name="deadline_running_of_object",
+            ),
+            models.Index(
+                fields=["content_type", "due_on"],
+                condition=Q(state="running"),
+                name="deadline_running_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -297,6 +309,14 @@ class StatisticalReport(models.Model):
         verbose_name=_("requested by"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for a report made by the schedule."),
+    )
+    scheduled = models.BooleanField(
+        _("made by the schedule"),
+        default=False,
+        help_text=_("Made by the monthly and quarterly schedule, not at a person's request."),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -306,6 +326,54 @@ class StatisticalReport(models.Model):
         verbose_name = _("statistical report")
         verbose_name_plural = _("statistical reports")
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # The schedule makes each department's report of a period once, however
+            # often it runs; people may request the same period again at will.
+            models.UniqueConstraint(
+                fields=["department", "period_kind", "period_start", "language"],
+                condition=models.Q(scheduled=True),
+                name="statistical_report_scheduled_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} {self.period_kind} {self.period_start:%Y-%m}"
+
+
+class Notification(models.Model):
+    """One outbound message (an email), recorded in the same transaction as what
+    caused it and sent by a worker that first claims it, so that it goes out once
+    however often its task runs (STYLE.md rule 8; issue 8, reliability)."""
+
+    key = models.CharField(
+        _("key"),
+        max_length=255,
+        unique=True,
+        help_text=_("What it is about, its kind and its recipient: the same key is sent once."),
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    object_id = models.BigIntegerField(_("object"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The resend sweep reads only what is still unsent.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

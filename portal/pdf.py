@@ -22,16 +22,21 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def render_pdf(template: str, context: dict, *, language: str | None = None) -> bytes:
     """Render ``template`` with ``context`` to PDF bytes, in ``language`` if given."""
-    from weasyprint import HTML  # imported late: it loads pango at import time
 
     def _render() -> bytes:
-        html = render_to_string(template, context)
-        return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).write_pdf()
+        return html_to_pdf(render_to_string(template, context))
 
     if language:
         with override(language):
             return _render()
     return _render()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of ``html`` (static files resolved from ``static/``)."""
+    from weasyprint import HTML  # imported late: it loads pango at import time
+
+    return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).write_pdf()
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -11,25 +11,37 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, DateField, Q, QuerySet
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
 
 from accounts.scoping import scope_queryset
 
 from .audit import audit_record
 from .charts import Chart, Point
-from .dashboards import _bilingual, decision_clocks_kept
+from .dashboards import (
+    Scope,
+    _bilingual,
+    blacklist_figures,
+    cached_figures,
+    decision_clocks_kept,
+    inspection_figures,
+    median_days,
+    platform_answers,
+)
 from .errors import NotAllowed
 from .models import StatisticalReport
-from .pdf import render_pdf
+from .pdf import html_to_pdf
 
 #: The longest span of months the staff page draws month by month.
 MAX_MONTHS = 36
+REPORT_TEMPLATE = "portal/report_pdf.html"
 
 
 # --- periods ------------------------------------------------------------------
@@ -72,44 +84,92 @@ def _counted(queryset: QuerySet):
     return queryset.exclude(status=Complaint.Status.MERGED).order_by()
 
 
-def statistics(queryset: QuerySet, *, first: date, last: date, prefix: str = "chart") -> dict:
+def statistics(
+    queryset: QuerySet,
+    *,
+    first: date,
+    last: date,
+    scope: Scope,
+    prefix: str = "chart",
+    category=None,
+    platform=None,
+) -> dict:
     """The charts of ``queryset``'s cases received from ``first`` to ``last``
-    (inclusive): by month, category, platform and outcome, and the timeliness of
-    the decisions. One query per chart and one for the total."""
-    from complaints.models import FINISHED_STATUSES, Complaint, Outcome
+    (inclusive): by month, category, platform and outcome (one grouped query and
+    the names of the categories and platforms), the timeliness of the decisions
+    (one query); the median days to
+    decide, the platforms' answers to the forwarded ones, and the blacklist entries
+    and inspections of ``scope`` in the period (of ``category`` / ``platform`` when
+    given)."""
+    from accounts.models import Platform
+    from complaints.models import FINISHED_STATUSES, Complaint, Outcome, PlatformForward
+    from registry.models import ViolationCategory
 
-    cases = _counted(queryset).filter(
-        received_at__gte=_aware(first), received_at__lt=_aware(last + timedelta(days=1))
-    )
+    since, until = _aware(first), _aware(last + timedelta(days=1))
+    cases = _counted(queryset).filter(received_at__gte=since, received_at__lt=until)
     months = months_between(first, last)
-    rows = (
+    # One scan of the period's cases, grouped by everything the charts split by
+    # (at most months x categories x platforms x statuses x outcomes rows, a few
+    # thousand); the charts are sums over those groups.
+    groups = list(
         cases.annotate(month=TruncMonth("received_at", output_field=DateField()))
-        .values("month")
+        .values("month", "category_id", "platform_id", "status", "outcome")
         .annotate(n=Count("pk"))
-        .order_by("month")
+        .order_by()
     )
     per_month: dict[date, int] = {}
-    for row in rows:
-        month = row["month"]
+    by_category: dict[int, int] = {}
+    by_platform: dict[int | None, int] = {}
+    outcomes = {"total": 0, "open": 0, "declined": 0, **{f"o_{c}": 0 for c in Outcome.values}}
+    for row in groups:
+        month, n = row["month"], row["n"]
         if isinstance(month, datetime):
             month = month.date()
-        per_month[month] = per_month.get(month, 0) + row["n"]
-
-    categories = (
-        cases.values("category__code", "category__name", "category__name_en")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category__code")
+        per_month[month] = per_month.get(month, 0) + n
+        by_category[row["category_id"]] = by_category.get(row["category_id"], 0) + n
+        by_platform[row["platform_id"]] = by_platform.get(row["platform_id"], 0) + n
+        outcomes["total"] += n
+        if row["status"] not in FINISHED_STATUSES:
+            outcomes["open"] += n
+        if row["status"] == Complaint.Status.DECLINED:
+            outcomes["declined"] += n
+        if row["outcome"] in Outcome.values:
+            outcomes[f"o_{row['outcome']}"] += n
+    names = {
+        c["pk"]: c
+        for c in ViolationCategory.objects.filter(pk__in=by_category).values(
+            "pk", "code", "name", "name_en"
+        )
+    }
+    categories = sorted(
+        (
+            {
+                "category__code": names[pk]["code"],
+                "category__name": names[pk]["name"],
+                "category__name_en": names[pk]["name_en"],
+                "n": n,
+            }
+            for pk, n in by_category.items()
+        ),
+        key=lambda r: (-r["n"], r["category__code"]),
     )
-    platforms = (
-        cases.values("platform__id", "platform__name", "platform__name_en")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "platform__name")
-    )
-    outcomes = cases.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=~Q(status__in=FINISHED_STATUSES)),
-        declined=Count("pk", filter=Q(status=Complaint.Status.DECLINED)),
-        **{f"o_{code}": Count("pk", filter=Q(outcome=code)) for code in Outcome.values},
+    platform_names = {
+        p["pk"]: p
+        for p in Platform.objects.filter(pk__in=[k for k in by_platform if k]).values(
+            "pk", "name", "name_en"
+        )
+    }
+    platforms = sorted(
+        (
+            {
+                "platform__id": pk,
+                "platform__name": platform_names[pk]["name"] if pk else None,
+                "platform__name_en": platform_names[pk]["name_en"] if pk else None,
+                "n": n,
+            }
+            for pk, n in by_platform.items()
+        ),
+        key=lambda r: (-r["n"], r["platform__name"] or "\uffff"),
     )
     clocks = decision_clocks_kept(cases)
 
@@ -166,10 +226,18 @@ def statistics(queryset: QuerySet, *, first: date, last: date, prefix: str = "ch
             value_header=_("Cases"),
         ),
     ]
+    blacklist_scope = Q(entry__category=category) if category is not None else Q()
+    inspection_scope = Q(platform=platform) if platform is not None else Q()
     return {
         "charts": charts,
         "total": outcomes["total"],
         "clocks_kept": clocks,
+        "median_decision_days": median_days(cases, "decided_at", "received_at"),
+        "answers": platform_answers(
+            PlatformForward.objects.filter(complaint__in=cases.values("pk"))
+        ),
+        "blacklist": blacklist_figures(scope, since=since, until=until, extra=blacklist_scope),
+        "inspections": inspection_figures(scope, since=since, until=until, extra=inspection_scope),
         "first": first,
         "last": last,
     }
@@ -218,6 +286,7 @@ def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
     cleaned = form.cleaned_data if form.is_valid() else {}
     last = cleaned.get("date_to") or today
     first = cleaned.get("date_from") or _add_months(date(last.year, last.month, 1), -11)
+    scope = Scope.of_user(user)
     cases = complaints_visible_to(user)
     if cleaned.get("kind"):
         cases = cases.filter(kind=cleaned["kind"])
@@ -227,7 +296,30 @@ def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
         cases = cases.filter(platform=cleaned["platform"])
     if cleaned.get("region"):
         cases = cases.filter(department__region__path__startswith=cleaned["region"].path)
-    return {"form": form, **statistics(cases, first=first, last=last)}
+        scope = Scope(cleaned["region"].path, scope.department_type)
+    parts = (
+        "staff-statistics",
+        scope.region_path,
+        scope.department_type,
+        first,
+        last,
+        cleaned.get("kind") or "",
+        getattr(cleaned.get("category"), "pk", None),
+        getattr(cleaned.get("platform"), "pk", None),
+        get_language(),
+    )
+    figures = cached_figures(
+        parts,
+        lambda: statistics(
+            cases,
+            first=first,
+            last=last,
+            scope=scope,
+            category=cleaned.get("category"),
+            platform=cleaned.get("platform"),
+        ),
+    )
+    return {"form": form, **figures}
 
 
 # --- periodic reports ----------------------------------------------------------
@@ -304,6 +396,66 @@ def report_request(*, actor, department, period: str, start: date, language: str
     return report
 
 
+def last_finished_periods(today: date) -> list[tuple[str, date]]:
+    """The month and the quarter that ended before ``today``: (kind, first day)."""
+    this_month = date(today.year, today.month, 1)
+    this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return [
+        (StatisticalReport.PeriodKind.MONTHLY, _add_months(this_month, -1)),
+        (StatisticalReport.PeriodKind.QUARTERLY, _add_months(this_quarter, -3)),
+    ]
+
+
+def reports_schedule(*, today: date, language: str = StatisticalReport.Language.ZH_HANS) -> int:
+    """Make the monthly report of the last month and the quarterly report of the last
+    quarter for every active department that has not got them yet; returns how many
+    were queued.
+
+    Run daily by Celery beat (``CELERY_BEAT_SCHEDULE["statistical-reports"]``): on
+    the 1st it makes the month's reports, on the first day of a quarter the
+    quarter's too, and on the other days nothing, unless a run was missed (the
+    worker was down on the 1st) or a department was added. Running it twice makes
+    no second report: one query finds the reports already made, and the partial
+    unique constraint ``statistical_report_scheduled_once`` stops a concurrent run.
+    """
+    from accounts.models import Department
+
+    from .tasks import generate_report_task
+
+    made = 0
+    departments = list(Department.objects.filter(is_active=True).order_by("pk"))
+    for kind, first in last_finished_periods(today):
+        done = set(
+            StatisticalReport.objects.filter(
+                scheduled=True, period_kind=kind, period_start=first, language=language
+            ).values_list("department_id", flat=True)
+        )
+        for department in departments:
+            if department.pk in done:
+                continue
+            with transaction.atomic():
+                report, created = StatisticalReport.objects.get_or_create(
+                    department=department,
+                    period_kind=kind,
+                    period_start=first,
+                    language=language,
+                    scheduled=True,
+                )
+                if not created:
+                    continue
+                audit_record(
+                    actor=None,
+                    action="report.scheduled",
+                    subject=report,
+                    data={"period": kind, "start": first.isoformat(), "language": language},
+                )
+                transaction.on_commit(
+                    lambda pk=report.pk: generate_report_task.delay(pk)  # type: ignore[misc]
+                )
+            made += 1
+    return made
+
+
 def _progress(report: StatisticalReport, progress: int, **fields) -> None:
     for name, value in {"progress": progress, **fields}.items():
         setattr(report, name, value)
@@ -316,21 +468,73 @@ class _Period:
     last: date
 
 
+#: The most overdue cases a report lists in its annex (the staff queue lists them all).
+ANNEX_LIMIT = 400
+
+
+def overdue_annex(cases: QuerySet, *, first: date, until: date) -> dict:
+    """The cases received in the period that are still open and whose legal clock
+    ran out before ``until``, earliest due first (at most ``ANNEX_LIMIT``), and
+    how many there are: two queries."""
+    from complaints.models import FINISHED_STATUSES, Complaint
+    from portal.models import Deadline
+
+    running = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Complaint),
+        object_id=OuterRef("pk"),
+        state=Deadline.State.RUNNING,
+    )
+    overdue = (
+        _counted(cases)
+        .exclude(status__in=FINISHED_STATUSES)
+        .filter(received_at__gte=_aware(first), received_at__lt=_aware(until))
+        .filter(Exists(running.filter(due_on__lt=until)))
+    )
+    rows = (
+        overdue.select_related("category", "platform", "department")
+        .annotate(next_due=Subquery(running.order_by("due_on").values("due_on")[:1]))
+        .order_by("next_due", "pk")[:ANNEX_LIMIT]
+    )
+    return {"rows": list(rows), "count": overdue.count(), "limit": ANNEX_LIMIT}
+
+
+def report_context(report: StatisticalReport) -> dict:
+    """What the report's template shows: the figures of the department's cases of
+    the period and the annex of its overdue cases (call it in the report's language)."""
+    first, end = period_bounds(report.period_kind, report.period_start)
+    period = _Period(first, end - timedelta(days=1))
+    cases = department_cases(report.department)
+    figures = statistics(
+        cases,
+        first=period.first,
+        last=period.last,
+        scope=Scope.of_department(report.department),
+    )
+    annex = overdue_annex(cases, first=first, until=min(end, timezone.localdate()))
+    return {
+        "report": report,
+        "department": report.department,
+        "period": period,
+        "annex": annex,
+        **figures,
+    }
+
+
+def report_html(report: StatisticalReport) -> str:
+    """The report as HTML, in its language (what WeasyPrint turns into the PDF)."""
+    with override(report.language):
+        return render_to_string(REPORT_TEMPLATE, report_context(report))
+
+
 def report_generate(report: StatisticalReport) -> StatisticalReport:
     """Count the department's cases of the period, render the PDF and store it."""
     _progress(report, 10, status=StatisticalReport.Status.RUNNING, error="")
-    first, end = period_bounds(report.period_kind, report.period_start)
-    period = _Period(first, end - timedelta(days=1))
     with override(report.language):
-        figures = statistics(
-            department_cases(report.department), first=period.first, last=period.last
-        )
+        context = report_context(report)
         _progress(report, 50)
-        content = render_pdf(
-            "portal/report_pdf.html",
-            {"report": report, "department": report.department, "period": period, **figures},
-        )
+        content = html_to_pdf(render_to_string(REPORT_TEMPLATE, context))
     _progress(report, 90)
+    first = context["period"].first
     name = f"report-{report.department_id}-{report.period_kind}-{first:%Y-%m}-{report.language}.pdf"
     report.file.save(name, ContentFile(content), save=False)
     report.status = StatisticalReport.Status.DONE

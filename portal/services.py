@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import audit_record
+from .audit import audit_event, audit_record
 from .calendar_notice import NoticeDay
 from .errors import Conflict, DomainError
+from .lookups import reference, reference_changed
 from .models import AuditEvent, CalendarDay, CalendarYear, ClockRule, Deadline
 from .workdays import WorkingCalendar, due_date
 
@@ -30,8 +31,12 @@ DEADLINE_MOVES = {
 
 
 def clock_rule_for(code: str, department=None) -> ClockRule:
-    """The department's own length for a clock, else the default."""
-    rules = {r.department_id: r for r in ClockRule.objects.filter(code=code)}
+    """The department's own length for a clock, else the default (the rules are
+    read once per process and dropped when an admin edits one: ``portal.lookups``)."""
+    rules = reference.get(
+        ("clock-rules", code),
+        lambda: {r.department_id: r for r in ClockRule.objects.filter(code=code)},
+    )
     rule = rules.get(getattr(department, "pk", None)) or rules.get(None)
     if rule is None:
         raise DomainError(_("No clock is configured for “%(code)s”.") % {"code": code})
@@ -50,8 +55,7 @@ def _move(deadline: Deadline, target: str) -> bool:
     return True
 
 
-@transaction.atomic
-def deadline_start(
+def deadline_new(
     *,
     subject,
     clock: str,
@@ -59,9 +63,9 @@ def deadline_start(
     actor,
     department=None,
     working_days: int | None = None,
-) -> Deadline:
-    """Start a clock on ``subject``; its length and article come from the clock rule
-    unless the acting department sets ``working_days`` itself."""
+) -> tuple[Deadline, AuditEvent]:
+    """A validated clock on ``subject`` and its audit event, both unsaved, for a
+    service that writes them with its own rows (:func:`deadline_start` saves them)."""
     rule = clock_rule_for(clock, department)
     days = working_days or rule.working_days
     due = due_date(started_on, days)
@@ -75,14 +79,39 @@ def deadline_start(
         due_on=due.on,
         provisional=due.provisional,
     )
-    deadline.full_clean(exclude=["content_type"])
-    deadline.save()
-    audit_record(
+    # A subject not yet written (its id comes in the same statement) is not checked for one.
+    deadline.full_clean(exclude=["content_type"] + (["object_id"] if subject.pk is None else []))
+    event = audit_event(
         actor=actor,
         action="deadline.started",
         subject=subject,
         data={"clock": clock, "due_on": due.on.isoformat(), "provisional": due.provisional},
     )
+    return deadline, event
+
+
+@transaction.atomic
+def deadline_start(
+    *,
+    subject,
+    clock: str,
+    started_on: date,
+    actor,
+    department=None,
+    working_days: int | None = None,
+) -> Deadline:
+    """Start a clock on ``subject``; its length and article come from the clock rule
+    unless the acting department sets ``working_days`` itself."""
+    deadline, event = deadline_new(
+        subject=subject,
+        clock=clock,
+        started_on=started_on,
+        actor=actor,
+        department=department,
+        working_days=working_days,
+    )
+    deadline.save()
+    event.save()
     return deadline
 
 
@@ -149,10 +178,18 @@ def deadline_close(*, deadline: Deadline, actor, met: bool = True) -> Deadline:
     return deadline
 
 
-def _update_returning(*, set_sql, set_params, where_sql, where_params, content_types=None):
+def _update_returning(
+    *, set_sql, set_params, where_sql, where_params, content_types=None, audit_action=None
+):
     """One ``UPDATE … RETURNING`` on the deadlines (PostgreSQL and SQLite both have
-    it): rows are changed and reported in a single statement, whatever their number."""
-    table = connection.ops.quote_name(Deadline._meta.db_table)
+    it): rows are changed and reported in a single statement, whatever their number.
+
+    With ``audit_action``, each changed clock also gets an audit event on its subject
+    (``{"clock", "due_on"}``): on PostgreSQL in the same statement (a data-modifying
+    ``WITH``: the rows never travel to Python and back), elsewhere by a bulk insert.
+    """
+    qn = connection.ops.quote_name
+    table = qn(Deadline._meta.db_table)
     # The fragments are this module's own constants; every value is a parameter.
     sql = f"UPDATE {table} SET {set_sql} WHERE {where_sql}"  # noqa: S608
     params = [*set_params, *where_params]
@@ -161,12 +198,37 @@ def _update_returning(*, set_sql, set_params, where_sql, where_params, content_t
         sql += f" AND content_type_id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
     sql += " RETURNING id, content_type_id, object_id, clock, due_on"
+    in_sql = audit_action is not None and connection.vendor == "postgresql"
+    if in_sql:
+        column = {f.name: qn(f.column) for f in AuditEvent._meta.concrete_fields}
+        sql = (
+            f"WITH changed AS ({sql}), audited AS ("  # noqa: S608
+            f"INSERT INTO {qn(AuditEvent._meta.db_table)} ({column['at']}, {column['action']},"
+            f" {column['content_type']}, {column['object_id']}, {column['object_repr']},"
+            f" {column['reason']}, {column['data']})"
+            " SELECT %s, %s, content_type_id, object_id::text, '', '',"
+            " jsonb_build_object('clock', clock, 'due_on', to_char(due_on, 'YYYY-MM-DD'))"
+            " FROM changed)"
+            " SELECT id, content_type_id, object_id, clock, due_on FROM changed"
+        )
+        params += [timezone.now(), audit_action]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
+        rows = [
             (pk, ct, oid, clock, due if isinstance(due, date) else date.fromisoformat(due))
             for pk, ct, oid, clock, due in cursor.fetchall()
         ]
+    if audit_action is not None and not in_sql and rows:
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action=audit_action,
+                content_type_id=ct,
+                object_id=str(oid),
+                data={"clock": clock, "due_on": due.isoformat()},
+            )
+            for _pk, ct, oid, clock, due in rows
+        )
+    return rows
 
 
 @transaction.atomic
@@ -191,26 +253,16 @@ def deadlines_mark_overdue(*, today: date) -> int:
 @transaction.atomic
 def deadlines_mark_overdue_rows(*, today: date, content_types=None) -> list[tuple]:
     """As :func:`deadlines_mark_overdue`, limited to ``content_types`` if given; returns
-    ``(pk, content_type_id, object_id, clock, due_on)`` of each clock it marked now."""
-    rows = _update_returning(
+    ``(pk, content_type_id, object_id, clock, due_on)`` of each clock it marked now,
+    each with its ``deadline.overdue`` audit event (one statement on PostgreSQL)."""
+    return _update_returning(
         set_sql="overdue_since = %s",
         set_params=[today],
         where_sql="state = %s AND due_on < %s AND overdue_since IS NULL",
         where_params=[Deadline.State.RUNNING, today],
         content_types=content_types,
+        audit_action="deadline.overdue",
     )
-    if not rows:
-        return []
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action="deadline.overdue",
-            content_type_id=ct,
-            object_id=str(oid),
-            data={"clock": clock, "due_on": due.isoformat()},
-        )
-        for _pk, ct, oid, clock, due in rows
-    )
-    return rows
 
 
 # --- the official calendar --------------------------------------------------
@@ -259,6 +311,7 @@ def calendar_load_year(
         year=year,
         defaults={"source": source, "notice_text": notice_text, "loaded_by": actor},
     )
+    reference_changed()  # the bulk insert above sends no signal
     audit_record(
         actor=actor,
         action="calendar.loaded",

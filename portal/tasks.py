@@ -33,3 +33,15 @@ def generate_report_task(report_id: int) -> bool:
             raise
         return False
     return True
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def reports_schedule_task(today: str | None = None) -> int:
+    """The monthly and quarterly reports of every department (idempotent; run daily).
+
+    ``today`` (ISO date) is for a manual catch-up run; by default the local date."""
+    from datetime import date
+
+    from .reports import reports_schedule
+
+    return reports_schedule(today=date.fromisoformat(today) if today else timezone.localdate())

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import holidays as holiday_rules
 
+from .lookups import reference
 from .models import CalendarDay, CalendarYear
 
 
@@ -25,17 +26,22 @@ from .models import CalendarDay, CalendarYear
 class WorkingCalendar:
     """Working-day arithmetic with the year tables it needed loaded once.
 
-    Build one per unit of work (a request, a recomputation) to share the
-    loaded tables; the module-level functions build a fresh one per call.
+    The year tables are read once per process (``portal.lookups.reference``)
+    and dropped when the calendar is edited or reloaded; an instance also
+    keeps the ones it used, so that one unit of work (a recomputation) counts
+    on one consistent calendar.
     """
 
-    _loaded_years: set[int] | None = None
+    _loaded_years: frozenset[int] | None = None
     _days: dict[int, dict[date, bool]] = field(default_factory=dict)
 
     @property
-    def loaded_years(self) -> set[int]:
+    def loaded_years(self) -> frozenset[int]:
         if self._loaded_years is None:
-            self._loaded_years = set(CalendarYear.objects.values_list("year", flat=True))
+            self._loaded_years = reference.get(
+                ("calendar", "years"),
+                lambda: frozenset(CalendarYear.objects.values_list("year", flat=True)),
+            )
         return self._loaded_years
 
     def official_through(self) -> int:
@@ -51,13 +57,10 @@ class WorkingCalendar:
     def _exceptions(self, year: int) -> dict[date, bool]:
         """Days that differ from the plain week: date → is it a working day."""
         if year not in self._days:
-            if self.is_official(year):
-                self._days[year] = dict(
-                    CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday")
-                )
-            else:
-                rule = holiday_rules.China(years=year, observed=False)
-                self._days[year] = dict.fromkeys(rule.keys(), False)
+            official = self.is_official(year)
+            self._days[year] = reference.get(
+                ("calendar", year, official), lambda: _year_exceptions(year, official)
+            )
         return self._days[year]
 
     def is_working_day(self, day: date) -> bool:
@@ -91,6 +94,13 @@ class WorkingCalendar:
     def is_provisional(self, start: date, end: date) -> bool:
         """Whether counting from ``start`` to ``end`` went through an unloaded year."""
         return any(not self.is_official(y) for y in range(start.year, end.year + 1))
+
+
+def _year_exceptions(year: int, official: bool) -> dict[date, bool]:
+    if official:
+        return dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+    rule = holiday_rules.China(years=year, observed=False)
+    return dict.fromkeys(rule.keys(), False)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -9,6 +11,8 @@ from .models import (
     Marketer,
     NegativeCatalogueItem,
     Operator,
+    Roster,
+    RosterRow,
     Supplier,
     ViolationCategory,
 )
@@ -107,3 +111,84 @@ class ViolationCategoryAdmin(admin.ModelAdmin):
 class NegativeCatalogueItemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "basis", "is_active"]
     search_fields = ["code", "name", "name_en", "basis"]
+
+
+class _RosterRecord(admin.ModelAdmin):
+    """Rosters are filed by the platforms (Order 117 Art. 9) through the portal's
+    pages and API; the admin only reads them, and never deletes what was filed."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Roster)
+class RosterAdmin(_RosterRecord):
+    list_display = [
+        "platform",
+        "period",
+        "version",
+        "status",
+        "channel",
+        "row_count",
+        "error_count",
+        "uploaded_at",
+        "filed_at",
+    ]
+    list_filter = ["status", "year", "half", "channel"]
+    search_fields = ["platform__name", "platform__uscc"]
+    list_select_related = ["platform"]
+    readonly_fields = ["row_link"]
+
+    @admin.display(description=_("half-year"), ordering="year")
+    def period(self, roster):
+        return roster.period_label
+
+    @admin.display(description=_("rows"))
+    def row_link(self, roster):
+        url = reverse("admin:registry_rosterrow_changelist") + f"?roster__id__exact={roster.pk}"
+        return format_html('<a href="{}">{}</a>', url, roster.row_count)
+
+
+@admin.register(RosterRow)
+class RosterRowAdmin(_RosterRecord):
+    """Rows as filed: the resident ID number only masked (the encrypted number and
+    its keyed hash are neither shown nor decrypted here)."""
+
+    list_display = [
+        "roster",
+        "row_number",
+        "kind",
+        "name",
+        "id_number_masked",
+        "uscc",
+        "live_room_account",
+        "business_region",
+        "has_errors",
+    ]
+    list_filter = ["kind", "roster__status", "roster__year", "roster__half"]
+    search_fields = ["name", "uscc", "live_room_account", "roster__platform__name"]
+    list_select_related = ["roster__platform", "business_region"]
+    fields = [
+        "roster",
+        "row_number",
+        "kind",
+        "name",
+        "id_number_masked",
+        "uscc",
+        "live_room_account",
+        "business_region",
+        "home_region",
+        "contact",
+        "errors",
+    ]
+    readonly_fields = fields
+
+    @admin.display(boolean=True, description=_("errors"))
+    def has_errors(self, row):
+        return bool(row.errors)

@@ -13,9 +13,11 @@ is the first 15 characters of every path below it.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from accounts.models import DepartmentType, Platform
 from accounts.scoping import Jurisdiction, jurisdiction_of
@@ -65,6 +67,50 @@ def platforms_not_filed(user, year: int, half: int) -> QuerySet[Platform]:
         platform=OuterRef("pk"), year=year, half=half, status=RosterStatus.FILED
     )
     return roster_platforms_visible_to(user).filter(~Exists(filed)).order_by("name")
+
+
+@dataclass
+class PlatformRosterState:
+    """Where one platform stands for a half-year (Order 117 Art. 9)."""
+
+    platform: Platform
+    roster: Roster | None  # the roster filed now (the latest version), if any
+    first_filed_at: datetime | None  # when the platform first filed for the half-year
+    late: bool  # first filed after the due date (the end of January or July)
+    rejected: int  # uploads sent back for errors, for the half-year
+
+    @property
+    def filed(self) -> bool:
+        return self.roster is not None
+
+
+def roster_period_states(user, year: int, half: int, due: date) -> list[PlatformRosterState]:
+    """Each platform of the user's jurisdiction for the half-year: filed (and whether
+    by the end of the month, ``due``), or not, with its rejected uploads. Two queries."""
+    platforms = list(roster_platforms_visible_to(user).order_by("name", "pk"))
+    rosters = Roster.objects.filter(platform__in=platforms, year=year, half=half)
+    first = {
+        row["platform_id"]: row
+        for row in rosters.values("platform_id").annotate(
+            first_filed_at=Min("filed_at", filter=Q(filed_at__isnull=False)),
+            rejected=Count("pk", filter=Q(status=RosterStatus.REJECTED)),
+        )
+    }
+    current = {r.platform_id: r for r in rosters.filter(status=RosterStatus.FILED)}
+    states = []
+    for platform in platforms:
+        seen = first.get(platform.pk, {})
+        first_filed_at = seen.get("first_filed_at")
+        states.append(
+            PlatformRosterState(
+                platform=platform,
+                roster=current.get(platform.pk),
+                first_filed_at=first_filed_at,
+                late=bool(first_filed_at and timezone.localdate(first_filed_at) > due),
+                rejected=seen.get("rejected", 0),
+            )
+        )
+    return states
 
 
 def cross_province_rows_visible_to(user) -> QuerySet[RosterRow]:

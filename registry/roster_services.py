@@ -186,7 +186,9 @@ def roster_file(
         raise DomainError(_("Unknown channel."))
     if half not in (1, 2):
         raise DomainError(_("The half-year is 1 or 2."), code="half")
-    if date(year, 1 if half == 1 else 7, 1) > timezone.localdate() or year < 2021:
+    if not 2021 <= year <= timezone.localdate().year or (
+        date(year, 1 if half == 1 else 7, 1) > timezone.localdate()
+    ):
         raise DomainError(_("That half-year cannot be filed now."), code="period")
     if not rows:
         raise DomainError(_("The roster has no rows."), code="empty")

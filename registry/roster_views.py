@@ -29,9 +29,8 @@ from .roster_files import error_report_rows, read_roster_file, template_csv
 from .roster_forms import RosterPeriodForm, RosterUploadForm
 from .roster_selectors import (
     cross_province_rows_visible_to,
-    platforms_not_filed,
     roster_diff,
-    roster_platforms_visible_to,
+    roster_period_states,
     rosters_visible_to,
 )
 from .roster_services import (
@@ -62,12 +61,7 @@ def roster_list(request):
         raise PermissionDenied
     year, half = _period(request)
     due = roster_due_on(year, half)
-    platforms = list(roster_platforms_visible_to(user))
-    filed = {
-        r.platform_id: r
-        for r in rosters_visible_to(user).filter(year=year, half=half, status=RosterStatus.FILED)
-    }
-    not_filed = list(platforms_not_filed(user, year, half))
+    states = roster_period_states(user, year, half, due)
     return render(
         request,
         "registry/rosters/status.html",
@@ -77,8 +71,9 @@ def roster_list(request):
             "due": due,
             "past_due": timezone.localdate() > due,
             "period_form": RosterPeriodForm(initial={"year": year, "half": half}),
-            "platforms": [(p, filed.get(p.pk)) for p in platforms],
-            "not_filed": not_filed,
+            "states": states,
+            "not_filed": [state for state in states if not state.filed],
+            "filed_late": [state for state in states if state.late],
             "recent": rosters_visible_to(user).order_by("-uploaded_at", "-pk")[:20],
         },
     )

@@ -3,6 +3,10 @@ import pytest
 from accounts.models import DepartmentType, Region
 from tests.factories import DepartmentFactory, region
 
+# The whole run's logs are scanned for every identity number it generated
+# (issue 8); LOG_SCAN=0 turns the scan off.
+pytest_plugins = ["tests.log_scan"]
+
 
 @pytest.fixture
 def regions(db):
@@ -37,3 +41,22 @@ def departments(regions):
         "yuhang_market": DepartmentFactory(region=regions["yuhang"], type=market),
         "gd_market": DepartmentFactory(region=regions["gd"], type=market),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test starts with an empty per-process reference cache (portal.lookups):
+    the rows an earlier test made were rolled back and must not be remembered."""
+    from portal.lookups import reference
+
+    reference.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: with REDIS_URL set (CI) the cache is
+    Redis, and an earlier test's submissions would count against this test's
+    per-address rate limit (complaints.views, COMPLAINT_RATE_LIMIT)."""
+    from django.core.cache import cache
+
+    cache.clear()

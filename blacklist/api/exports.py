@@ -12,6 +12,7 @@ import io
 import json
 from datetime import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -337,4 +338,7 @@ class FtMExportView(APIView):
         lines: list[dict] = []
         for entry in entries:
             lines.extend(ftm_entities(entry, request.user))
+        if not lines:
+            # An empty file is still JSON lines (DRF drops the type of an empty body).
+            return HttpResponse(b"", content_type=f"{FtMRenderer.media_type}; charset=utf-8")
         return Response(lines)

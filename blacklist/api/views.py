@@ -12,7 +12,7 @@ from portal.errors import NotAllowed
 from .. import services
 from ..filters import EntryFilter
 from ..models import ScreeningLog
-from ..selectors import entries_visible_to
+from ..selectors import entries_visible_to, entry_roles
 from .serializers import (
     AppealSerializer,
     EntryDetailSerializer,
@@ -99,6 +99,8 @@ class MeasureRecordView(APIView):
     )
     def post(self, request, pk: int):
         entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+        if not entry_roles(request.user, entry)["measures"]:
+            raise NotAllowed(_("Only departments' staff record measures."), code="not_allowed")
         serializer = MeasureRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = services.measure_record(
@@ -171,6 +173,10 @@ class AppealDecideView(APIView):
     )
     def post(self, request, pk: int):
         entry = get_object_or_404(entries_visible_to(request.user), pk=pk)
+        if not entry_roles(request.user, entry)["appeal"]:
+            raise NotAllowed(
+                _("Only the listing platform decides appeals on its entries."), code="not_allowed"
+            )
         serializer = AppealSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -103,9 +103,16 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         tags=["platform filings"],
     )
     def create(self, request):
+        try:
+            item = request.data
+        except ParseError as error:  # answered in the documented shape of a refusal
+            return Response(
+                {"status": "invalid", "errors": {"non_field_errors": [str(error.detail)]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         result = services.filing_submit(
             platform=_platform_of(request),
-            item=request.data,
+            item=item,
             channel=FilingChannel.API,
             actor=request.user,
         )

@@ -9,7 +9,6 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from portal.api import HasPerm
@@ -21,12 +20,12 @@ from ..permissions import allowed_actions
 from ..selectors import (
     QUEUES,
     deadlines_of,
-    decision_due,
     find_tracked,
     forwards_for_platform,
     queue,
 )
 from . import serializers as s
+from .throttling import PublicRateThrottle
 
 
 class IntakeView(APIView):
@@ -34,7 +33,7 @@ class IntakeView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicRateThrottle]
     throttle_scope = "complaint-intake"
 
     @extend_schema(
@@ -62,8 +61,8 @@ class IntakeView(APIView):
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        complaint = services.complaint_submit(intake=services.Intake(**data))
-        due = decision_due(complaint)
+        submission = services.submission_create(intake=services.Intake(**data))
+        complaint, due = submission.complaint, submission.decision_clock
         result = {
             "tracking_code": complaint.tracking_code,
             "kind": complaint.kind,
@@ -82,7 +81,7 @@ class TrackView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicRateThrottle]
     throttle_scope = "complaint-track"
 
     @extend_schema(

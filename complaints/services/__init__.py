@@ -24,20 +24,20 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Department
-from portal.audit import audit_record
+from portal.audit import audit_event
 from portal.errors import Conflict, DomainError, NotAllowed
-from portal.models import Deadline
+from portal.models import AuditEvent, Deadline
 from portal.services import (
     clock_rule_for,
     deadline_close,
+    deadline_new,
     deadline_pause,
     deadline_resume,
     deadline_start,
@@ -45,8 +45,8 @@ from portal.services import (
     deadlines_mark_overdue_rows,
 )
 from portal.workdays import WorkingCalendar, due_date
-from registry.models import LiveRoom
 
+from ..lookups import region_by_code
 from ..models import (
     CaseEvent,
     Complaint,
@@ -55,7 +55,8 @@ from ..models import (
     PlatformForward,
 )
 from ..permissions import allowed_actions
-from ..routing import RoutingBasis, route_case
+from ..routing import OperatorPlaces, RoutingBasis, route_case
+from .intake_sql import earlier_case_id, insert_case_rows, live_room_place
 
 S = Complaint.Status
 
@@ -105,12 +106,31 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 def _event(complaint, *, actor, action, public, message="", params=None, data=None) -> CaseEvent:
-    """Append a timeline line. A message the portal writes itself (a lazy string) is
-    put in the consumer's language when the consumer sees it, else the portal's."""
+    """Append a timeline line and its audit event. A message the portal writes itself
+    (a lazy string) is put in the consumer's language when the consumer sees it,
+    else the portal's."""
+    event, record = _event_new(
+        complaint,
+        actor=actor,
+        action=action,
+        public=public,
+        message=message,
+        params=params,
+        data=data,
+    )
+    event.save()
+    record.save()
+    return event
+
+
+def _event_new(
+    complaint, *, actor, action, public, message="", params=None, data=None
+) -> tuple[CaseEvent, AuditEvent]:
+    """The timeline line and its audit event, unsaved (see :func:`_event`)."""
     if isinstance(message, Promise):
         with translation.override(complaint.language if public else settings.LANGUAGE_CODE):
             message = str(message) % {k: str(v) for k, v in (params or {}).items()}
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         complaint=complaint,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -118,8 +138,10 @@ def _event(complaint, *, actor, action, public, message="", params=None, data=No
         message=message,
         data=data or {},
     )
-    audit_record(actor=actor, action=f"complaint.{action}", subject=complaint, reason=message)
-    return event
+    record = audit_event(
+        actor=actor, action=f"complaint.{action}", subject=complaint, reason=message
+    )
+    return event, record
 
 
 def _running(complaint, clock: str) -> Deadline | None:
@@ -132,13 +154,13 @@ def _running(complaint, clock: str) -> Deadline | None:
     )
 
 
-def _notify(complaint: Complaint, template: str) -> None:
-    """Email the consumer after commit (Celery; eager in the demo)."""
-    if not complaint.contact_email:
-        return
-    from ..tasks import send_consumer_email_task
+def _notify(complaint: Complaint, template: str, cause: CaseEvent) -> None:
+    """Owe the consumer an email about ``cause``, recorded in this transaction and
+    sent once by a worker after commit (``complaints.notifications``)."""
+    if complaint.contact_email:
+        from ..notifications import consumer_notify
 
-    transaction.on_commit(lambda: send_consumer_email_task.delay(complaint.pk, template))
+        consumer_notify(complaint, template, cause=cause)
 
 
 def _today() -> date:
@@ -178,46 +200,75 @@ def normalise_phone(phone: str) -> str:
     return digits[-11:] if len(digits) > 11 and digits.startswith("86") else digits
 
 
-def find_possible_duplicate(complaint: Complaint) -> Complaint | None:
-    """Same contact and same live room within 30 days (flagged, never merged by itself)."""
-    contact = Q()
-    if complaint.contact_phone:
-        contact |= Q(contact_phone=complaint.contact_phone)
-    if complaint.contact_email:
-        contact |= Q(contact_email__iexact=complaint.contact_email)
-    if not contact:
-        return None
-    if complaint.live_room_id:
-        room = Q(live_room_id=complaint.live_room_id)
-    elif complaint.platform_id and complaint.live_room_account:
-        room = Q(platform_id=complaint.platform_id, live_room_account=complaint.live_room_account)
-    else:
-        return None
-    since = timezone.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
-    return (
-        Complaint.objects.filter(contact, room, received_at__gte=since, merged_into__isnull=True)
-        .exclude(pk=complaint.pk)
-        .order_by("received_at")
-        .first()
-    )
+@dataclass(frozen=True)
+class Submission:
+    """A filed case and the clock of its decision (what the consumer is told)."""
+
+    complaint: Complaint
+    decision_clock: Deadline
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _Draft:
+    """A routed, validated case with its clock, timeline line and audit, unsaved."""
+
+    complaint: Complaint
+    clock: Deadline
+    event: CaseEvent
+    audit: list
+
+
 def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
     """File a complaint or report from the public form or API and route it."""
-    live_room = None
-    if intake.platform is not None and intake.live_room_account:
-        live_room = (
-            LiveRoom.objects.select_related(
-                "operator__business_region", "operator__domicile", "platform__domicile"
+    return submission_create(intake=intake, actor=actor).complaint
+
+
+def submission_create(*, intake: Intake, actor=None) -> Submission:
+    """As :func:`complaint_submit`, also returning the decision clock it started.
+
+    The reads (live room, possible duplicate) come first, then the writes in one
+    transaction. On PostgreSQL a case that brings no evidence and is owed no
+    email (the consumer gave none) has a single write, atomic by itself, so it
+    goes without a transaction around it (no BEGIN and COMMIT round trips)."""
+    draft = _draft(intake=intake, actor=actor)
+    complaint = draft.complaint
+    if connection.vendor == "postgresql" and not intake.evidence and not complaint.contact_email:
+        insert_case_rows(
+            complaint=complaint, clock=draft.clock, event=draft.event, audit=draft.audit
+        )
+        return Submission(complaint=complaint, decision_clock=draft.clock)
+    with transaction.atomic():
+        insert_case_rows(
+            complaint=complaint, clock=draft.clock, event=draft.event, audit=draft.audit
+        )
+        if intake.evidence:
+            Evidence.objects.filter(pk__in=[e.pk for e in intake.evidence], complaint=None).update(
+                complaint=complaint
             )
-            .filter(platform=intake.platform, account_id=intake.live_room_account.strip())
-            .first()
+        _notify(complaint, "received", draft.event)
+    return Submission(complaint=complaint, decision_clock=draft.clock)
+
+
+def _draft(*, intake: Intake, actor) -> _Draft:
+    """Route the case (Order 117 Art. 47), flag a possible duplicate, and prepare the
+    decision clock, the timeline line and the audit events: two reads, the
+    reference rows coming from the per-process cache."""
+    account = intake.live_room_account.strip()
+    room_id, operator = None, None
+    place = None
+    if intake.platform is not None and account:
+        place = live_room_place(platform_id=intake.platform.pk, account_id=account)
+    if place is not None:
+        room_id, business_region, domicile = place
+        # The operator's places (Art. 47), from the per-process region cache.
+        operator = OperatorPlaces(
+            business_region=region_by_code(business_region) if business_region else None,
+            domicile=region_by_code(domicile) if domicile else None,
         )
     route = route_case(
         category=intake.category,
         platform=intake.platform,
-        live_room=live_room,
+        operator=operator,
         consumer_region=intake.consumer_region,
     )
     complaint = Complaint(
@@ -225,8 +276,8 @@ def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
         category=intake.category,
         platform=intake.platform,
         platform_other=intake.platform_other,
-        live_room=live_room,
-        live_room_account=intake.live_room_account.strip(),
+        live_room_id=room_id,
+        live_room_account=account,
         live_room_name=intake.live_room_name,
         live_room_url=intake.live_room_url,
         marketer_name=intake.marketer_name,
@@ -256,23 +307,23 @@ def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
         exclude=["category", "platform", "live_room", "consumer_region", "department", "region"],
         validate_unique=False,
     )
-    complaint.save()
-    if intake.evidence:
-        Evidence.objects.filter(pk__in=[e.pk for e in intake.evidence], complaint=None).update(
-            complaint=complaint
-        )
-    deadline_start(
+    # Looked up before the insert, so that the case is written once with its flag.
+    complaint.possible_duplicate_of_id = earlier_case_id(
+        phone=complaint.contact_phone,
+        email=complaint.contact_email,
+        live_room_id=room_id,
+        platform_id=complaint.platform_id,
+        account=complaint.live_room_account,
+        since=timezone.now() - timedelta(days=DUPLICATE_WINDOW_DAYS),
+    )
+    clock, started = deadline_new(
         subject=complaint,
         clock=DECISION_CLOCK[complaint.kind],
         started_on=_today(),
         actor=actor,
         department=complaint.department,
     )
-    duplicate = find_possible_duplicate(complaint)
-    if duplicate is not None:
-        complaint.possible_duplicate_of = duplicate
-        complaint.save(update_fields=["possible_duplicate_of"])
-    _event(
+    event, received = _event_new(
         complaint,
         actor=actor,
         action="received",
@@ -281,8 +332,7 @@ def complaint_submit(*, intake: Intake, actor=None) -> Complaint:
         params={"department": complaint.department},
         data={"basis": route.basis, "triage": route.triage},
     )
-    _notify(complaint, "received")
-    return complaint
+    return _Draft(complaint=complaint, clock=clock, event=event, audit=[started, received])
 
 
 def store_evidence(*, upload, actor=None) -> Evidence:
@@ -346,14 +396,14 @@ def complaint_accept(*, complaint: Complaint, actor, message: str = "") -> Compl
         actor=actor,
         department=complaint.department,
     )
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="accepted",
         public=True,
         message=message or _l("Your complaint has been accepted."),
     )
-    _notify(complaint, "accepted")
+    _notify(complaint, "accepted", event)
     return complaint
 
 
@@ -369,7 +419,7 @@ def complaint_decline(*, complaint: Complaint, actor, reason: str, message: str)
     complaint.save()
     if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
         deadline_close(deadline=clock, actor=actor)
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="declined",
@@ -377,7 +427,7 @@ def complaint_decline(*, complaint: Complaint, actor, reason: str, message: str)
         message=message,
         data={"reason": reason},
     )
-    _notify(complaint, "declined")
+    _notify(complaint, "declined", event)
     return complaint
 
 
@@ -393,8 +443,10 @@ def complaint_request_material(*, complaint: Complaint, actor, message: str) -> 
     )
     if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
         deadline_pause(deadline=clock, on=_today(), actor=actor, reason=message)
-    _event(complaint, actor=actor, action="material_requested", public=True, message=message)
-    _notify(complaint, "material_requested")
+    event = _event(
+        complaint, actor=actor, action="material_requested", public=True, message=message
+    )
+    _notify(complaint, "material_requested", event)
     return request
 
 
@@ -451,7 +503,7 @@ def complaint_transfer(
         actor=actor,
         department=to_department,
     )
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="transferred",
@@ -461,7 +513,7 @@ def complaint_transfer(
         data={"reason": reason, "from": previous.pk, "to": to_department.pk},
     )
     _event(complaint, actor=actor, action="transfer_reason", public=False, message=reason)
-    _notify(complaint, "transferred")
+    _notify(complaint, "transferred", event)
     return complaint
 
 
@@ -551,7 +603,7 @@ def complaint_close(*, complaint: Complaint, actor, outcome: str, outcome_text: 
     for forward in complaint.forwards.filter(answered_at__isnull=True):
         if clock := Deadline.objects.for_object(forward).open().first():
             deadline_close(deadline=clock, actor=actor, met=False)
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="closed",
@@ -559,7 +611,7 @@ def complaint_close(*, complaint: Complaint, actor, outcome: str, outcome_text: 
         message=outcome_text,
         data={"outcome": outcome},
     )
-    _notify(complaint, "closed")
+    _notify(complaint, "closed", event)
     return complaint
 
 
@@ -632,7 +684,7 @@ def report_decide(*, complaint: Complaint, actor, open_case: bool, message: str)
     complaint.save()
     for clock in Deadline.objects.for_object(complaint).open():
         deadline_close(deadline=clock, actor=actor)
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="report_decided",
@@ -641,7 +693,7 @@ def report_decide(*, complaint: Complaint, actor, open_case: bool, message: str)
         data={"open_case": open_case},
     )
     if not complaint.anonymous:
-        _notify(complaint, "report_decided")
+        _notify(complaint, "report_decided", event)
     return complaint
 
 
@@ -723,17 +775,14 @@ def complaints_sweep(*, today: date) -> SweepResult:
     """Remind assignees 2 working days before a due date, mark what is overdue and
     tell the supervisors. Set-wise and idempotent: each reminder once
     (``reminder_sent_at``), each overdue notice once (``overdue_since``)."""
-    from ..tasks import send_overdue_notices_task, send_reminders_task
+    from ..notifications import digests_notify
 
     soon = WorkingCalendar().add_working_days(today, REMIND_WORKING_DAYS)
     complaint_type = ContentType.objects.get_for_model(Complaint)
     forward_type = ContentType.objects.get_for_model(PlatformForward)
 
-    def as_rows(claimed) -> list[list]:
-        return [
-            [ct == complaint_type.pk, oid, clock, due.isoformat()]
-            for _pk, ct, oid, clock, due in claimed
-        ]
+    def as_rows(claimed) -> list[tuple]:
+        return [(ct == complaint_type.pk, oid, clock, due) for _pk, ct, oid, clock, due in claimed]
 
     due_soon = deadlines_claim_reminders(
         today=today, until=soon, content_types=[complaint_type, forward_type]
@@ -741,14 +790,10 @@ def complaints_sweep(*, today: date) -> SweepResult:
     newly_overdue = deadlines_mark_overdue_rows(
         today=today, content_types=[complaint_type, forward_type]
     )
-    # The emails go out from a worker after commit, retried there: the sweep's
-    # marks and the messages cannot part ways.
-    if due_soon:
-        reminders = as_rows(due_soon)
-        transaction.on_commit(lambda: send_reminders_task.delay(reminders))
-    if newly_overdue:
-        overdue = as_rows(newly_overdue)
-        transaction.on_commit(lambda: send_overdue_notices_task.delay(overdue))
+    # The emails are recorded in this transaction and go out from a worker after
+    # commit, once each: the sweep's marks and the messages cannot part ways.
+    digests_notify(as_rows(due_soon), overdue=False, today=today)
+    digests_notify(as_rows(newly_overdue), overdue=True, today=today)
     return SweepResult(reminded=len(due_soon), overdue=len(newly_overdue))
 
 

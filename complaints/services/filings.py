@@ -28,12 +28,12 @@ a fixed number of queries per batch, whatever its size.
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Lookup, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from accounts.models import Department, DepartmentType, Platform, Region
 from portal.audit import audit_record
 from portal.errors import DomainError, NotAllowed
 from portal.identity import (
+    _division_in_use,
     encrypt_identity,
     identity_hash,
     mask_ric,
@@ -132,10 +133,18 @@ class ItemResult:
 
 @dataclass
 class FilingLookups:
-    """What validation needs from the database, loaded once per batch."""
+    """What validation needs, worked out once per batch: the taxonomy, the clock,
+    the portal's time zone, and each distinct identifier's verdict (a batch often
+    names the same party or company many times)."""
 
     categories: dict[str, ViolationCategory]
     now: datetime
+    tz: tzinfo = field(default_factory=timezone.get_current_timezone)
+    today: date = field(init=False)
+    checked: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.today = self.now.astimezone(self.tz).date()
 
     @classmethod
     def load(cls) -> "FilingLookups":
@@ -143,6 +152,67 @@ class FilingLookups:
             categories={c.code: c for c in ViolationCategory.objects.filter(is_active=True)},
             now=timezone.now(),
         )
+
+    def identifier(self, kind: str, value: str) -> tuple[str, list[str]]:
+        """``(canonical form, [])`` or ``("", [messages])`` for a USCC (``kind``
+        "uscc") or a resident ID number ("ric"), each distinct value checked once."""
+        verdict = self.checked.get((kind, value))
+        if verdict is None:
+            if kind == "ric":
+                number, check = _ric_fast(value, self.today), validate_ric
+            else:
+                number, check = _uscc_fast(value), validate_uscc
+            if number is None:
+                try:
+                    number = check(value)
+                except ValidationError as exc:
+                    verdict = ("", exc.messages)
+            verdict = verdict or (number, [])
+            self.checked[(kind, value)] = verdict
+        return verdict
+
+
+# GB 11643 weights of the 17 digits before the check character: 2^(17-i) mod 11.
+_RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_RIC_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def _ric_fast(value: str, today: date) -> str | None:
+    """The canonical form of a well-formed resident ID number, checked by the same
+    rules as ``portal.identity.validate_ric`` without its per-call overhead; ``None``
+    when anything is off, and ``validate_ric`` then says what (one set of messages)."""
+    number = value.upper()
+    if not _RIC_SHAPE.match(number):
+        return None
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    if born > today or not _division_in_use(number[:6], born.year):
+        return None
+    total = sum(int(d) * w for d, w in zip(number[:17], _RIC_WEIGHTS, strict=True))
+    check = (12 - total % 11) % 11
+    if number[-1] != ("X" if check == 10 else str(check)):
+        return None
+    return number
+
+
+# GB 32100: the code's 31 characters and the weights of its first 17 (3^i mod 31).
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_USCC_SHAPE = re.compile(r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def _uscc_fast(value: str) -> str | None:
+    """A well-formed unified social credit code, upper-cased, checked as
+    ``portal.identity.validate_uscc`` checks it; ``None`` otherwise (the shared
+    validator then gives the message)."""
+    code = value.upper()
+    if not _USCC_SHAPE.match(code):
+        return None
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    return code if code[-1] == _USCC_ALPHABET[-total % 31] else None
 
 
 # --- validation (one place for the API, the web form and the CSV upload) ------
@@ -231,7 +301,7 @@ def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict
     cleaned["external_id"] = external_id
 
     kind = raw.get("party_kind") or ""
-    if kind not in _PARTY_KINDS:
+    if not isinstance(kind, str) or kind not in _PARTY_KINDS:
         errors["party_kind"] = [
             _("One of: %(choices)s.") % {"choices": ", ".join(FilingParty.values)}
         ]
@@ -241,17 +311,15 @@ def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict
 
     uscc = _text(raw, "party_uscc", errors, max_length=32)
     if uscc:
-        try:
-            uscc = validate_uscc(uscc)
-        except ValidationError as exc:
-            errors["party_uscc"] = exc.messages
+        uscc, messages = lookups.identifier("uscc", uscc)
+        if messages:
+            errors["party_uscc"] = messages
     cleaned["party_uscc"] = uscc
     number = _text(raw, "party_id_number", errors, max_length=32)
     if number:
-        try:
-            number = validate_ric(number)
-        except ValidationError as exc:
-            errors["party_id_number"] = exc.messages
+        number, messages = lookups.identifier("ric", number)
+        if messages:
+            errors["party_id_number"] = messages
     cleaned["party_id_number"] = number
 
     # What identifies each kind of party (Order 117 Art. 2; REGULATIONS.md, "Parties").
@@ -275,7 +343,7 @@ def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict
     cleaned["category"] = category
 
     measures = _list(raw, "measures", errors)
-    unknown = [m for m in measures if m not in _MEASURES]
+    unknown = [m for m in measures if not isinstance(m, str) or m not in _MEASURES]
     if unknown:
         errors["measures"] = [
             _("Unknown measures: %(unknown)s. One or more of: %(choices)s.")
@@ -283,7 +351,8 @@ def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict
         ]
     elif not measures and "measures" not in errors:
         errors["measures"] = [_("Give at least one measure taken.")]
-    cleaned["measures"] = list(dict.fromkeys(measures))  # in order, without repeats
+    # In order, without repeats (what is not a string was refused above).
+    cleaned["measures"] = list(dict.fromkeys(m for m in measures if isinstance(m, str)))
 
     conduct_at = _moment(raw, "conduct_at", errors)
     acted_at = _moment(raw, "acted_at", errors)
@@ -295,7 +364,7 @@ def validate_filing_item(raw, lookups: FilingLookups) -> tuple[dict | None, dict
     if conduct_at and acted_at and acted_at < conduct_at and "acted_at" not in errors:
         errors["acted_at"] = [_("The platform cannot act before the conduct.")]
     cleaned["conduct_at"], cleaned["acted_at"] = conduct_at, acted_at
-    acted_on = timezone.localdate(acted_at) if acted_at else None
+    acted_on = acted_at.astimezone(lookups.tz).date() if acted_at else None
 
     suspended_until = _day(raw, "suspended_until", errors)
     if Measure.TERM_SUSPENSION in measures:
@@ -390,50 +459,93 @@ def _actor_label(actor) -> str:
     return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
 
 
+class _AnyOf(Lookup):
+    """``column = ANY(%s)``: the values go as one array parameter, so the query
+    has the same small text whatever the batch (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False  # the list stays a list (one array), not a text
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+for _model, _name in (
+    (DisposalFiling, "external_id"),
+    (LiveRoom, "account_id"),
+    (Operator, "uscc"),
+    (Operator, "id_number_hash"),
+    (Marketer, "id_number_hash"),
+    (Agency, "uscc"),
+):
+    _model._meta.get_field(_name).register_lookup(_AnyOf)
+
+
+def _among(name: str, values) -> Q:
+    """``name`` is one of ``values``: an array parameter on PostgreSQL, Django's
+    ``IN`` list elsewhere."""
+    lookup = "any_of" if connection.vendor == "postgresql" else "in"
+    return Q(**{f"{name}__{lookup}": list(values)})
+
+
 def _match_parties(platform: Platform, items: list[dict]) -> None:
-    """Link each item to the register parties its identifiers name: at most four
-    queries for the whole batch, whatever its size."""
+    """Link each item to the register parties its identifiers name (their ids): at
+    most four queries for the whole batch, whatever its size."""
     accounts = {i["live_room_account"] for i in items if i["live_room_account"]}
     usccs = {i["party_uscc"] for i in items if i["party_uscc"]}
     hashes = {i["id_hash"] for i in items if i["id_hash"]}
     kinds = {i["party_kind"] for i in items}
-    rooms = (
+    rooms: dict[str, tuple[int, int | None]] = (
         {
-            r.account_id: r
-            for r in LiveRoom.objects.filter(platform=platform, account_id__in=accounts)
+            account: (pk, operator_id)
+            for account, pk, operator_id in LiveRoom.objects.filter(
+                _among("account_id", accounts), platform=platform
+            )
+            .order_by()
+            .values_list("account_id", "pk", "operator_id")
         }
         if accounts
         else {}
     )
-    operators: dict[str, Operator] = {}
+    operators: dict[str, int] = {}
     if (usccs or hashes) and kinds & {FilingParty.OPERATOR, FilingParty.LIVE_ROOM}:
-        for op in Operator.objects.filter(Q(uscc__in=usccs) | Q(id_number_hash__in=hashes)):
-            for key in (op.uscc, op.id_number_hash):
+        found = (
+            Operator.objects.filter(_among("uscc", usccs) | _among("id_number_hash", hashes))
+            .order_by("pk")
+            .values_list("pk", "uscc", "id_number_hash")
+        )
+        for pk, op_uscc, op_hash in found:
+            for key in (op_uscc, op_hash):
                 if key:
-                    operators.setdefault(key, op)
+                    operators.setdefault(key, pk)
     marketers = (
-        {m.id_number_hash: m for m in Marketer.objects.filter(id_number_hash__in=hashes)}
+        dict(
+            Marketer.objects.filter(_among("id_number_hash", hashes))
+            .order_by("pk")
+            .values_list("id_number_hash", "pk")
+        )
         if hashes and FilingParty.MARKETER in kinds
         else {}
     )
     agencies = (
-        {a.uscc: a for a in Agency.objects.filter(uscc__in=usccs)}
+        dict(Agency.objects.filter(_among("uscc", usccs)).order_by("pk").values_list("uscc", "pk"))
         if usccs and FilingParty.AGENCY in kinds
         else {}
     )
     for item in items:
         kind, uscc, digest = item["party_kind"], item["party_uscc"], item["id_hash"]
-        room = rooms.get(item["live_room_account"])
-        item["live_room"] = room
-        item["operator"] = item["marketer"] = item["agency"] = None
+        room_id, room_operator_id = rooms.get(item["live_room_account"], (None, None))
+        item["live_room_id"] = room_id
+        item["operator_id"] = item["marketer_id"] = item["agency_id"] = None
         if kind in (FilingParty.OPERATOR, FilingParty.LIVE_ROOM):
-            item["operator"] = operators.get(uscc) or operators.get(digest)
-            if item["operator"] is None and kind == FilingParty.LIVE_ROOM and room:
-                item["operator"] = room.operator
+            item["operator_id"] = operators.get(uscc) or operators.get(digest)
+            if item["operator_id"] is None and kind == FilingParty.LIVE_ROOM:
+                item["operator_id"] = room_operator_id
         elif kind == FilingParty.MARKETER:
-            item["marketer"] = marketers.get(digest)
+            item["marketer_id"] = marketers.get(digest)
         elif kind == FilingParty.AGENCY:
-            item["agency"] = agencies.get(uscc)
+            item["agency_id"] = agencies.get(uscc)
 
 
 def _row(platform, item: dict, *, channel: str, now: datetime, actor) -> dict:
@@ -447,10 +559,10 @@ def _row(platform, item: dict, *, channel: str, now: datetime, actor) -> dict:
         "party_name": item["party_name"],
         "party_uscc": item["party_uscc"],
         "live_room_account": item["live_room_account"],
-        "live_room_id": item["live_room"].pk if item["live_room"] else None,
-        "operator_id": item["operator"].pk if item["operator"] else None,
-        "marketer_id": item["marketer"].pk if item["marketer"] else None,
-        "agency_id": item["agency"].pk if item["agency"] else None,
+        "live_room_id": item["live_room_id"],
+        "operator_id": item["operator_id"],
+        "marketer_id": item["marketer_id"],
+        "agency_id": item["agency_id"],
         "category_id": item["category"].pk,
         "measures": item["measures"],
         "suspended_until": item["suspended_until"],
@@ -531,15 +643,17 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
     from blacklist.models import Measure as BlacklistMeasure
 
     catalogue = {m.code: m for m in BlacklistMeasure.objects.filter(is_active=True)}
-    for filing in DisposalFiling.objects.filter(pk__in=wanted).select_related("category"):
+    for filing in DisposalFiling.objects.filter(pk__in=wanted).select_related(
+        "category", "marketer", "agency", "operator"
+    ):
         item = wanted[filing.pk]
         codes = dict.fromkeys(
             BLACKLIST_MEASURE_CODES[m] for m in filing.measures if m in BLACKLIST_MEASURE_CODES
         )
         party = (
-            item["marketer"]
-            or item["agency"]
-            or (item["operator"] if filing.party_kind == FilingParty.OPERATOR else None)
+            filing.marketer
+            or filing.agency
+            or (filing.operator if filing.party_kind == FilingParty.OPERATOR else None)
         )
         blacklist_services.platform_entry_add(
             actor=actor,
@@ -605,7 +719,7 @@ def filing_submit_batch(
         )
         wanted_ids = [cleaned["external_id"] for _result, cleaned in valid]
         existing = dict(
-            DisposalFiling.objects.filter(platform=platform, external_id__in=wanted_ids)
+            DisposalFiling.objects.filter(_among("external_id", wanted_ids), platform=platform)
             .order_by()  # no sort: the unique (platform, external_id) index answers it
             .values_list("external_id", "pk")
         )

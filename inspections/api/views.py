@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api import HasPerm
-from portal.errors import Conflict
+from portal.errors import Conflict, NotAllowed
 
 from .. import services
 from ..links import find_linkable
@@ -236,6 +236,17 @@ class ClueTransferViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    def _received(self):
+        """The transfer, in scope (else 404), acted on by its receiving department only
+        (else 403): both before the body is read."""
+        transfer = self.get_object()
+        user = self.request.user
+        if getattr(user, "department_id", None) != transfer.to_department_id:
+            raise NotAllowed(
+                _("Only the receiving department acts on a transfer."), code="not_receiver"
+            )
+        return transfer
+
     def _done(self, request, pk):
         transfer = self.get_queryset().get(pk=pk)
         return Response(s.ClueTransferSerializer(transfer, context={"request": request}).data)
@@ -249,10 +260,11 @@ class ClueTransferViewSet(
     @extend_schema(request=s.NoteInput, responses={200: s.ClueTransferSerializer}, tags=CLUE_TAG)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
+        transfer = self._received()
         serializer = s.NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.clue_accept(
-            actor=request.user, transfer=self.get_object(), note=serializer.validated_data["note"]
+            actor=request.user, transfer=transfer, note=serializer.validated_data["note"]
         )
         return self._done(request, pk)
 
@@ -264,11 +276,12 @@ class ClueTransferViewSet(
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
+        transfer = self._received()
         serializer = s.ReturnInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.clue_return(
             actor=request.user,
-            transfer=self.get_object(),
+            transfer=transfer,
             reason=serializer.validated_data["reason"],
         )
         return self._done(request, pk)
@@ -276,11 +289,12 @@ class ClueTransferViewSet(
     @extend_schema(request=s.OutcomeInput, responses={200: s.ClueTransferSerializer}, tags=CLUE_TAG)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
+        transfer = self._received()
         serializer = s.OutcomeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.clue_record_outcome(
             actor=request.user,
-            transfer=self.get_object(),
+            transfer=transfer,
             outcome=serializer.validated_data["outcome"],
         )
         return self._done(request, pk)

@@ -173,6 +173,11 @@ def consultation_action(request, pk: int, action: str):
 def follow_up_done(request, pk: int, action_pk: int):
     consultation = get_object_or_404(consultations_visible_to(request.user), pk=pk)
     follow_up = get_object_or_404(consultation.actions, pk=action_pk)
+    # Only the owner department's staff report it done: others get 403 whatever they send.
+    if follow_up.owner_id != getattr(request.user, "department_id", None) or not (
+        request.user.has_perm("inspections.hold_consultations")
+    ):
+        raise PermissionDenied
     form = forms.FollowUpDoneForm(request.POST, prefix=f"action-{follow_up.pk}")
     if form.is_valid():
         try:

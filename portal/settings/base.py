@@ -7,6 +7,7 @@ editing code. Secrets have development defaults only in ``dev``/``test``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +32,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "portal",
     "accounts",
     "registry",
@@ -40,15 +45,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -76,12 +87,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A kept connection is checked before each request reuses it, so that the portal
+# comes back by itself after the database restarts (issue 8, bench/reliability.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -117,6 +136,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that drops packets must not hold a request: the callers that
+            # can do without the cache (the intake throttles) carry on after 0.5 s.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -127,9 +149,22 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Reliability (issue 8): a task is acknowledged only once it has run, so a worker
+# killed mid-task leaves it to be delivered again (tasks are idempotent; emails
+# are claimed before they are sent, portal/notifications.py); one task reserved
+# per worker process at a time. A message unacknowledged for longer than the
+# visibility timeout goes back to the queue (Redis transport).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# How long a worker's claim on an email holds before the resend sweep may take it,
+# and how old an unsent email must be before the sweep hands it on again.
+NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
+NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=120)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -138,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-sweep": {
         "task": "complaints.tasks.complaints_sweep_task",
         "schedule": 60 * 60,
+    },
+    # Emails owed but not handed on (broker down at commit, worker lost).
+    "notifications-resend": {
+        "task": "complaints.tasks.notifications_resend_task",
+        "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
     },
     "evidence-discard-unclaimed": {
         "task": "complaints.tasks.evidence_discard_unclaimed_task",
@@ -153,9 +193,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.inspections_sweep_task",
         "schedule": 60 * 60,
     },
+    # Monthly (on the 1st, the month before) and quarterly (on a quarter's first
+    # day, the quarter before) statistical reports of every department. Daily, so
+    # that a missed 1st is caught up; idempotent (portal.reports.reports_schedule).
+    "statistical-reports": {
+        "task": "portal.tasks.reports_schedule_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Where django.core.mail.backends.filebased.EmailBackend writes (bench/reliability.py).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@portal.invalid")
 
 # Identity numbers: Fernet key for encryption at rest, HMAC key for lookups.
@@ -168,7 +217,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         # Staff scripts: `python manage.py drf_create_token USERNAME`, then
         # `Authorization: Token <token>`.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.StaffTokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -181,6 +230,15 @@ REST_FRAMEWORK = {
         "complaint-track": "60/min",
     },
 }
+
+
+def roster_half_choices():
+    """Roster.half's choices, for ENUM_NAME_OVERRIDES (inline choices have no import path)."""
+    from registry.models import Roster
+
+    return Roster._meta.get_field("half").choices
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Live Marketing Supervision Portal API",
     "VERSION": "1.0.0",
@@ -203,15 +261,94 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "blacklist.models.Status",
         "ScreeningChannelEnum": "blacklist.models.ScreeningLog.Channel",
         "DeadlineStateEnum": "portal.models.Deadline.State",
+        # Two more collisions that `check --deploy` reports (drf_spectacular.W001).
+        "RosterHalfEnum": "portal.settings.base.roster_half_choices",
+        "FilingItemStatusEnum": [
+            ("created", "created"),
+            ("duplicate", "duplicate"),
+            ("invalid", "invalid"),
+        ],
     },
 }
 
+# --- Security: sign-in, two-factor, browser policy, logs ---------------------
+
+# Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username
+# lock it for AXES_COOLOFF_HOURS; a site admin unlocks earlier with
+# `manage.py axes_reset_username <username>` (or `axes_reset` for everyone).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+# By username only: departments sign in from behind one office NAT address,
+# which an address lockout would lock as a whole. Guessing from one address
+# across many usernames is slowed by nginx (limit_req on /login/, deploy/nginx).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views_two_factor.locked_out"
+
+# Two-factor sign-in (TOTP, django-otp): required for regulator staff and site
+# admins while OTP_REQUIRED is on; platform officers may enrol and are then asked too.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Live Marketing Supervision Portal")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere;
+# the API docs page relaxes style-src for its own inline <style> only
+# (portal/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# JSON lines on stderr, each with the request id; identity numbers masked
+# by a filter on the handler, whichever logger the record came from.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "portal.logging.RequestIdFilter"},
+        "mask_identity": {"()": "portal.logging.IdentityMaskFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "portal.logging.MaskingJsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+            # Chinese as itself, not \uXXXX: readable, and the identity mask sees
+            # a number's true neighbours.
+            "json_ensure_ascii": False,
+        },
+        "plain": {
+            "()": "portal.logging.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="json"),
+            "filters": ["request_id", "mask_identity"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# Celery workers keep this configuration (JSON, request id, identity mask)
+# instead of replacing the root logger's handlers with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 PORTAL_NAME = _("Live Marketing Supervision Portal")
 # The address the portal is reached at, for links in emails.

@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Keep database connections between requests, as production does.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
+
+# Readable log lines in a terminal (production writes JSON; LOG_FORMAT=json here too).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="plain")  # noqa: F405

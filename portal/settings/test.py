@@ -21,3 +21,11 @@ STORAGES = {
 # Serve static/ straight from the app folders: no collectstatic needed here.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Two-factor sign-in off for the suite's force_login; the two-factor tests
+# (tests/accounts/test_two_factor.py, tests/browser/test_two_factor.py) turn it on.
+OTP_REQUIRED = False
+
+# Dashboard and statistics figures are counted afresh on every page in tests
+# (tests/dashboards/test_figures.py turns the cache on to test it).
+STATISTICS_CACHE_SECONDS = 0

@@ -315,3 +315,50 @@ def test_screening_page_takes_a_csv_upload(client, world, zhang_wei):
 
     assert page.status_code == 200
     assert zhang_wei.reference in page.text
+
+
+# --- the blocking index finds what a scan of the whole list finds -------------------
+
+NEAR_NAMESAKES = [
+    "李娜", "李楠", "林娜", "李男", "王丽", "王莉", "王林", "王磊", "汪丽", "杨丽",
+    "李阳敏", "李杨明", "刘阳敏", "张晓伟", "张小伟", "章晓炜", "张晓文", "郑婷", "张婷",
+    "罗伟", "卢伟", "吕伟", "赵健", "赵佳", "欧阳娜娜", "欧阳娜",
+]  # fmt: skip
+NEAR_ORGANISATIONS = [
+    "杭州星河电子商务有限公司", "杭州星光电子商务有限公司", "杭州星河电子商务商行",
+    "广州星河电子商务有限责任公司", "杭州星河电子贸易有限公司", "杭州明月文化传媒有限公司",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Li Na", "LI Nan", "Nà Lǐ", "Wang Li", "LI Wang", "Li Yang Min", "ZHANG Xiaowei",
+        "Xiaowen ZHANG", "zhangxiaowei", "Zheng Ting", "Luo Wei", "Zhao Jian", "OUYANG Nana",
+        "張曉偉", "李·娜", "杭州星河电子商务有限公司", "杭州星河电子商务",
+        "杭州星光電子商務有限公司",
+    ],
+)  # fmt: skip
+def test_the_key_index_finds_every_hit_a_full_scan_finds(world, written):
+    """Near-namesakes a letter or a character apart (li na / li nan, yang / wang, a brand
+    name one character off) reach the threshold: the index must find them all, as scoring
+    every entry of the list would."""
+    xihu = world.departments["xihu_market"]
+    entries = [ListedEntryFactory(department=xihu, name=name) for name in NEAR_NAMESAKES]
+    entries += [
+        ListedEntryFactory(
+            department=xihu,
+            name=name,
+            party_kind=PartyKind.ORGANISATION,
+            name_masked=name,
+            id_number="",
+            uscc=demo_uscc("330106", 700 + n),
+        )
+        for n, name in enumerate(NEAR_ORGANISATIONS)
+    ]
+    scanned = {e.pk for e in entries if score_name_strings(written, e.name) >= HIT_THRESHOLD}
+
+    found = {m.entry.pk for m in _screen(world.handler, name=written)}
+
+    assert scanned, "the list holds a hit for every form tried"
+    assert found == scanned

@@ -1,5 +1,6 @@
 """The consumer's pages: the form, its abuse controls, the receipt, tracking."""
 
+import io
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from PIL import Image
 
 from complaints.models import Complaint
 from registry.models import ViolationCategory
@@ -15,7 +17,15 @@ from tests.pdftools import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _one_pixel_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+# A real picture: uploads are decoded in full (complaints.uploads).
+PNG = _one_pixel_png()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

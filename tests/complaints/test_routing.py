@@ -74,3 +74,13 @@ def test_the_mapping_is_data_an_admin_edits(world, file_case):
     case = file_case()
 
     assert case.department == world.departments["zj_cyber"]
+
+
+def test_the_queue_indexes_cover_exactly_the_open_cases():
+    """The partial indexes of the staff queues (Complaint.Meta) spell out the
+    finished statuses; they must be the ones the queues exclude."""
+    from complaints.models import FINISHED_STATUSES, OPEN_CASE
+
+    (negated,) = OPEN_CASE.children
+    assert OPEN_CASE.negated
+    assert set(negated[1]) == {str(status) for status in FINISHED_STATUSES}

@@ -45,3 +45,10 @@ def action_href(page: str, key: str) -> str:
     found = re.search(rf'<li id="action-{key}"><a href="([^"]*)">', page)
     assert found
     return html.unescape(found.group(1))
+
+
+def by_id(page: str, element_id: str) -> str:
+    """The text inside the element with this id (tags removed)."""
+    found = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
+    assert found, f"no element {element_id}"
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(2)))

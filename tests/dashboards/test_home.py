@@ -87,7 +87,7 @@ def test_staff_charts_have_a_title_and_a_table_of_the_same_numbers(client, world
 
     by_category = figure(page, "chart-category")
     svg = svg_of(by_category)
-    assert svg_title(svg) == "Cases by category (all time)"
+    assert svg_title(svg) == "Cases by category (last 12 months)"
     rows = table_rows(by_category)
     assert sorted(int(n) for _c, n in rows) == [1, 6]
     assert svg_values(svg) == [value for _c, value in rows]

@@ -133,7 +133,7 @@ def test_a_queued_report_makes_the_page_reload(client, world):
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_failing_report_is_marked_failed(world, cases, django_capture_on_commit_callbacks):
-    with mock.patch("portal.reports.render_pdf", side_effect=ValueError("no fonts")):
+    with mock.patch("portal.reports.html_to_pdf", side_effect=ValueError("no fonts")):
         report = _request(world, django_capture_on_commit_callbacks, "en")
     assert report.status == StatisticalReport.Status.FAILED
     assert report.error == "no fonts"

@@ -40,6 +40,18 @@ def test_an_invalid_filing_answers_400_with_field_errors(platforms):
     assert "external_id" in response.json()["errors"]
 
 
+def test_an_identity_number_of_an_unknown_county_is_a_field_error_not_a_500(platforms):
+    # 648150: python-stdnum's table knows 64 (Ningxia) but no county 648150.
+    response = key_client(platforms.raw_a).post(
+        "/api/v1/filings/",
+        item(1, party_id_number="648150120601010000"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "division code" in response.json()["errors"]["party_id_number"][0]
+
+
 def test_batch_answers_per_item_and_twice_creates_nothing(platforms):
     client = key_client(platforms.raw_a)
     batch = {"items": [item(1), item(2, category="nope"), item(3), item(1)]}

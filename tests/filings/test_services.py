@@ -266,3 +266,56 @@ def test_what_the_validator_accepts_the_model_accepts_too(platforms):
     assert {r.status for r in results} == {"created"}
     for filing in DisposalFiling.objects.all():
         filing.full_clean()
+
+
+def test_identifiers_are_judged_as_the_shared_validators_judge_them(platforms):
+    """The batch's quick path for resident ID numbers (and its memo of each distinct
+    value) accepts exactly what ``portal.identity`` accepts, with its messages."""
+    import random
+
+    from django.core.exceptions import ValidationError
+
+    from complaints.services.filings import FilingLookups
+    from portal.demo import demo_ric, demo_uscc
+    from portal.identity import validate_ric, validate_uscc
+
+    rng = random.Random(4)
+    good = [
+        demo_ric(
+            rng.choice(["110105", "330106", "440106"]),
+            timezone.localdate() - timedelta(days=rng.randrange(365 * 60)),
+            n,
+        )
+        for n in range(50)
+    ]
+    good[0] = good[0][:-1] + "x" if good[0].endswith("X") else good[0]
+    bad = [
+        good[1][:-1] + ("0" if good[1][-1] != "0" else "1"),  # check digit
+        good[2][:6] + "19990231" + good[2][14:],  # no such day
+        "999999" + good[3][6:],  # no such division
+        good[4][:6] + "20991231" + good[4][14:],  # born in the future
+        good[5][:17],  # too short
+        good[6][:10] + "AB" + good[6][12:],  # letters inside
+        f" {good[7][:6]} {good[7][6:]} ",  # spaces: the slow path compacts them
+        good[8].lower(),
+    ]
+    bad += ["".join(str(rng.randrange(10)) for _ in range(18)) for _ in range(200)]
+    lookups = FilingLookups.load()
+    for value in [*good, *bad, *good]:  # the repeats are answered from the memo
+        try:
+            expected = (validate_ric(value), [])
+        except ValidationError as exc:
+            expected = ("", exc.messages)
+        assert lookups.identifier("ric", value) == expected, value
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    codes = [demo_uscc("330106", 7), demo_uscc("330106", 7).lower(), "91330106", "9133010"]
+    for _n in range(300):
+        body = f"{rng.randrange(10**8):08d}" + "".join(rng.choice(alphabet) for _ in range(9))
+        codes += [body + rng.choice(alphabet), body + rng.choice("IOSVZ0")]
+    codes += [demo_uscc("440106", n) for n in range(20)]
+    for value in codes:
+        try:
+            expected = (validate_uscc(value), [])
+        except ValidationError as exc:
+            expected = ("", exc.messages)
+        assert lookups.identifier("uscc", value) == expected, value

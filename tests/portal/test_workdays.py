@@ -153,6 +153,12 @@ def test_overdue_sweep_marks_once():
     clock.refresh_from_db()
     assert clock.overdue_since == date(2026, 11, 12)
     assert Deadline.objects.overdue(date(2026, 11, 13)).count() == 1
+    # Its case's audit trail says so, once (written in the marking statement on
+    # PostgreSQL, by a bulk insert elsewhere).
+    marks = [e for e in events_for(case) if e.action == "deadline.overdue"]
+    assert len(marks) == 1
+    assert marks[0].data == {"clock": "complaint-accept", "due_on": "2026-11-11"}
+    assert marks[0].actor is None
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from portal.errors import DomainError, NotAllowed
 from registry.models import Roster, RosterRow, RosterStatus
 from registry.roster_selectors import (
@@ -21,6 +22,7 @@ from registry.roster_selectors import (
     rosters_visible_to,
 )
 from registry.roster_services import ROSTER_COLUMNS, roster_file
+from tests.factories import UserFactory
 from tests.rosters.conftest import csv_upload, marketer_row, operator_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -261,3 +263,92 @@ def test_regulator_pages(client, platforms):
     assert client.get(f"/rosters/{roster.pk}/").status_code == 404
     cross = client.get("/rosters/cross-province/")
     assert "运营者2有限公司" in cross.content.decode()
+
+
+def test_regulators_see_who_filed_late_and_who_was_sent_back(client, platforms, regions):
+    """Order 117 Art. 9: due by the end of January. A platform that first filed in
+    February is marked late, even after it files a corrected version; one whose
+    only upload had errors has not filed, and the upload sent back is counted."""
+    from tests.factories import PlatformFactory
+
+    third = PlatformFactory(domicile=regions["xihu"], name="西湖直播有限公司")
+    with time_machine.travel(datetime(2026, 1, 20, 10, tzinfo=SHANGHAI), tick=False):
+        file(platforms, [operator_row(1)])  # platform A, on time
+    with time_machine.travel(datetime(2026, 2, 3, 10, tzinfo=SHANGHAI), tick=False):
+        roster_file(
+            platform=third,
+            year=2026,
+            half=1,
+            rows=[operator_row(2, uscc="91330106MA0000000X")],  # bad check character
+            channel="api",
+            actor=UserFactory(platform=third, role=Role.PLATFORM_OFFICER),
+        )
+    client.force_login(platforms.zj_market_handler)
+    with time_machine.travel(datetime(2026, 3, 1, 10, tzinfo=SHANGHAI), tick=False):
+        page = client.get("/rosters/", {"year": 2026, "half": 1}, HTTP_ACCEPT_LANGUAGE="en")
+    states = {s.platform: s for s in page.context["states"]}
+    assert states[platforms.a].filed and not states[platforms.a].late
+    assert not states[third].filed and states[third].rejected == 1
+    assert [s.platform for s in page.context["not_filed"]] == [third]
+    text = page.content.decode()
+    assert "1 upload sent back for errors" in text
+    assert "late: after the end of the month" not in text
+
+    officer = UserFactory(platform=third, role=Role.PLATFORM_OFFICER)
+    with time_machine.travel(datetime(2026, 2, 10, 10, tzinfo=SHANGHAI), tick=False):
+        roster_file(
+            platform=third, year=2026, half=1, rows=[operator_row(2)], channel="api", actor=officer
+        )
+    with time_machine.travel(datetime(2026, 2, 12, 10, tzinfo=SHANGHAI), tick=False):
+        roster_file(
+            platform=third,
+            year=2026,
+            half=1,
+            rows=[operator_row(2), operator_row(3)],
+            channel="api",
+            actor=officer,
+        )
+    with time_machine.travel(datetime(2026, 3, 1, 10, tzinfo=SHANGHAI), tick=False):
+        page = client.get("/rosters/", {"year": 2026, "half": 1}, HTTP_ACCEPT_LANGUAGE="en")
+    late = next(s for s in page.context["states"] if s.platform == third)
+    assert late.filed and late.late and late.roster.version == 3
+    assert late.first_filed_at.astimezone(SHANGHAI).date().isoformat() == "2026-02-10"
+    assert page.context["not_filed"] == []
+    assert "late: after the end of the month" in page.content.decode()
+
+
+def test_admin_shows_rosters_and_rows_read_only_and_masked(client, platforms):
+    from django.contrib.admin.sites import site
+
+    number = marketer_row(3)["id_number"]
+    roster = file(platforms, [operator_row(1), marketer_row(3)])
+    row = roster.rows.get(kind="marketer")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    assert client.get("/admin/registry/roster/").status_code == 200
+    assert client.get(f"/admin/registry/roster/{roster.pk}/change/").status_code == 200
+    rows = client.get(f"/admin/registry/rosterrow/?roster__id__exact={roster.pk}")
+    detail = client.get(f"/admin/registry/rosterrow/{row.pk}/change/")
+    for page in (rows, detail):
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert row.id_number_masked in text
+        assert number not in text  # never the clear number …
+        assert row.id_number_encrypted not in text  # … nor the stored token or hash
+        assert row.id_number_hash not in text
+    # Read-only: nothing to add, change or delete.
+    admin = site._registry[RosterRow]
+    request = rows.wsgi_request
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request, row)
+    assert not admin.has_delete_permission(request, row)
+    assert client.get("/admin/registry/rosterrow/add/").status_code == 403
+    posted = client.post(f"/admin/registry/rosterrow/{row.pk}/change/", {"name": "改"})
+    assert posted.status_code == 403
+    row.refresh_from_db()
+    assert row.name == "主播3"
+    assert (
+        client.post(f"/admin/registry/roster/{roster.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Roster.objects.filter(pk=roster.pk).exists()

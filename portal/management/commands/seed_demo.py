@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -15,3 +16,9 @@ class Command(BaseCommand):
                 + f". Password of every demo account: {DEMO_PASSWORD}"
             )
         )
+        if settings.OTP_REQUIRED:
+            self.stdout.write(
+                "Staff and admin accounts then ask for a two-factor code: "
+                "`python manage.py demo_totp demo-handler` prints it (or add the demo secret "
+                "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ to an authenticator app)."
+            )
