@@ -26,6 +26,8 @@ How to run (project root; PostgreSQL on 127.0.0.1:5432 with trust auth)::
     .venv/bin/python bench/pages.py --cases 100000 --requests 10
     .venv/bin/python bench/pages.py --keep-db --only cases   # pages whose name has "cases"
     .venv/bin/python bench/pages.py --keep-db --proposed-indexes  # with PROPOSED_INDEXES
+    BENCH_PAGES_TRACE=1 .venv/bin/python bench/pages.py --keep-db --only "last 30"
+        # each request's wall/CPU/SQL ms, and every query over 100 ms
 
 The database is ``portal_bench_pages`` (its own). Without ``--keep-db`` it is
 dropped and made again: ``migrate``, ``seed_demo``, then the data below.
@@ -765,6 +767,18 @@ def time_pages(rows, users, requests: int, only: str) -> list[dict]:
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
             sql.append(sum(q["time"] for q in log.queries) * 1000)
+            if os.environ.get("BENCH_PAGES_TRACE"):
+                for q in log.queries:
+                    if q["time"] > 0.1:
+                        print("SLOW", round(q["time"] * 1000), q["sql"][:600])
+        if os.environ.get("BENCH_PAGES_TRACE"):
+            print(
+                name,
+                role,
+                " ".join(
+                    f"{t:.0f}/{c:.0f}/{q:.0f}" for t, c, q in zip(times, cpu, sql, strict=True)
+                ),
+            )
         slowest = sorted(captured.queries, key=lambda q: -q["time"])[:1]
         result = {
             "role": role,

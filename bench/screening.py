@@ -495,7 +495,7 @@ class BruteForce:
     cannot reach the threshold), then scored by ``score_names`` exactly as screening does."""
 
     def __init__(self, rows):
-        from blacklist.screening import _rotations, normalise
+        from blacklist.screening import _orders, normalise, scored_syllables
 
         started = time.perf_counter()
         by_name: dict[str, list[int]] = {}
@@ -511,23 +511,17 @@ class BruteForce:
         self.owners = [by_name[name] for name in self.names]
         self.forms = [normalise.__wrapped__(name) for name in self.names]
         self.han, self.cores = [], []
-        self.latin_sorted, self.latin_joined, self.latin_owner, self.latin_joined_owner = (
-            [],
-            [],
-            [],
-            [],
-        )
-        self.all_sorted, self.all_joined, self.all_owner, self.all_joined_owner = [], [], [], []
+        # Every order of every syllable sequence the scorer compares, joined: the scorer's
+        # similarity of two names is never above the ratio of their joined syllables in the
+        # order it aligned them, so a cut-off on that ratio drops no hit.
+        self.all_joined, self.all_joined_owner = [], []
+        self.latin_joined, self.latin_joined_owner = [], []
         for index, form in enumerate(self.forms):
             self.han.append(form.han)
             self.cores.append(form.org_core or form.han)
-            for tokens in form.variants:
-                self.all_sorted.append(" ".join(sorted(tokens)))
-                self.all_owner.append(index)
-                if not form.han:
-                    self.latin_sorted.append(" ".join(sorted(tokens)))
-                    self.latin_owner.append(index)
-                for joined in _rotations(tokens):
+            for syllables in scored_syllables(form):
+                for order in _orders(syllables):
+                    joined = "".join(order)
                     self.all_joined.append(joined)
                     self.all_joined_owner.append(index)
                     if not form.han:
@@ -535,14 +529,14 @@ class BruteForce:
                         self.latin_joined_owner.append(index)
         print(
             f"brute force: {len(self.ids):,} entries on the list, {len(self.names):,} distinct "
-            f"names, {len(self.all_sorted) + len(self.all_joined):,} pinyin forms in memory "
+            f"names, {len(self.all_joined):,} pinyin forms in memory "
             f"({time.perf_counter() - started:.0f} s)"
         )
 
     def match(self, query) -> set[int]:
         from rapidfuzz import fuzz, process
 
-        from blacklist.screening import HIT_THRESHOLD, _rotations, normalise, score_names
+        from blacklist.screening import HIT_THRESHOLD, normalise, score_names, scored_syllables
         from portal.identity import identity_hash
 
         found: set[int] = set()
@@ -574,26 +568,16 @@ class BruteForce:
             ):
                 candidates.add(index)
             # Against names in Latin letters: 0.95 × p ≥ 0.85.
-            sorted_list, sorted_owner = self.latin_sorted, self.latin_owner
             joined_list, joined_owner = self.latin_joined, self.latin_joined_owner
         else:
-            sorted_list, sorted_owner = self.all_sorted, self.all_owner
             joined_list, joined_owner = self.all_joined, self.all_joined_owner
-        # Pinyin (any order, joined or not): p ≥ 0.85 at least in every case.
-        for tokens in form.variants:
+        # Pinyin: p ≥ 0.85 at least in every case, and p is at most the ratio of the query's
+        # joined syllables to the entry's in the order the scorer aligned them.
+        for syllables in scored_syllables(form):
             for _c, _s, index in process.extract(
-                " ".join(sorted(tokens)),
-                sorted_list,
-                scorer=fuzz.ratio,
-                score_cutoff=84,
-                limit=None,
+                "".join(syllables), joined_list, scorer=fuzz.ratio, score_cutoff=84, limit=None
             ):
-                candidates.add(sorted_owner[index])
-            for joined in _rotations(tokens):
-                for _c, _s, index in process.extract(
-                    joined, joined_list, scorer=fuzz.ratio, score_cutoff=84, limit=None
-                ):
-                    candidates.add(joined_owner[index])
+                candidates.add(joined_owner[index])
         for index in candidates:
             if score_names(form, self.forms[index]).score >= HIT_THRESHOLD:
                 found.update(self.owners[index])

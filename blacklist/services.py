@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -853,30 +854,70 @@ class ScreeningResult:
 KEY_CHUNK = 2000  # values of one IN (…): within SQLite's and PostgreSQL's limits
 
 
+def _among(queryset, field_name: str, values: list):
+    """``queryset`` filtered to rows whose ``field_name`` is one of ``values``. On PostgreSQL
+    the values go as one array parameter (``= ANY(%s)``, the same index plans as ``IN``):
+    Django would otherwise prepare each of a few thousand values one by one, several
+    milliseconds of a screening."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{field_name}__in": values})
+    meta = queryset.model._meta
+    column = f'"{meta.db_table}"."{meta.get_field(field_name).column}"'
+    return queryset.extra(where=[f"{column} = ANY(%s)"], params=[list(values)])  # noqa: S610
+
+
 def _chunks(items: list, size: int = KEY_CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _load_hits(hit_ids: list[int]) -> dict[int, Entry]:
-    """The hits with their state, grounds and lister: a common name hits hundreds of
-    entries, which share a few grounds and listers, so those are read once each and
-    attached rather than joined and built again for every entry."""
+def _rows_to_instances(model, attnames: list[str], rows, db: str) -> list:
+    """Model instances from plain rows of all their concrete columns, without
+    ``Model.__init__``'s per-field work (what ``Model.from_db`` would otherwise do for every
+    hit of a common name). The instances are complete: no field is deferred."""
+    instances = []
+    for values in rows:
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(attnames, values, strict=True))
+        instance._state = ModelState()
+        instance._state.adding = False
+        instance._state.db = db
+        instances.append(instance)
+    return instances
+
+
+_ENTRY_FIELDS = [f.attname for f in Entry._meta.concrete_fields]
+_STATE_FIELDS = [f.attname for f in EntryState._meta.concrete_fields]
+# A candidate's whole row and its current state's, read once with the candidates: the
+# hits are then built from these rows, without reading them again.
+_HIT_COLUMNS = _ENTRY_FIELDS + [f"current__{name}" for name in _STATE_FIELDS]
+_NAME_COLUMN = _ENTRY_FIELDS.index("name")
+
+
+def _build_hits(rows: dict[int, tuple], hit_ids: list[int], db: str) -> dict[int, Entry]:
+    """The hits with their state, grounds and lister, from the candidates' rows: a common
+    name hits hundreds of entries, which share a few grounds and listers, so those are read
+    once each and attached rather than joined and built again for every entry."""
+    width = len(_ENTRY_FIELDS)
+    hit_rows = [rows[pk] for pk in hit_ids]
+    built = _rows_to_instances(Entry, _ENTRY_FIELDS, (r[:width] for r in hit_rows), db)
+    states = _rows_to_instances(
+        EntryState, _STATE_FIELDS, (r[width:] for r in hit_rows if r[width] is not None), db
+    )
+    by_pk = {state.pk: state for state in states}
+    current = Entry._meta.get_field("current")
     entries: dict[int, Entry] = {}
-    for chunk in _chunks(hit_ids, KEY_CHUNK):
-        entries.update(
-            (entry.pk, entry)
-            for entry in Entry.objects.filter(pk__in=chunk).select_related("current").order_by()
-        )
+    for entry in built:
+        current.set_cached_value(entry, by_pk.get(entry.current_id))
+        entries[entry.pk] = entry
     for field_name, model in (
         ("category", ViolationCategory),
         ("department", Department),
         ("platform", Platform),
     ):
         relation = Entry._meta.get_field(field_name)
-        related = model.objects.in_bulk(
-            {getattr(e, relation.attname) for e in entries.values()} - {None}
-        )
+        wanted = {getattr(e, relation.attname) for e in entries.values()} - {None}
+        related = model.objects.in_bulk(wanted) if wanted else {}
         for entry in entries.values():
             value = getattr(entry, relation.attname)
             relation.set_cached_value(entry, related[value] if value is not None else None)
@@ -917,17 +958,19 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
             uscc_queries.setdefault(uscc, []).append(index)
 
     names: dict[int, str] = {}
+    rows: dict[int, tuple] = {}
     by_name: dict[int, set[int]] = {}
     # Two reads with plans that cannot go astray: the (key, entry) index alone (an index-only
     # scan), then the visible entries among those found, by primary key. The key that
     # matched comes with the row, so the entries' own keys are not computed again.
     keyed: dict[int, list[str]] = {}
     for chunk in _chunks(sorted(key_queries), KEY_CHUNK):
-        for key, pk in EntryNameKey.objects.filter(key__in=chunk).values_list("key", "entry_id"):
+        for key, pk in _among(EntryNameKey.objects, "key", chunk).values_list("key", "entry_id"):
             keyed.setdefault(pk, []).append(key)
     for chunk in _chunks(sorted(keyed), KEY_CHUNK):
-        for pk, name in lean.filter(pk__in=chunk).values_list("pk", "name"):
-            names[pk] = name
+        for row in _among(lean, "id", chunk).values_list(*_HIT_COLUMNS):
+            pk, name = row[0], row[_NAME_COLUMN]
+            names[pk], rows[pk] = name, row
             for key in keyed[pk]:
                 for index in key_queries[key]:
                     by_name.setdefault(index, set()).add(pk)
@@ -938,9 +981,13 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
         condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
         if chunk_u:
             condition |= Q(uscc__in=chunk_u)
-        rows = lean.filter(condition).values_list("pk", "name", "id_number_hash", "uscc")
-        for pk, name, hashed, uscc in rows:
-            names[pk] = name
+        hashed_column, uscc_column = (
+            _ENTRY_FIELDS.index("id_number_hash"),
+            _ENTRY_FIELDS.index("uscc"),
+        )
+        for row in lean.filter(condition).values_list(*_HIT_COLUMNS):
+            pk, name, hashed, uscc = row[0], row[_NAME_COLUMN], row[hashed_column], row[uscc_column]
+            names[pk], rows[pk] = name, row
             found = [("id_number", i) for i in hash_queries.get(hashed, ())]
             found += [("uscc", i) for i in uscc_queries.get(uscc, ())]
             for field_name, index in found:
@@ -963,16 +1010,20 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
                 name = names[pk]
                 name_score = name_scores.get(name)
                 if name_score is None:
-                    name_score = name_scores[name] = score_names(form, normalise(name))
+                    # Scored once per distinct name, its reason worded once too.
+                    name_score = score_names(form, normalise(name))
+                    name_score = name_scores[name] = NameScore(
+                        name_score.score, str(_("name: %(why)s") % {"why": name_score.why})
+                    )
                 if name_score.score >= HIT_THRESHOLD:
                     fields.append("name")
-                    why.append(str(_("name: %(why)s") % {"why": name_score.why}))
+                    why.append(name_score.why)
                     score = max(score, name_score.score)
             if score >= HIT_THRESHOLD:
                 hits.append((pk, round(score, 4), fields, why))
         scored.append(hits)
 
-    entries = _load_hits(sorted({pk for hits in scored for pk, *_rest in hits}))
+    entries = _build_hits(rows, sorted({pk for hits in scored for pk, *_rest in hits}), lean.db)
     answers = []
     for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
         matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]

@@ -1,6 +1,9 @@
 """The staff queue filters (django-filter), applied on top of a scoped queue."""
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region, User
@@ -24,12 +27,8 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_region",
     )
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
-    received_from = django_filters.DateFilter(
-        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
-    )
-    received_to = django_filters.DateFilter(
-        label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
-    )
+    received_from = django_filters.DateFilter(label=_("Received from"), method="filter_received")
+    received_to = django_filters.DateFilter(label=_("Received to"), method="filter_received")
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("next_due", "due"), ("status", "status")),
@@ -48,5 +47,18 @@ class ComplaintFilter(django_filters.FilterSet):
                 department_id=user.department_id
             )
 
+    def filter_received(self, queryset, name, value):
+        """Whole local days, as bounds on ``received_at`` itself: ``received_at__date``
+        casts every row's timestamp and can use no index (a provincial "last 30
+        days" count went from 19 ms to 250 ms whenever PostgreSQL planned it so)."""
+        if name == "received_from":
+            return queryset.filter(received_at__gte=_local_midnight(value))
+        return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the current time zone (Asia/Shanghai by default)."""
+    return timezone.make_aware(datetime.combine(day, time.min))

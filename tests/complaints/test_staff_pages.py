@@ -168,3 +168,24 @@ def test_platform_officer_answers_a_forwarded_case_on_the_page(client, world, fi
     assert case.tracking_code in listed.text
     forward.refresh_from_db()
     assert forward.answer == "已退款"
+
+
+def test_received_between_counts_whole_local_days(client, world, file_case):
+    """00:30 in Beijing on 11 November is 16:30 UTC on the 10th: the case was
+    received on the 11th for the department, and the filter says so at both ends."""
+    from datetime import UTC, datetime
+
+    late = file_case()
+    Complaint.objects.filter(pk=late.pk).update(
+        received_at=datetime(2026, 11, 10, 16, 30, tzinfo=UTC)
+    )
+    client.force_login(world.handler)
+
+    def shown(**bounds):
+        page = client.get(reverse("complaints:list"), {"queue": "all", **bounds}).text
+        return late.tracking_code in page
+
+    assert shown(received_from="2026-11-11", received_to="2026-11-11")
+    assert not shown(received_from="2026-11-12")
+    assert not shown(received_to="2026-11-10")
+    assert shown(received_from="2026-11-09", received_to="2026-11-12")
