@@ -279,6 +279,14 @@ class Complaint(models.Model):
                 name="complaint_open_category",
                 condition=OPEN_CASE,
             ),
+            # With the deferred join of portal.pagination.BoundedPaginator, the ids
+            # of a queue sorted by due date come from this index and the clocks'
+            # alone ("overdue" by due date for a province: 176 ms → 83 ms).
+            models.Index(
+                fields=["department", "id"],
+                name="complaint_open_department",
+                condition=OPEN_CASE,
+            ),
         ]
 
     def __str__(self) -> str:
