@@ -281,8 +281,12 @@ def entry_keys(form: NameForm) -> frozenset[str]:
     return _trimmed(keys)
 
 
+@lru_cache(maxsize=20_000)
 def query_keys(form: NameForm) -> frozenset[str]:
-    """The keys a screened name looks up (see the module docstring)."""
+    """The keys a screened name looks up (see the module docstring).
+
+    Cached, as :func:`normalise` is: a Latin name's near spellings take a few
+    milliseconds to weigh, and common names are screened again and again."""
     if form.han:
         keys = {f"h:{form.han}"} | _syllable_keys("l", form)
         core = form.org_core or form.han

@@ -879,9 +879,8 @@ def _rows_to_instances(model, attnames: list[str], rows, db: str) -> list:
     for values in rows:
         instance = model.__new__(model)
         instance.__dict__.update(zip(attnames, values, strict=True))
-        instance._state = ModelState()
-        instance._state.adding = False
-        instance._state.db = db
+        state = instance._state = ModelState()
+        state.adding, state.db, state.fields_cache = False, db, {}
         instances.append(instance)
     return instances
 

@@ -73,6 +73,50 @@ def test_harder_name_forms_score_as_hits(query, listed):
     assert score_name_strings(query, listed) >= HIT_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Liu Ping", "李宇平"),  # liuping / liyuping: one letter apart joined, a syllable apart
+        ("Liu Ping", "Li Yu Ping"),
+        ("Li Ping", "李宇平"),
+        ("Zhang Wei", "Zhang Weihua"),
+    ],
+)
+def test_latin_names_are_compared_syllable_by_syllable(query, listed):
+    """A missing syllable costs the whole syllable: joined strings a letter or two apart
+    are no longer hits when the names have a different number of syllables."""
+    assert score_name_strings(query, listed) < HIT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Zhang Wai", "Zhang Wei"),  # one letter off in one syllable stays a hit
+        ("ZHANG Xiaowei", "Xiaowei Zhang"),  # passport form, either order
+        ("zhangxiaowei", "Zhang Xiao Wei"),  # joined, cut into syllables
+    ],
+)
+def test_latin_spellings_one_letter_apart_or_reordered_still_hit(query, listed):
+    assert score_name_strings(query, listed) >= HIT_THRESHOLD
+
+
+def test_a_hit_answers_the_whole_entry_with_its_state_grounds_and_lister(world, zhang_wei):
+    (match,) = _screen(world.officer, name="Zhang Wei")
+
+    with CaptureQueriesContext(connection) as reads:
+        entry = match.entry
+        shown = (entry.reference, entry.status, entry.category.name, str(entry.lister))
+
+    assert shown == (
+        zhang_wei.reference,
+        zhang_wei.status,
+        zhang_wei.category.name,
+        str(zhang_wei.lister),
+    )
+    assert entry.term_ends_on == zhang_wei.term_ends_on
+    assert len(reads) == 0, "the hit comes complete, not read again field by field"
+
+
 def test_an_entry_written_in_latin_letters_is_found_by_the_characters(world):
     latin = PlatformEntryFactory(platform=world.platform, name="ZHANG Wei", id_number=ID_NUMBER)
 
@@ -159,8 +203,20 @@ def test_candidates_come_from_the_key_index_not_a_scan(world, zhang_wei):
         q["sql"] for q in captured.captured_queries if 'FROM "blacklist_entry"' in q["sql"]
     ]
     assert entry_reads, "the candidates are read"
-    # Every read of entries is bounded by candidate ids from the key index.
-    assert all('"blacklist_entry"."id" IN' in sql for sql in entry_reads)
+    # Every read of entries is bounded by candidate ids from the key index (an ``IN`` list,
+    # or one array on PostgreSQL).
+    assert all(
+        '"blacklist_entry"."id" IN' in sql or '"blacklist_entry"."id" = ANY' in sql
+        for sql in entry_reads
+    )
+    key_reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "blacklist_entrynamekey"' in q["sql"]
+    ]
+    assert key_reads
+    assert all(
+        '"blacklist_entrynamekey"."key" IN' in sql or '"blacklist_entrynamekey"."key" = ANY' in sql
+        for sql in key_reads
+    )
 
 
 def test_a_role_without_screening_may_not_screen(world, zhang_wei):
