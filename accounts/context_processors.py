@@ -27,6 +27,7 @@ def navigation(request):
             items.append((_("Rosters"), reverse("rosters:list")))
             items.append((_("Blacklist entries"), reverse("blacklist:entries")))
             items.append((_("Screening"), reverse("blacklist:screening")))
+            items.append((_("Screenings that hit our entries"), reverse("blacklist:screenings")))
             items.append((_("Inspections"), reverse("inspections:campaigns")))
             items.append((_("Risk view"), reverse("inspections:risk")))
             items.append((_("Clue transfers"), reverse("inspections:clues")))

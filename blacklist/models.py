@@ -510,8 +510,14 @@ class MeasureImplementation(models.Model):
 
 
 class ScreeningLog(AppendOnlyModel):
-    """Who screened, when, how many parties and how many hits: counts only, never the
-    identity numbers queried."""
+    """Who screened, when, what was asked and what was found (Order 117 Art. 8, 14).
+
+    ``asked`` holds, per party, the name and USCC as given and the resident ID number
+    masked (``portal.identity.mask_ric``), never in clear. ``found`` holds, per party,
+    the hits as ``[entry id, score, matched fields]``: compact, a common name hits
+    hundreds of entries. The departments whose entries were hit are kept in
+    :class:`ScreeningLogDepartment`, which their screening-log page filters on.
+    """
 
     class Channel(models.TextChoices):
         WEB = "web", _("screening page")
@@ -537,6 +543,8 @@ class ScreeningLog(AppendOnlyModel):
     queries = models.PositiveIntegerField(_("parties screened"))
     queries_with_hits = models.PositiveIntegerField(_("parties with a hit"))
     hits = models.PositiveIntegerField(_("hits"))
+    asked = models.JSONField(_("parties asked"), default=list, blank=True)
+    found = models.JSONField(_("hits found"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("screening")
@@ -545,3 +553,34 @@ class ScreeningLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.queries}/{self.hits}"
+
+
+class ScreeningLogDepartment(AppendOnlyModel):
+    """A department whose entries a screening hit: one row per department and screening,
+    so that the department reads the screenings that hit its entries."""
+
+    log = models.ForeignKey(
+        ScreeningLog,
+        verbose_name=_("screening"),
+        on_delete=models.PROTECT,
+        related_name="hit_departments",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("department hit by a screening")
+        verbose_name_plural = _("departments hit by screenings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["log", "department"], name="screening_log_department_once"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "log"], name="screening_log_by_department")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.department_id}"

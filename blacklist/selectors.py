@@ -33,6 +33,7 @@ from .models import (
     EntryState,
     ListKind,
     MeasureImplementation,
+    ScreeningLog,
     ShareScope,
     Status,
 )
@@ -172,3 +173,31 @@ def entry_roles(user, entry) -> dict[str, bool]:
         and user.has_perm("blacklist.record_measure"),
         "appeal": platform,
     }
+
+
+def screenings_hitting(department) -> QuerySet[ScreeningLog]:
+    """The screenings that hit an entry of ``department`` (its screening-log page),
+    newest first, with who screened."""
+    return (
+        ScreeningLog.objects.filter(hit_departments__department=department)
+        .select_related("platform", "department")
+        .order_by("-at", "-id")
+    )
+
+
+def department_hits(department, logs) -> list[tuple[ScreeningLog, list[dict]]]:
+    """Each of ``logs`` with the hits on ``department``'s entries only, in one read: the
+    entries of other departments that the same screening hit are never loaded."""
+    wanted = {hit[0] for log in logs for party in log.found for hit in party}
+    entries = Entry.objects.filter(pk__in=wanted, department=department).in_bulk() if wanted else {}
+    rows = []
+    for log in logs:
+        hits = []
+        for party, found in enumerate(log.found, start=1):
+            for pk, score, fields in found:
+                if pk in entries:
+                    hits.append(
+                        {"party": party, "entry": entries[pk], "score": score, "fields": fields}
+                    )
+        rows.append((log, hits))
+    return rows

@@ -44,6 +44,7 @@ from .models import (
     PlatformAppeal,
     RepairApplication,
     ScreeningLog,
+    ScreeningLogDepartment,
     ShareScope,
     Statement,
     Status,
@@ -1045,12 +1046,22 @@ def _maybe_asynchronous_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+def _asked(query: ScreeningQuery) -> dict[str, str]:
+    """What was asked about one party, for the log: the name and USCC as given, the
+    resident ID number masked (``mask_ric``), never in clear; empty parts left out."""
+    asked = {"name": query.name.strip(), "uscc": query.uscc.strip(), "ref": query.ref}
+    if query.id_number.strip():
+        asked["id_number"] = mask_ric(query.id_number)
+    return {key: value for key, value in asked.items() if value}
+
+
 @transaction.atomic
 def screening_run(
     *, actor, queries: Sequence[ScreeningQuery], channel: str, pool=None
 ) -> ScreeningResult:
-    """Screen parties (``screening_match``) and log it: who, when, how many and how many
-    hits, never what was asked."""
+    """Screen parties (``screening_match``) and log it: who, when, what was asked (the
+    resident ID number masked, never in clear) and what was found (entry ids, scores and
+    matched fields), and which departments' entries were hit (Order 117 Art. 8, 14)."""
     _require(actor, "blacklist.screen_parties")
     if not queries:
         raise DomainError(_("Give at least one party to screen."), code="empty")
@@ -1066,11 +1077,23 @@ def screening_run(
         queries=len(answers),
         queries_with_hits=sum(1 for a in answers if a.matches),
         hits=sum(len(a.matches) for a in answers),
+        asked=[_asked(query) for query in queries],
+        found=[
+            [[m.entry.pk, m.score, m.matched_fields] for m in answer.matches] for answer in answers
+        ],
     )
     # The actor, department and platform come from the authenticated caller, not from
-    # input: validating them would cost a query per screening for nothing.
-    log.full_clean(exclude=["actor", "department", "platform"])
+    # input, and what was asked and found is built here: validating them would cost a
+    # query (or another JSON encoding of hundreds of hits) per screening for nothing.
+    log.full_clean(exclude=["actor", "department", "platform", "asked", "found"])
     log.save()
+    # The departments whose entries were hit (usually none to three): one insert, from
+    # the hits already built, so that each reads the screenings that hit its entries.
+    hit_departments = sorted({m.entry.department_id for a in answers for m in a.matches} - {None})
+    if hit_departments:
+        ScreeningLogDepartment.objects.bulk_create(
+            ScreeningLogDepartment(log=log, department_id=pk) for pk in hit_departments
+        )
     audit_record(
         actor=_user(actor),
         action="blacklist.screened",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("platform/add/", views.platform_entry_add, name="platform-add"),
     path("public/", views.public_list, name="public"),
     path("screening/", views.screening, name="screening"),
+    path("screenings/", views.screenings, name="screenings"),
     path("<int:pk>/", views.entry_detail, name="entry"),
     path("<int:pk>/notify/", views.entry_notify, name="notify"),
     path("<int:pk>/statement/", views.entry_statement, name="statement"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from portal.errors import DomainError
 from portal.identity import mask_ric
 from portal.models import ClockRule, Deadline
+from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
 
 from . import pdf, services
@@ -38,11 +39,13 @@ from .forms import (
 )
 from .models import ListKind, RepairApplication, ScreeningLog, Status
 from .selectors import (
+    department_hits,
     entries_visible_to,
     entry_roles,
     implementations_for,
     may_see_full_name,
     public_entries,
+    screenings_hitting,
 )
 
 
@@ -530,4 +533,20 @@ def screening(request):
             "row_errors": row_errors,
             "today": timezone.localdate(),
         },
+    )
+
+
+@login_required
+def screenings(request):
+    """The screenings that hit this department's entries (Order 117 Art. 8, 14): who
+    screened, when, how many parties, and this department's entries hit, never
+    another department's."""
+    department = request.user.department
+    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
+        raise PermissionDenied
+    page = BoundedPaginator(screenings_hitting(department), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blacklist/screenings.html",
+        {"page": page, "rows": department_hits(department, page.object_list)},
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import api_key_issue
+from blacklist.services import ScreeningQuery, screening_run
 from complaints import services as complaint_services
 from complaints.models import NoticeKind
 from complaints.services import Intake, complaint_submit
@@ -52,6 +53,7 @@ STAFF_PAGES = [
     ("rosters:cross-province", "/rosters/cross-province/?as=provincial"),
     ("blacklist:entries", "/blacklist/"),
     ("blacklist:public", "/blacklist/public/"),
+    ("blacklist:screenings", "/blacklist/screenings/"),
     ("inspections:campaigns", "/inspections/"),
     ("inspections:clues", "/inspections/clues/?box=outbox"),
     ("inspections:consultations", "/inspections/consultations/"),
@@ -205,8 +207,10 @@ class Rows:
             channel="api",
             actor=self.officer,
         )
-        ListedEntryFactory(department=p.departments["xihu_market"])
+        listed = ListedEntryFactory(department=p.departments["xihu_market"])
         PlatformEntryFactory(platform=p.a)
+        # a platform's screening that hits the Xihu entry (the screenings page)
+        screening_run(actor=self.officer, queries=[ScreeningQuery(name=listed.name)], channel="web")
         campaign = inspection_services.campaign_open(
             actor=handler,
             theme=f"专项检查 {i}",

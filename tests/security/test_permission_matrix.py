@@ -135,6 +135,7 @@ SPEC: dict[str, Rule] = {
     "blacklist:propose": page(H | HB | C),
     "blacklist:platform-add": page(O | OB),
     "blacklist:screening": page(H | HB | C | O | OB | S),
+    "blacklist:screenings": page(STAFF),
     "blacklist:entry": page(H | D | S, hidden=C | O),
     "blacklist:notify": page(H, viewers=H | D | S, act=H, hidden=C | O),
     "blacklist:statement": page(H, viewers=H | D | S, act=H, hidden=C | O),
