@@ -70,6 +70,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.manage_department_staff",
         "portal.view_auditevent",
         "portal.view_identityview",
+        # The rosters platforms filed (Order 117 Art. 9), read-only and masked in the
+        # admin, for support when a platform asks about an upload.
+        "registry.view_roster",
+        "registry.view_rosterrow",
         *(
             f"{app}.{action}_{model}"
             for app, model in REFERENCE_MODELS
