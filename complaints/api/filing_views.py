@@ -55,6 +55,7 @@ def _platform_of(request):
     return platform
 
 
+@extend_schema(tags=["platform filings"])  # every operation of the viewset
 class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Disposal filings (Order 117 Art. 12; Trial Art. 9, 10, 14). A platform (its
     officers, or its API key) sees and files its own; departments see the filings
@@ -193,15 +194,8 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             counts[result.status] += 1
         return Response({**counts, "results": [r.as_dict() for r in results]})
 
-    @extend_schema(tags=["platform filings"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-    @extend_schema(tags=["platform filings"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-
+@extend_schema(tags=["notices"])  # every operation of the viewset
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Notices from departments to platforms (Order 117 Art. 12 ¶2, 22, 50): the
     platform sees those sent to it, a department those it or the departments of its
@@ -240,11 +234,3 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             notice=notice, actor=request.user, reply=serializer.validated_data["reply"]
         )
         return Response(s.NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)
-
-    @extend_schema(tags=["notices"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=["notices"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)

@@ -35,6 +35,7 @@ PLATFORM_TAG = ["inspections (platforms)"]
 CLUE_TAG = ["clue transfers (staff)"]
 
 
+@extend_schema(tags=PLATFORM_TAG)  # every operation of the viewset
 class DocumentRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -56,14 +57,6 @@ class DocumentRequestViewSet(
             .select_related("inspection__campaign__lead_department")
             .prefetch_related("files")
         )
-
-    @extend_schema(tags=PLATFORM_TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=PLATFORM_TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Answer a document request",
@@ -90,6 +83,7 @@ class DocumentRequestViewSet(
         return Response(s.DocumentRequestSerializer(self.get_queryset().get(pk=pk)).data)
 
 
+@extend_schema(tags=PLATFORM_TAG)  # every operation of the viewset
 class RectificationOrderViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -107,14 +101,6 @@ class RectificationOrderViewSet(
         return rectification_orders_visible_to(self.request.user).prefetch_related(
             "items", "report__files"
         )
-
-    @extend_schema(tags=PLATFORM_TAG)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=PLATFORM_TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Report the rectification",
@@ -157,6 +143,7 @@ CLUE_EXAMPLE = {
 }
 
 
+@extend_schema(tags=CLUE_TAG)  # every operation of the viewset
 class ClueTransferViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -186,14 +173,9 @@ class ClueTransferViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("box", str, enum=["inbox", "outbox", "all"])],
-        tags=CLUE_TAG,
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=CLUE_TAG)
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Transfer a clue",

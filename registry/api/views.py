@@ -41,6 +41,7 @@ ROSTER_EXAMPLE = {
 }
 
 
+@extend_schema(tags=["identity rosters"])  # every operation of the viewset
 class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Identity rosters of live room operators and marketers (Order 117 Art. 9, 48)."""
 
@@ -92,11 +93,3 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             s.RosterDetailSerializer(roster).data,
             status=status.HTTP_201_CREATED if filed else status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
-
-    @extend_schema(tags=["identity rosters"])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(tags=["identity rosters"])
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
