@@ -713,9 +713,13 @@ def filing_submit_batch(
 
     with transaction.atomic():
         # Concurrent batches of one platform wait here for each other, so the
-        # duplicate check below sees every filing committed before it.
+        # duplicate check below sees every filing committed before it. Only the
+        # platform's row is locked (``of``): locking its domicile's region too made
+        # every platform of one region wait for the others.
         platform = (
-            Platform.objects.select_for_update().select_related("domicile").get(pk=platform.pk)
+            Platform.objects.select_for_update(of=("self",))
+            .select_related("domicile")
+            .get(pk=platform.pk)
         )
         wanted_ids = [cleaned["external_id"] for _result, cleaned in valid]
         existing = dict(

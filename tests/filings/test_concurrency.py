@@ -82,3 +82,35 @@ def test_overlapping_batches_at_once_share_nothing_twice(platforms):
     for body in bodies:
         for result in body["results"]:
             assert result["id"] == stored[result["external_id"]]
+
+
+def test_a_batch_does_not_wait_for_other_platforms_of_its_region(platforms):
+    """Batches of one platform wait for each other (its row is locked); a batch of
+    another platform of the same domicile must not: here a second connection holds
+    the domicile's region row, as a batch once did, and the batch still goes in."""
+    import psycopg
+
+    settings = connection.settings_dict
+    holder = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    try:
+        holder.execute(
+            "SELECT 1 FROM accounts_region WHERE code = %s FOR UPDATE",
+            [platforms.a.domicile_id],
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {platforms.raw_a}")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        answer = client.post("/api/v1/filings/batch/", {"items": [item(1)]}, format="json")
+    finally:
+        holder.rollback()
+        holder.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert answer.status_code == 200
+    assert answer.json()["created"] == 1
