@@ -265,9 +265,11 @@ def generate(n: int, today: date, provincial, users) -> dict:
     from complaints.models import (
         Complaint,
         DisposalFiling,
-        FilingRecipient,
+        FilingRoute,
         Outcome,
         PlatformForward,
+        RecipientReason,
+        RouteRecipient,
     )
     from portal.models import AuditEvent, ClockRule, Deadline
     from registry.models import ViolationCategory
@@ -287,8 +289,19 @@ def generate(n: int, today: date, provincial, users) -> dict:
     outcomes = list(Outcome.values)
     complaint_type = ContentType.objects.get_for_model(Complaint)
     handler, supervisor = users[Role.HANDLER], users[Role.SUPERVISOR]
+    # One route per Zhejiang market supervision department: each filing reaches one.
+    routes = []
+    for department in zj:
+        signature = FilingRoute.signature_of([(department, RecipientReason.DOMICILE)])
+        route, made = FilingRoute.objects.get_or_create(signature=signature)
+        if made:
+            RouteRecipient.objects.create(
+                route=route, department_id=department, reason=RecipientReason.DOMICILE
+            )
+        routes.append(route.pk)
     params = {
         "zj": zj,
+        "routes": routes,
         "n_zj": len(zj),
         "others": others,
         "n_others": len(others),
@@ -319,7 +332,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
         cursor.execute("SET LOCAL synchronous_commit = off")
         # Every key is read from the database above: skip the per-row FK triggers.
         cursor.execute("SET LOCAL session_replication_role = replica")
-        tables = [Complaint, Deadline, PlatformForward, DisposalFiling, FilingRecipient, AuditEvent]
+        tables = [Complaint, Deadline, PlatformForward, DisposalFiling, AuditEvent]
         cursor.execute(
             f"TRUNCATE {', '.join(qn(m._meta.db_table) for m in tables)} RESTART IDENTITY CASCADE"
         )
@@ -550,6 +563,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
                 "received_at": f"{acted} + interval '1 day'",
                 "channel": "'api'",
                 "submitted_by_label": "'bench'",
+                "route": "(%(routes)s::bigint[])[1 + f.g %% %(n_zj)s]",
             },
             "bench_filing f ORDER BY f.g",
             params,
@@ -557,17 +571,6 @@ def generate(n: int, today: date, provincial, users) -> dict:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{DisposalFiling._meta.db_table}', 'id'), %s)",
             [filings + 1],
-        )
-        _insert(
-            cursor,
-            FilingRecipient,
-            {
-                "filing": "f.g",
-                "department": "(%(zj)s::bigint[])[1 + f.g %% %(n_zj)s]",
-                "reason": "'platform'",
-            },
-            "bench_filing f",
-            params,
         )
         timings["filings_s"] = time.monotonic() - started
         for table in ("bench_case", "bench_status", "bench_filing"):
@@ -578,7 +581,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
         timings["indexes_s"] = time.monotonic() - started
     started = time.monotonic()
     with connection.cursor() as cursor:
-        for model in (Complaint, Deadline, PlatformForward, DisposalFiling, FilingRecipient):
+        for model in (Complaint, Deadline, PlatformForward, DisposalFiling):
             cursor.execute(f"VACUUM ANALYZE {qn(model._meta.db_table)}")
     timings["vacuum_s"] = time.monotonic() - started
     timings["cases"] = made

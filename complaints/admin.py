@@ -2,8 +2,10 @@
 through ``complaints.services`` (filed by platforms, answered by platforms)."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from .models import DisposalFiling, FilingRecipient, PlatformNotice
+from .models import DisposalFiling, PlatformNotice
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -17,23 +19,24 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
-class FilingRecipientInline(admin.TabularInline):
-    model = FilingRecipient
-    extra = 0
-    can_delete = False
-    readonly_fields = ["department", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(DisposalFiling)
 class DisposalFilingAdmin(_ReadOnly):
     list_display = ["external_id", "platform", "party_name", "category", "acted_at", "received_at"]
     list_filter = ["channel", "party_kind", "platform"]
     search_fields = ["external_id", "party_name", "party_uscc", "live_room_account"]
-    exclude = ["id_number_encrypted", "id_number_hash"]
-    inlines = [FilingRecipientInline]
+    exclude = ["id_number_encrypted", "id_number_hash", "route"]
+    readonly_fields = ["sent_to"]
+
+    @admin.display(description=_("sent to"))
+    def sent_to(self, obj):
+        return format_html_join(
+            "",
+            "<div>{} — {}</div>",
+            (
+                (r.department.label, r.get_reason_display())
+                for r in obj.route.recipients.select_related("department")
+            ),
+        )
 
 
 @admin.register(PlatformNotice)

@@ -1,19 +1,19 @@
 """Reads of disposal filings and notices to platforms, scoped by jurisdiction.
 
 - A filing is the platform's own (its officers and its API keys see it) and
-  reaches the departments it was routed to (``FilingRecipient``); departments
+  reaches the departments of its route (``FilingRoute``); departments
   of the same type above a recipient see it too. Nobody else does: 404.
 - A notice is seen by the platform it was sent to and by the sending
   department and the departments of its type above it.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.scoping import jurisdiction_of
 from portal.models import Deadline
 
-from .models import DisposalFiling, FilingRecipient, Measure, PlatformNotice
+from .models import DisposalFiling, Measure, PlatformNotice, RouteRecipient
 
 
 def filings_visible_to(user) -> QuerySet[DisposalFiling]:
@@ -24,12 +24,13 @@ def filings_visible_to(user) -> QuerySet[DisposalFiling]:
     if jurisdiction.platform_id:
         return queryset.filter(platform_id=jurisdiction.platform_id)
     if jurisdiction.region_path:
-        received = FilingRecipient.objects.filter(
-            filing=OuterRef("pk"),
+        # The few routes that reach a department in the jurisdiction, then the
+        # filings on them (Order 117 Art. 12 ¶3).
+        routes = RouteRecipient.objects.filter(
             department__type=jurisdiction.department_type,
             department__region__path__startswith=jurisdiction.region_path,
-        )
-        return queryset.filter(Exists(received))
+        ).values("route_id")
+        return queryset.filter(route_id__in=routes)
     return queryset.none()
 
 

@@ -169,7 +169,9 @@ def filing_detail(request, pk: int):
         "complaints/filings/detail.html",
         {
             "filing": filing,
-            "recipients": filing.recipients.select_related("department", "department__region"),
+            "recipients": filing.route.recipients.select_related(
+                "department", "department__region"
+            ),
             "routing_rule": ROUTING_RULE,
             "entry": entry,
         },

@@ -565,6 +565,15 @@ class DisposalFiling(IdentityNumberMixin):
         related_name="+",
     )
     submitted_by_label = models.CharField(_("filed by"), max_length=200, blank=True)
+    # The departments the filing reached (Order 117 Art. 12 ¶3): shared with every
+    # filing routed to the same departments for the same reasons.
+    route = models.ForeignKey(
+        "FilingRoute",
+        verbose_name=_("sent to"),
+        on_delete=models.PROTECT,
+        related_name="filings",
+        db_index=False,  # the (route, received_at) index below serves it
+    )
 
     class Meta:
         verbose_name = _("disposal filing")
@@ -583,6 +592,7 @@ class DisposalFiling(IdentityNumberMixin):
         indexes = [
             models.Index(fields=["platform", "received_at"]),
             models.Index(fields=["category", "received_at"]),
+            models.Index(fields=["route", "received_at"]),
         ]
 
     def __str__(self) -> str:
@@ -627,28 +637,55 @@ class RecipientReason(models.TextChoices):
     )
 
 
-class FilingRecipient(models.Model):
-    """A department a filing reaches, and the rule that sent it there."""
+class FilingRoute(models.Model):
+    """Where filings went: a set of departments, each with the rule that sent a
+    filing there (Order 117 Art. 12 ¶3).
 
-    filing = models.ForeignKey(DisposalFiling, on_delete=models.CASCADE, related_name="recipients")
+    Filings routed to the same departments for the same reasons share one route,
+    so a filing stores one reference instead of a row per department. A route
+    never changes: when departments are added or closed, later filings get
+    another route and earlier ones keep the departments they reached.
+    """
+
+    # "department id:reason" pairs, sorted and joined by ",": one route per set.
+    signature = models.CharField(_("signature"), max_length=500, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filing route")
+        verbose_name_plural = _("filing routes")
+
+    def __str__(self) -> str:
+        return self.signature or "—"
+
+    @staticmethod
+    def signature_of(recipients) -> str:
+        """The signature of ``(department id, reason)`` pairs."""
+        return ",".join(sorted(f"{department_id}:{reason}" for department_id, reason in recipients))
+
+
+class RouteRecipient(models.Model):
+    """A department a route reaches, and the rule that sends filings there."""
+
+    route = models.ForeignKey(FilingRoute, on_delete=models.CASCADE, related_name="recipients")
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("department"),
         on_delete=models.PROTECT,
-        related_name="filings_received",
+        related_name="filing_routes",
     )
     reason = models.CharField(_("why"), max_length=16, choices=RecipientReason.choices)
 
     class Meta:
         verbose_name = _("filing recipient")
         verbose_name_plural = _("filing recipients")
-        ordering = ["filing", "department__region__code"]
+        ordering = ["route", "department__region__code"]
         constraints = [
-            models.UniqueConstraint(fields=["filing", "department"], name="filing_recipient_once")
+            models.UniqueConstraint(fields=["route", "department"], name="route_recipient_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.filing_id} → {self.department}"
+        return f"{self.route_id} → {self.department}"
 
 
 class NoticeKind(models.TextChoices):

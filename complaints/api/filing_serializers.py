@@ -12,10 +12,10 @@ from ..models import (
     EXTERNAL_ID_PATTERN,
     DisposalFiling,
     FilingParty,
-    FilingRecipient,
     Measure,
     NoticeKind,
     PlatformNotice,
+    RouteRecipient,
 )
 from ..services.filings import MAX_BATCH
 
@@ -82,7 +82,7 @@ class RecipientSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="department.region_id")
 
     class Meta:
-        model = FilingRecipient
+        model = RouteRecipient
         fields = ["department", "department_type", "region", "reason"]
 
 
@@ -90,7 +90,7 @@ class FilingSerializer(serializers.ModelSerializer):
     platform = serializers.CharField(source="platform.uscc")
     category = serializers.CharField(source="category.code")
     party_id_number = serializers.CharField(source="id_number_masked")
-    recipients = RecipientSerializer(many=True, read_only=True)
+    recipients = RecipientSerializer(source="route.recipients", many=True, read_only=True)
 
     class Meta:
         model = DisposalFiling

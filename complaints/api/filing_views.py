@@ -72,7 +72,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return (
             filings_visible_to(self.request.user)
-            .prefetch_related("recipients__department")
+            .prefetch_related("route__recipients__department")
             .order_by("-received_at", "-pk")
         )
 

@@ -18,11 +18,16 @@ Where a filing goes (:func:`filing_recipients`), Order 117 Art. 12 ¶3:
 A blacklisting filing proposes the party for the platforms' shared blacklist
 through one call of ``blacklist.services.platform_entry_add`` (Order 117 Art. 14).
 
+The departments a filing reached are its **route** (``FilingRoute``): one row
+per set of departments and reasons, shared by every filing routed the same way,
+so that a filing stores one reference, not a row per department
+(:func:`filing_routes`).
+
 Storage is set-wise: the validator applies every rule of the model (its field
 validators, ``clean()`` and check constraint; a test holds the two together),
-then the new filings and their recipients go in with one ``COPY`` each on
-PostgreSQL (ids drawn from the sequence first) or ``bulk_create`` elsewhere:
-a fixed number of queries per batch, whatever its size.
+then the new filings go in with one ``COPY`` on PostgreSQL (ids drawn from the
+sequence first) or ``bulk_create`` elsewhere: a fixed number of queries per
+batch, whatever its size.
 """
 
 import json
@@ -32,7 +37,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Lookup, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -58,9 +63,10 @@ from ..models import (
     DisposalFiling,
     FilingChannel,
     FilingParty,
-    FilingRecipient,
+    FilingRoute,
     Measure,
     RecipientReason,
+    RouteRecipient,
 )
 
 MAX_BATCH = 1000
@@ -436,6 +442,43 @@ def filing_recipients(platform: Platform) -> tuple[list[Department], list[Depart
     return every, grave
 
 
+def filing_routes(platform: Platform, gravities=(False, True)) -> dict[bool, int]:
+    """The ids of the routes of ``platform``'s filings, by gravity: ``False`` the
+    route of every filing, ``True`` that of the gravest (:func:`filing_recipients`).
+    Each set of departments has one route, made the first time a filing takes it;
+    two queries when the routes exist."""
+    every, grave = filing_recipients(platform)
+    domicile = [(d.pk, RecipientReason.DOMICILE) for d in every]
+    pairs = {
+        False: domicile,
+        True: domicile + [(d.pk, RecipientReason.PROVINCIAL) for d in grave],
+    }
+    wanted = {gravity: FilingRoute.signature_of(pairs[gravity]) for gravity in gravities}
+    ids = dict(
+        FilingRoute.objects.filter(signature__in=set(wanted.values())).values_list(
+            "signature", "pk"
+        )
+    )
+    for gravity, signature in wanted.items():
+        if signature not in ids:
+            ids[signature] = _route_create(signature, pairs[gravity])
+    return {gravity: ids[signature] for gravity, signature in wanted.items()}
+
+
+def _route_create(signature: str, pairs) -> int:
+    """Make the route of ``pairs``; a concurrent batch that made it first wins (the
+    unique signature), and its route is returned."""
+    try:
+        with transaction.atomic():
+            route = FilingRoute.objects.create(signature=signature)
+            RouteRecipient.objects.bulk_create(
+                RouteRecipient(route=route, department_id=pk, reason=reason) for pk, reason in pairs
+            )
+            return route.pk
+    except IntegrityError:
+        return FilingRoute.objects.get(signature=signature).pk
+
+
 # --- storing ----------------------------------------------------------------------
 
 
@@ -548,7 +591,7 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
             item["agency_id"] = agencies.get(uscc)
 
 
-def _row(platform, item: dict, *, channel: str, now: datetime, actor) -> dict:
+def _row(platform, item: dict, *, channel: str, now: datetime, actor, route_id: int) -> dict:
     """The column values of one new filing (the clear identity number never is one)."""
     number = item["party_id_number"]
     user = _actor_user(actor)
@@ -580,45 +623,45 @@ def _row(platform, item: dict, *, channel: str, now: datetime, actor) -> dict:
         "id_number_encrypted": encrypt_identity(number) if number else "",
         "id_number_hash": item["id_hash"],
         "id_number_masked": mask_ric(number) if number else "",
+        "route_id": route_id,
     }
 
 
 _JSON_COLUMNS = frozenset({"measures", "evidence_links"})
+# One encoder for every row (``json.dumps`` with options builds a new one per call).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _copy_rows(model, rows: list[dict], *, with_ids: bool) -> list[int]:
-    """PostgreSQL: store ``rows`` with one ``COPY``, the fastest way in; with
-    ``with_ids`` the ids are drawn from the table's sequence first and returned."""
+def _copy_rows(model, rows: list[dict]) -> list[int]:
+    """PostgreSQL: store ``rows`` with one ``COPY``, the fastest way in; the ids
+    are drawn from the table's sequence first and returned."""
     table = model._meta.db_table
-    columns = list(rows[0])
-    ids: list[int] = []
     with connection.cursor() as cursor:
-        if with_ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-            columns = ["id", *columns]
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        columns = ["id", *rows[0]]
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         raw = cursor.cursor  # psycopg's own cursor, for its COPY support
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
             json_at = [i for i, c in enumerate(columns) if c in _JSON_COLUMNS]
-            for index, row in enumerate(rows):
-                values = [ids[index], *row.values()] if with_ids else list(row.values())
+            for pk, row in zip(ids, rows, strict=True):
+                values = [pk, *row.values()]
                 for i in json_at:
-                    values[i] = json.dumps(values[i], ensure_ascii=False)
+                    values[i] = _to_json(values[i])
                 copy.write_row(values)
     return ids
 
 
-def _store(model, rows: list[dict], *, with_ids: bool = True) -> list[int]:
+def _store(model, rows: list[dict]) -> list[int]:
     """Store ``rows`` in bulk, never one query per row: ``COPY`` on PostgreSQL,
     ``bulk_create`` elsewhere (SQLite returns the ids too)."""
     if not rows:
         return []
     if connection.vendor == "postgresql":
-        return _copy_rows(model, rows, with_ids=with_ids)
+        return _copy_rows(model, rows)
     objs = model.objects.bulk_create([model(**row) for row in rows])
     return [obj.pk for obj in objs]
 
@@ -745,9 +788,14 @@ def filing_submit_batch(
         _match_parties(platform, [cleaned for _result, cleaned in fresh])
 
         now = timezone.now()
+        grave = [bool(GRAVEST_MEASURES.intersection(c["measures"])) for _r, c in fresh]
+        routes = filing_routes(platform, set(grave)) if fresh else {}
         ids = _store(
             DisposalFiling,
-            [_row(platform, c, channel=channel, now=now, actor=actor) for _r, c in fresh],
+            [
+                _row(platform, c, channel=channel, now=now, actor=actor, route_id=routes[g])
+                for (_r, c), g in zip(fresh, grave, strict=True)
+            ],
         )
         for (result, cleaned), pk in zip(fresh, ids, strict=True):
             result.status, result.id = "created", pk
@@ -755,26 +803,6 @@ def filing_submit_batch(
         for result, first in repeats:
             result.status, result.id = "duplicate", first.id
 
-        every, grave = filing_recipients(platform)
-        _store(
-            FilingRecipient,
-            [
-                {"filing_id": c["id"], "department_id": d.pk, "reason": RecipientReason.DOMICILE}
-                for _r, c in fresh
-                for d in every
-            ]
-            + [
-                {
-                    "filing_id": c["id"],
-                    "department_id": d.pk,
-                    "reason": RecipientReason.PROVINCIAL,
-                }
-                for _r, c in fresh
-                if GRAVEST_MEASURES.intersection(c["measures"])
-                for d in grave
-            ],
-            with_ids=False,
-        )
         counts = {
             status: sum(1 for r in results if r.status == status)
             for status in ("created", "duplicate", "invalid")

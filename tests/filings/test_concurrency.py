@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from complaints.models import DisposalFiling, FilingRecipient
+from complaints.models import DisposalFiling, FilingRoute, RouteRecipient
 from tests.filings.conftest import item, operator_item
 
 pytestmark = [
@@ -60,9 +60,17 @@ def test_the_same_batch_posted_twice_at_once_creates_each_filing_once(platforms)
         assert [r["status"] for r in later["results"]] == ["duplicate"] * 60
         assert [r["id"] for r in later["results"]] == ids  # the filings that exist
     assert DisposalFiling.objects.filter(platform=platforms.a).count() == 60
-    # Routing written once too: two recipients each, a third (provincial market
-    # supervision) for the 20 account closures (Order 117 Art. 12 ¶3).
-    assert FilingRecipient.objects.count() == 60 * 2 + 20
+    # Routing written once too: two routes, the 40 light measures to two departments,
+    # the 20 account closures to a third as well (provincial market supervision,
+    # Order 117 Art. 12 ¶3).
+    routes = {
+        route.pk: route.recipients.count()
+        for route in FilingRoute.objects.filter(filings__platform=platforms.a).distinct()
+    }
+    assert sorted(routes.values()) == [2, 3]
+    assert RouteRecipient.objects.count() == 5
+    by_route = DisposalFiling.objects.filter(platform=platforms.a).values_list("route", flat=True)
+    assert sorted(routes[r] for r in by_route) == [2] * 40 + [3] * 20
 
 
 def test_overlapping_batches_at_once_share_nothing_twice(platforms):

@@ -161,3 +161,21 @@ def test_the_platform_home_shows_filings_notices_roster_and_keys(client, platfor
     assert response.context["filings_total"] == 1
     assert response.context["api_keys_live"] == 1
     assert "XH-000001" in response.content.decode()
+
+
+def test_the_admin_shows_where_a_filing_went(client, platforms):
+    from tests.factories import UserFactory
+
+    result = services.filing_submit(
+        platform=platforms.a,
+        item=item(1, measures=["account_closure"]),
+        channel="api",
+        actor=platforms.officer_a,
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/complaints/disposalfiling/{result.id}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for name in ("yuhang_market", "zj_cyber", "zj_market"):
+        assert platforms.departments[name].label in text
+    assert "provincial department of the platform" in text  # the reason, per department

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from blacklist.models import Entry, ListKind
 from complaints import services
-from complaints.models import DisposalFiling, FilingRecipient, Measure, RecipientReason
+from complaints.models import DisposalFiling, FilingRoute, Measure, RecipientReason, RouteRecipient
 from portal.errors import DomainError, NotAllowed
 from portal.identity import decrypt_identity
 from portal.models import AuditEvent
@@ -38,7 +38,10 @@ def test_the_same_batch_twice_creates_nothing_new(platforms):
     assert [r.status for r in second] == ["duplicate"] * 5
     assert [r.id for r in second] == [r.id for r in first]
     assert DisposalFiling.objects.count() == 5
-    assert FilingRecipient.objects.count() == 5 * 2  # Yuhang market + Zhejiang cyberspace
+    # One route for the five: Yuhang market supervision + Zhejiang cyberspace.
+    assert FilingRoute.objects.count() == 1
+    assert DisposalFiling.objects.filter(route__recipients__isnull=False).distinct().count() == 5
+    assert RouteRecipient.objects.count() == 2
 
 
 def test_the_same_external_id_twice_in_one_batch_is_filed_once(platforms):
@@ -180,7 +183,8 @@ def test_routing_of_each_measure(platforms, measure):
     assert result.status == "created", result.errors
     names = {v.pk: k for k, v in platforms.departments.items()}
     reached = {
-        names[r.department_id]: r.reason for r in FilingRecipient.objects.filter(filing=result.id)
+        names[r.department_id]: r.reason
+        for r in RouteRecipient.objects.filter(route__filings=result.id)
     }
     assert set(reached) == ROUTES[measure]
     assert reached["yuhang_market"] == RecipientReason.DOMICILE  # county, not Hangzhou city
