@@ -34,6 +34,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -95,6 +96,8 @@ ITEM_FIELDS = (
     "evidence_links",
 )
 
+# One encoder for every row (``json.dumps`` with options builds a new one per call).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 _EXTERNAL_ID = re.compile(EXTERNAL_ID_PATTERN)
 _URL = URLValidator(schemes=["http", "https"])
 _SIMPLE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
@@ -180,6 +183,8 @@ class FilingLookups:
 
 # GB 11643 weights of the 17 digits before the check character: 2^(17-i) mod 11.
 _RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+# The digits are summed as their ASCII codes, then 48 ("0") times each weight taken off.
+_RIC_ASCII_OFFSET = ord("0") * sum(_RIC_WEIGHTS)
 _RIC_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
@@ -196,7 +201,7 @@ def _ric_fast(value: str, today: date) -> str | None:
         return None
     if born > today or not _division_in_use(number[:6], born.year):
         return None
-    total = sum(int(d) * w for d, w in zip(number[:17], _RIC_WEIGHTS, strict=True))
+    total = sum(map(mul, number[:17].encode(), _RIC_WEIGHTS)) - _RIC_ASCII_OFFSET
     check = (12 - total % 11) % 11
     if number[-1] != ("X" if check == 10 else str(check)):
         return None
@@ -226,7 +231,11 @@ def _uscc_fast(value: str) -> str | None:
 
 def _text(raw: dict, name: str, errors: dict, *, max_length: int, required: bool = False) -> str:
     value = raw.get(name)
-    if value is None:
+    if type(value) is str:  # the usual case, decided at once
+        value = value.strip()
+        if value and len(value) <= max_length:
+            return value
+    elif value is None:
         value = ""
     if not isinstance(value, str):
         errors[name] = [_("Expected text.")]
@@ -503,15 +512,20 @@ def _actor_label(actor) -> str:
 
 
 class _AnyOf(Lookup):
-    """``column = ANY(%s)``: the values go as one array parameter, so the query
-    has the same small text whatever the batch (PostgreSQL)."""
+    """``column = ANY(…)`` of the values of a JSON array, given as one text
+    parameter (:func:`_among` encodes it): the query has the same small text
+    whatever the batch, and neither Django nor psycopg walks the values one by one
+    in Python to quote them (PostgreSQL)."""
 
     lookup_name = "any_of"
-    prepare_rhs = False  # the list stays a list (one array), not a text
+    prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+        return (
+            f"{lhs} = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))",
+            [*params, self.rhs],
+        )
 
 
 for _model, _name in (
@@ -526,10 +540,11 @@ for _model, _name in (
 
 
 def _among(name: str, values) -> Q:
-    """``name`` is one of ``values``: an array parameter on PostgreSQL, Django's
-    ``IN`` list elsewhere."""
-    lookup = "any_of" if connection.vendor == "postgresql" else "in"
-    return Q(**{f"{name}__{lookup}": list(values)})
+    """``name`` is one of ``values``: one JSON array parameter on PostgreSQL,
+    Django's ``IN`` list elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{name}__any_of": _to_json(list(values))})
+    return Q(**{f"{name}__in": list(values)})
 
 
 def _match_parties(platform: Platform, items: list[dict]) -> None:
@@ -628,8 +643,6 @@ def _row(platform, item: dict, *, channel: str, now: datetime, actor, route_id: 
 
 
 _JSON_COLUMNS = frozenset({"measures", "evidence_links"})
-# One encoder for every row (``json.dumps`` with options builds a new one per call).
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _copy_rows(model, rows: list[dict]) -> list[int]:

@@ -12,6 +12,7 @@ from accounts.models import Role
 from portal.demo import demo_ric, demo_uscc
 from portal.identity import (
     decrypt_identity,
+    encrypt_identity,
     identity_hash,
     mask_name,
     mask_ric,
@@ -189,3 +190,33 @@ def test_reveal_without_a_purpose_shows_an_error_beside_the_field(
     assert "This field is required." in page.text
     assert RIC_WITH_X not in page.text
     assert not IdentityView.objects.exists()
+
+
+def test_identity_numbers_encrypted_before_with_fernet_still_decrypt(settings):
+    from cryptography.fernet import Fernet
+
+    earlier = Fernet(settings.IDENTITY_ENCRYPTION_KEY.encode()).encrypt(RIC_WITH_X.encode())
+    assert decrypt_identity(earlier.decode()) == RIC_WITH_X
+
+
+def test_encryption_is_authenticated_and_never_repeats_itself():
+    from cryptography.exceptions import InvalidTag
+
+    first, second = encrypt_identity(RIC_WITH_X), encrypt_identity(RIC_WITH_X)
+    assert first != second  # a fresh nonce each time: equal numbers do not show
+    assert decrypt_identity(first) == decrypt_identity(second) == RIC_WITH_X
+    body = first[3:]
+    flipped = body[:-3] + ("A" if body[-3] != "A" else "B") + body[-2:]
+    with pytest.raises(InvalidTag):
+        decrypt_identity(first[:3] + flipped)
+
+
+def test_keyed_hash_is_hmac_sha256_in_base32(settings):
+    import base64
+    import hashlib
+    import hmac
+
+    digest = hmac.new(settings.IDENTITY_HASH_KEY.encode(), RIC_WITH_X.encode(), hashlib.sha256)
+    expected = base64.b32encode(digest.digest()).decode().rstrip("=").lower()
+    assert identity_hash(RIC_WITH_X) == expected
+    assert identity_hash(RIC_WITH_X.lower()) == expected  # the canonical form is hashed
