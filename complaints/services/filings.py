@@ -222,7 +222,7 @@ def _uscc_fast(value: str) -> str | None:
     code = value.upper()
     if not _USCC_SHAPE.match(code):
         return None
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, code[:17]), _USCC_WEIGHTS))
     return code if code[-1] == _USCC_ALPHABET[-total % 31] else None
 
 
@@ -231,11 +231,13 @@ def _uscc_fast(value: str) -> str | None:
 
 def _text(raw: dict, name: str, errors: dict, *, max_length: int, required: bool = False) -> str:
     value = raw.get(name)
-    if type(value) is str:  # the usual case, decided at once
+    if type(value) is str:  # the usual cases, decided at once
         value = value.strip()
         if value and len(value) <= max_length:
             return value
     elif value is None:
+        if not required:
+            return ""
         value = ""
     if not isinstance(value, str):
         errors[name] = [_("Expected text.")]
@@ -258,7 +260,15 @@ def _moment(raw: dict, name: str, errors: dict) -> datetime | None:
     if isinstance(value, datetime):
         moment = value
     else:
-        moment = parse_datetime(value) if isinstance(value, str) else None
+        moment = None
+        if type(value) is str:
+            try:  # ISO 8601 as the API sends it, at once; else Django's wider reading
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                try:
+                    moment = parse_datetime(value)
+                except ValueError:  # well formed, but no such moment (month 13…)
+                    moment = None
         if moment is None:
             errors[name] = [_("Give a date and time, e.g. 2026-03-01T14:30:00+08:00 (ISO 8601).")]
             return None
@@ -606,12 +616,12 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
             item["agency_id"] = agencies.get(uscc)
 
 
-def _row(platform, item: dict, *, channel: str, now: datetime, actor, route_id: int) -> dict:
-    """The column values of one new filing (the clear identity number never is one)."""
+def _row(item: dict, *, batch: dict, route_id: int) -> dict:
+    """The column values of one new filing (the clear identity number never is one);
+    ``batch`` holds those shared by the whole batch (:func:`_batch_columns`)."""
     number = item["party_id_number"]
-    user = _actor_user(actor)
     return {
-        "platform_id": platform.pk,
+        **batch,
         "external_id": item["external_id"],
         "party_kind": item["party_kind"],
         "party_name": item["party_name"],
@@ -630,15 +640,22 @@ def _row(platform, item: dict, *, channel: str, now: datetime, actor, route_id: 
         "acted_at": item["acted_at"],
         "facts": item["facts"],
         "evidence_links": item["evidence_links"],
-        "received_at": now,
-        "channel": channel,
-        "submitted_by_id": user.pk if user else None,
-        "submitted_by_label": _actor_label(actor),
         # validated already: encrypted, hashed and masked, never kept clear
         "id_number_encrypted": encrypt_identity(number) if number else "",
         "id_number_hash": item["id_hash"],
         "id_number_masked": mask_ric(number) if number else "",
         "route_id": route_id,
+    }
+
+
+def _batch_columns(platform, *, channel: str, now: datetime, actor) -> dict:
+    user = _actor_user(actor)
+    return {
+        "platform_id": platform.pk,
+        "received_at": now,
+        "channel": channel,
+        "submitted_by_id": user.pk if user else None,
+        "submitted_by_label": _actor_label(actor),
     }
 
 
@@ -803,10 +820,11 @@ def filing_submit_batch(
         now = timezone.now()
         grave = [bool(GRAVEST_MEASURES.intersection(c["measures"])) for _r, c in fresh]
         routes = filing_routes(platform, set(grave)) if fresh else {}
+        batch = _batch_columns(platform, channel=channel, now=now, actor=actor)
         ids = _store(
             DisposalFiling,
             [
-                _row(platform, c, channel=channel, now=now, actor=actor, route_id=routes[g])
+                _row(c, batch=batch, route_id=routes[g])
                 for (_r, c), g in zip(fresh, grave, strict=True)
             ],
         )

@@ -52,6 +52,25 @@ def test_an_identity_number_of_an_unknown_county_is_a_field_error_not_a_500(plat
     assert "division code" in response.json()["errors"]["party_id_number"][0]
 
 
+def test_a_moment_that_does_not_exist_is_a_field_error_not_a_500(platforms):
+    """30 February and month 13 are well formed but no moment: the item's error."""
+    batch = {
+        "items": [
+            item(1, conduct_at="2026-02-30T10:00:00+08:00"),
+            item(2, acted_at="2026-13-01T00:00:00"),
+            item(3),
+        ]
+    }
+    response = key_client(platforms.raw_a).post(
+        "/api/v1/filings/batch/", batch, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid", "created"]
+    assert "ISO 8601" in results[0]["errors"]["conduct_at"][0]
+    assert "ISO 8601" in results[1]["errors"]["acted_at"][0]
+
+
 def test_batch_answers_per_item_and_twice_creates_nothing(platforms):
     client = key_client(platforms.raw_a)
     batch = {"items": [item(1), item(2, category="nope"), item(3), item(1)]}
