@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blacklist.models import ScreeningLog
-from complaints.models import Complaint, DisposalFiling
+from complaints.models import Complaint, DisposalFiling, FilingRoute
 from complaints.services import notice_send
 from inspections import risk, services
 from registry.models import Marketer, Operator, Roster, RosterRow, ViolationCategory
@@ -67,6 +67,7 @@ def _filing(world, n, room=None):
         acted_at=now - timedelta(days=1),
         facts="虚假宣传",
         channel="api",
+        route=FilingRoute.objects.get_or_create(signature="")[0],  # reaching no department
     )
 
 
