@@ -182,6 +182,7 @@ class Names:
 
 def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
     """Entry ``n`` (0-based): its columns, its state row and its name."""
+    from blacklist.screening import name_form_text
     from blacklist.services import masked_name
     from portal.identity import identity_hash, mask_ric
 
@@ -205,6 +206,7 @@ def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
         kind,
         name,
         masked_name(name, kind),
+        name_form_text(name),  # what Entry.save() stores
         hashed,
         masked_id,
         uscc,
@@ -235,8 +237,9 @@ def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
 
 
 ENTRY_COLUMNS = (
-    "id, list, reference, party_kind, name, name_masked, id_number_hash, id_number_masked, "
-    "uscc, party_id, share_scope, share_region_path, facts, legal_basis, decision_number, "
+    "id, list, reference, party_kind, name, name_masked, name_form, id_number_hash, "
+    "id_number_masked, uscc, party_id, share_scope, share_region_path, facts, legal_basis, "
+    "decision_number, "
     "decision_date, decision_document, term_months, appeal_route, listed_on, term_ends_on, "
     "source_id, created_at, category_id, created_by_id, department_id, party_type_id, "
     "platform_id, source_type_id, current_id"
@@ -383,10 +386,11 @@ def _generate(count: int, seed: int, workers: int) -> None:
 
 
 def _rebuild_keys(workers: int) -> None:
-    """The name-key index is derived data: recompute it (after a change of the key scheme)."""
+    """The name-key index and the stored name forms are derived data: recompute them (after
+    a change of the key scheme or of the normalisation)."""
     from django.db import connection
 
-    from blacklist.screening import entry_keys_for
+    from blacklist.screening import entry_keys_for, name_form_text
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -400,10 +404,19 @@ def _rebuild_keys(workers: int) -> None:
                 buffer.write(_line((pk, key)))
         with cursor.cursor.copy("COPY blacklist_entrynamekey (entry_id, key) FROM STDIN") as copy:
             copy.write(buffer.getvalue())
+        cursor.execute("CREATE TEMPORARY TABLE bench_forms (id bigint, form text)")
+        with cursor.cursor.copy("COPY bench_forms (id, form) FROM STDIN") as copy:
+            copy.write("".join(_line((pk, name_form_text(name))) for pk, name in rows))
+        cursor.execute(
+            "UPDATE blacklist_entry e SET name_form = f.form FROM bench_forms f "
+            "WHERE e.id = f.id AND e.name_form IS DISTINCT FROM f.form"
+        )
+        cursor.execute("DROP TABLE bench_forms")
         for statement in restore:
             cursor.execute(statement)
         cursor.execute("VACUUM ANALYZE blacklist_entrynamekey")
-    print(f"rebuilt the name keys in {time.perf_counter() - started:.0f} s")
+        cursor.execute("VACUUM ANALYZE blacklist_entry")
+    print(f"rebuilt the name keys and forms in {time.perf_counter() - started:.0f} s")
 
 
 # --- queries ----------------------------------------------------------------------

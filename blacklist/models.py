@@ -32,6 +32,8 @@ from portal.identity import validate_uscc
 from portal.models import AppendOnlyModel
 from registry.models import PartyKind
 
+from .screening import name_form_text
+
 
 class ListKind(models.TextChoices):
     DEPARTMENTS = "departments", _("departments' joint-punishment list")
@@ -120,6 +122,9 @@ class Entry(models.Model):
     party_kind = models.CharField(_("kind of party"), max_length=16, choices=PartyKind.choices)
     name = models.CharField(_("name"), max_length=200)
     name_masked = models.CharField(_("name (masked)"), max_length=200, editable=False)
+    # ``blacklist.screening.name_form_text(name)``, written by ``save()``: what screening
+    # scores a candidate by, without normalising its name again.
+    name_form = models.TextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     id_number_masked = models.CharField(
         _("resident ID number"), max_length=18, blank=True, editable=False
@@ -276,6 +281,13 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name_masked}"
+
+    def save(self, *args, **kwargs):
+        self.name_form = name_form_text(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_form"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blacklist:entry", args=[self.pk])
