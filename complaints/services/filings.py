@@ -707,8 +707,9 @@ def _blacklist_party_kind(item: dict) -> str:
 
 
 def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
-    """The one cross-app call: each blacklisting filing proposes its party for the
-    platforms' shared blacklist (Order 117 Art. 14; Trial Art. 14 ¶3)."""
+    """The one cross-app call: the batch's blacklisting filings propose their parties
+    for the platforms' shared blacklist, all in one call (Order 117 Art. 14; Trial
+    Art. 14 ¶3)."""
     wanted = {c["id"]: c for c in created if Measure.BLACKLISTING in c["measures"]}
     if not wanted:
         return
@@ -716,8 +717,11 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
     from blacklist.models import Measure as BlacklistMeasure
 
     catalogue = {m.code: m for m in BlacklistMeasure.objects.filter(is_active=True)}
-    for filing in DisposalFiling.objects.filter(pk__in=wanted).select_related(
-        "category", "marketer", "agency", "operator"
+    proposals = []
+    for filing in (
+        DisposalFiling.objects.filter(pk__in=wanted)
+        .select_related("category", "marketer", "agency", "operator")
+        .order_by("pk")  # listed in the order filed
     ):
         item = wanted[filing.pk]
         codes = dict.fromkeys(
@@ -728,22 +732,23 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
             or filing.agency
             or (filing.operator if filing.party_kind == FilingParty.OPERATOR else None)
         )
-        blacklist_services.platform_entry_add(
-            actor=actor,
-            platform=platform,
-            name=item["party_name"],
-            party_kind=_blacklist_party_kind(item),
-            id_number=item["party_id_number"],
-            uscc=item["party_uscc"],
-            party=party,
-            category=filing.category,
-            facts=filing.facts,
-            term_ends_on=filing.blacklisted_until,
-            appeal_route=filing.appeal_route,
-            measures=[catalogue[c] for c in codes if c in catalogue],
-            listed_on=timezone.localdate(filing.acted_at),
-            source=filing,
+        proposals.append(
+            {
+                "name": item["party_name"],
+                "party_kind": _blacklist_party_kind(item),
+                "id_number": item["party_id_number"],
+                "uscc": item["party_uscc"],
+                "party": party,
+                "category": filing.category,
+                "facts": filing.facts,
+                "term_ends_on": filing.blacklisted_until,
+                "appeal_route": filing.appeal_route,
+                "measures": [catalogue[c] for c in codes if c in catalogue],
+                "listed_on": timezone.localdate(filing.acted_at),
+                "source": filing,
+            }
         )
+    blacklist_services.platform_entries_add(actor=actor, platform=platform, proposals=proposals)
 
 
 def filing_submit_batch(

@@ -231,6 +231,57 @@ def test_a_blacklisting_filing_proposes_the_party_for_the_shared_blacklist(platf
     assert Entry.objects.count() == 1
 
 
+def _blacklisting(n: int, until) -> dict:
+    return item(
+        n,
+        party_name=f"王{'一二三四五六七八'[n % 8]}明",
+        measures=["account_closure", "blacklisting"],
+        blacklisted_until=until.isoformat(),
+        appeal_route="平台申诉中心，15日内。",
+    )
+
+
+def test_a_batch_lists_its_blacklisted_parties_at_once_with_every_record(platforms):
+    """Order 117 Art. 14: each blacklisting filing lists its party, with the state row,
+    audit event, name keys and measures of a listing one at a time; the statements do
+    not grow with the number of parties."""
+    from blacklist.models import EntryNameKey, Status
+    from blacklist.services import ScreeningQuery, screening_match
+
+    until = timezone.localdate() + timedelta(days=365)
+    submit(platforms, [_blacklisting(1, until)])  # the route made, the caches warm
+    with CaptureQueriesContext(connection) as one:
+        submit(platforms, [_blacklisting(2, until)])
+    with CaptureQueriesContext(connection) as five:
+        results = submit(platforms, [_blacklisting(n, until) for n in range(3, 8)])
+    assert len(five) == len(one)
+
+    entries = Entry.objects.filter(source_id__in=[str(r.id) for r in results]).order_by("pk")
+    assert len(entries) == 5
+    year = timezone.localdate().year
+    for entry, result in zip(entries, results, strict=True):
+        assert entry.reference == f"P{year}{entry.pk:07d}"
+        assert entry.status == Status.LISTED
+        assert entry.current.actor_label
+        assert entry.id_number_masked.count("*") == 8
+        assert entry.name_form  # what screening scores by
+        assert EntryNameKey.objects.filter(entry=entry).exists()
+        assert {m.code for m in entry.proposed_measures.all()} == {
+            "account-closure",
+            "platform-blacklist",
+        }
+        assert AuditEvent.objects.filter(
+            action="blacklist.listed", object_id=str(entry.pk)
+        ).exists()
+        assert entry.source_id == str(result.id)
+    # Another platform's screening finds each by name.
+    answers = screening_match(
+        actor=platforms.officer_b, queries=[ScreeningQuery(name=e.name) for e in entries]
+    )
+    for entry, answer in zip(entries, answers, strict=True):
+        assert entry.pk in {m.entry.pk for m in answer.matches}
+
+
 def test_blacklisting_needs_a_term_and_an_appeal_route(platforms):
     result = submit(platforms, [operator_item(1, measures=["blacklisting"])])[0]
     assert result.status == "invalid"
