@@ -283,10 +283,11 @@ class Entry(models.Model):
         return f"{self.reference} {self.name_masked}"
 
     def save(self, *args, **kwargs):
-        self.name_form = name_form_text(self.name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_form"}
+        if update_fields is None or "name" in update_fields:  # else the name is not saved
+            self.name_form = name_form_text(self.name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_form"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -106,7 +106,7 @@ _SIMPLE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
 def _is_web_address(link) -> bool:
     """An http(s) address of at most 500 characters. Plain host names take a quick
     path; anything else (IDN, IPv6, userinfo…) gets Django's full URLValidator."""
-    if not isinstance(link, str) or len(link) > 500:
+    if not isinstance(link, str) or len(link) > 500 or "\x00" in link:
         return False
     if _SIMPLE_URL.match(link) and ".." not in link.split("/", 3)[2]:
         return True
@@ -233,7 +233,7 @@ def _text(raw: dict, name: str, errors: dict, *, max_length: int, required: bool
     value = raw.get(name)
     if type(value) is str:  # the usual cases, decided at once
         value = value.strip()
-        if value and len(value) <= max_length:
+        if value and len(value) <= max_length and "\x00" not in value:
             return value
     elif value is None:
         if not required:
@@ -249,6 +249,8 @@ def _text(raw: dict, name: str, errors: dict, *, max_length: int, required: bool
         errors[name] = [
             _("At most %(n)s characters (it has %(m)s).") % {"n": max_length, "m": len(value)}
         ]
+    elif "\x00" in value:  # PostgreSQL cannot store it: the item's error, not the batch's
+        errors[name] = [_("Contains a NUL character (U+0000), which cannot be stored.")]
     return value
 
 

@@ -71,6 +71,25 @@ def test_a_moment_that_does_not_exist_is_a_field_error_not_a_500(platforms):
     assert "ISO 8601" in results[1]["errors"]["acted_at"][0]
 
 
+def test_a_nul_character_is_the_items_field_error_and_the_others_go_in(platforms):
+    batch = {
+        "items": [
+            item(1, facts="直播\x00中"),
+            item(2, evidence_links=["https://evidence.example.com/\x00.mp4"]),
+            item(3),
+        ]
+    }
+    response = key_client(platforms.raw_a).post(
+        "/api/v1/filings/batch/", batch, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid", "created"]
+    assert "NUL" in results[0]["errors"]["facts"][0]
+    assert "evidence_links" in results[1]["errors"]
+    assert DisposalFiling.objects.count() == 1
+
+
 def test_batch_answers_per_item_and_twice_creates_nothing(platforms):
     client = key_client(platforms.raw_a)
     batch = {"items": [item(1), item(2, category="nope"), item(3), item(1)]}
