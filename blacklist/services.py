@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import Lookup, Q
+from django.db.models import Q
 from django.db.models.base import ModelState
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
@@ -33,6 +33,7 @@ from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import identity_hash, mask_name, mask_ric, validate_ric, validate_uscc
 from portal.models import AuditEvent, Deadline
 from portal.services import deadline_close, deadline_start
+from portal.sql import among
 from registry.models import Agency, Marketer, Operator, PartyKind, Supplier, ViolationCategory
 
 from .models import (
@@ -967,30 +968,6 @@ class ScreeningResult:
 KEY_CHUNK = 2000  # values of one IN (…): within SQLite's and PostgreSQL's limits
 
 
-class _AnyOf(Lookup):
-    """``field = ANY(%s)``: the values as one array parameter (PostgreSQL only). Django's
-    ``__in`` would prepare each of a few hundred or thousand values one by one, several
-    milliseconds of a screening; the index plans are the same as for ``IN``."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
-
-
-EntryNameKey._meta.get_field("key").register_lookup(_AnyOf)
-Entry._meta.get_field("id").register_lookup(_AnyOf)
-
-
-def _among(queryset, lookup: str, values: list):
-    """``queryset`` filtered to rows whose ``lookup`` (``key`` of a name key, ``id`` of an
-    entry) is one of ``values``: ``IN (…)``, or one array (``= ANY(%s)``) on PostgreSQL."""
-    operator = "any_of" if connection.vendor == "postgresql" else "in"
-    return queryset.filter(**{f"{lookup}__{operator}": list(values)})
-
-
 def _chunks(items: list, size: int = KEY_CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -1213,11 +1190,11 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
         # share the candidate, so the entries' own keys are not computed again.
         keyed: dict[int, list[str]] = {}
         for chunk in _chunks(sorted(key_queries), KEY_CHUNK):
-            found = _among(EntryNameKey.objects, "key", chunk).values_list("key", "entry_id")
+            found = EntryNameKey.objects.filter(among("key", chunk)).values_list("key", "entry_id")
             for key, pk in found:
                 keyed.setdefault(pk, []).append(key)
         for chunk in _chunks(sorted(keyed), KEY_CHUNK):
-            read = _candidates(_among(lean, "id", chunk))
+            read = _candidates(lean.filter(among("id", chunk)))
             reads.append(read)
             for row in read.rows:
                 for key in keyed[row[read.id]]:

@@ -30,7 +30,6 @@ sequence first) or ``bulk_create`` elsewhere: a fixed number of queries per
 batch, whatever its size.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -39,7 +38,6 @@ from operator import mul
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Lookup, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -55,6 +53,7 @@ from portal.identity import (
     validate_ric,
     validate_uscc,
 )
+from portal.sql import among, to_json
 from registry.models import Agency, LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
 
 from ..models import (
@@ -96,8 +95,6 @@ ITEM_FIELDS = (
     "evidence_links",
 )
 
-# One encoder for every row (``json.dumps`` with options builds a new one per call).
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 _EXTERNAL_ID = re.compile(EXTERNAL_ID_PATTERN)
 _URL = URLValidator(schemes=["http", "https"])
 _SIMPLE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s]*)?$")
@@ -523,42 +520,6 @@ def _actor_label(actor) -> str:
     return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
 
 
-class _AnyOf(Lookup):
-    """``column = ANY(…)`` of the values of a JSON array, given as one text
-    parameter (:func:`_among` encodes it): the query has the same small text
-    whatever the batch, and neither Django nor psycopg walks the values one by one
-    in Python to quote them (PostgreSQL)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        return (
-            f"{lhs} = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))",
-            [*params, self.rhs],
-        )
-
-
-for _model, _name in (
-    (DisposalFiling, "external_id"),
-    (LiveRoom, "account_id"),
-    (Operator, "uscc"),
-    (Operator, "id_number_hash"),
-    (Marketer, "id_number_hash"),
-    (Agency, "uscc"),
-):
-    _model._meta.get_field(_name).register_lookup(_AnyOf)
-
-
-def _among(name: str, values) -> Q:
-    """``name`` is one of ``values``: one JSON array parameter on PostgreSQL,
-    Django's ``IN`` list elsewhere."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{name}__any_of": _to_json(list(values))})
-    return Q(**{f"{name}__in": list(values)})
-
-
 def _match_parties(platform: Platform, items: list[dict]) -> None:
     """Link each item to the register parties its identifiers name (their ids): at
     most four queries for the whole batch, whatever its size."""
@@ -570,7 +531,7 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
         {
             account: (pk, operator_id)
             for account, pk, operator_id in LiveRoom.objects.filter(
-                _among("account_id", accounts), platform=platform
+                among("account_id", accounts), platform=platform
             )
             .order_by()
             .values_list("account_id", "pk", "operator_id")
@@ -581,7 +542,7 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
     operators: dict[str, int] = {}
     if (usccs or hashes) and kinds & {FilingParty.OPERATOR, FilingParty.LIVE_ROOM}:
         found = (
-            Operator.objects.filter(_among("uscc", usccs) | _among("id_number_hash", hashes))
+            Operator.objects.filter(among("uscc", usccs) | among("id_number_hash", hashes))
             .order_by("pk")
             .values_list("pk", "uscc", "id_number_hash")
         )
@@ -591,7 +552,7 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
                     operators.setdefault(key, pk)
     marketers = (
         dict(
-            Marketer.objects.filter(_among("id_number_hash", hashes))
+            Marketer.objects.filter(among("id_number_hash", hashes))
             .order_by("pk")
             .values_list("id_number_hash", "pk")
         )
@@ -599,7 +560,7 @@ def _match_parties(platform: Platform, items: list[dict]) -> None:
         else {}
     )
     agencies = (
-        dict(Agency.objects.filter(_among("uscc", usccs)).order_by("pk").values_list("uscc", "pk"))
+        dict(Agency.objects.filter(among("uscc", usccs)).order_by("pk").values_list("uscc", "pk"))
         if usccs and FilingParty.AGENCY in kinds
         else {}
     )
@@ -682,7 +643,7 @@ def _copy_rows(model, rows: list[dict]) -> list[int]:
             for pk, row in zip(ids, rows, strict=True):
                 values = [pk, *row.values()]
                 for i in json_at:
-                    values[i] = _to_json(values[i])
+                    values[i] = to_json(values[i])
                 copy.write_row(values)
     return ids
 
@@ -803,7 +764,7 @@ def filing_submit_batch(
         )
         wanted_ids = [cleaned["external_id"] for _result, cleaned in valid]
         existing = dict(
-            DisposalFiling.objects.filter(_among("external_id", wanted_ids), platform=platform)
+            DisposalFiling.objects.filter(among("external_id", wanted_ids), platform=platform)
             .order_by()  # no sort: the unique (platform, external_id) index answers it
             .values_list("external_id", "pk")
         )
