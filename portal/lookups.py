@@ -145,9 +145,20 @@ def connect_signals() -> None:
     from accounts.models import Department, Platform, Region
     from registry.models import ViolationCategory
 
-    from .models import CalendarDay, CalendarYear, ClockRule
+    from .models import CalendarDay, CalendarYear, ClockRule, RuleCitation, RuleClock, RuleGround
+    from .models import RuleSet
 
-    for model in (ViolationCategory, Platform, Region, Department, ClockRule):
+    for model in (
+        ViolationCategory,
+        Platform,
+        Region,
+        Department,
+        ClockRule,
+        RuleSet,
+        RuleClock,
+        RuleGround,
+        RuleCitation,
+    ):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}-d")
     for model in (CalendarDay, CalendarYear):

@@ -10,15 +10,35 @@ import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_event, audit_record
 from .calendar_notice import NoticeDay
-from .errors import Conflict, DomainError
-from .lookups import reference, reference_changed
-from .models import AuditEvent, CalendarDay, CalendarYear, ClockRule, Deadline
-from .workdays import WorkingCalendar, due_date
+from .errors import Conflict, DomainError, NotAllowed
+from .lookups import reference_changed
+from .models import (
+    EXCLUDED_PERIODS,
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    ClockExclusion,
+    ClockExtension,
+    Deadline,
+    RuleClock,
+)
+from .rules import (
+    Clock,
+    clock_due,
+    clock_for,
+    clock_of,
+    days_between,
+    days_in_period,
+    deadline_due,
+    rule_set_get,
+)
+from .workdays import WorkingCalendar
 
 # --- clocks -----------------------------------------------------------------
 
@@ -30,17 +50,16 @@ DEADLINE_MOVES = {
 }
 
 
-def clock_rule_for(code: str, department=None) -> ClockRule:
-    """The department's own length for a clock, else the default (the rules are
-    read once per process and dropped when an admin edits one: ``portal.lookups``)."""
-    rules = reference.get(
-        ("clock-rules", code),
-        lambda: {r.department_id: r for r in ClockRule.objects.filter(code=code)},
-    )
-    rule = rules.get(getattr(department, "pk", None)) or rules.get(None)
-    if rule is None:
-        raise DomainError(_("No clock is configured for “%(code)s”.") % {"code": code})
-    return rule
+# Sent after a stored due date moved (a calendar loaded, an excluded period, an
+# extension, a rule set change): ``deadline``, ``old_due_on``, ``reason``. The
+# apps whose matters carry clocks record it on their timelines (their apps.py).
+due_date_moved = Signal()
+
+
+def clock_rule_for(code: str, department=None, *, on: date | None = None) -> Clock:
+    """Clock ``code`` of the rule set in force on ``on`` (today by default), with the
+    department's own length when the rules leave the length to it."""
+    return clock_for(code, on=on or timezone.localdate(), department=department)
 
 
 def _move(deadline: Deadline, target: str) -> bool:
@@ -63,24 +82,42 @@ def deadline_new(
     actor,
     department=None,
     working_days: int | None = None,
+    rule_set=None,
 ) -> tuple[Deadline, AuditEvent]:
     """A validated clock on ``subject`` and its audit event, both unsaved, for a
-    service that writes them with its own rows (:func:`deadline_start` saves them)."""
-    rule = clock_rule_for(clock, department)
-    days = working_days or rule.working_days
-    due = due_date(started_on, days)
+    service that writes them with its own rows (:func:`deadline_start` saves them).
+
+    The clock comes from ``rule_set`` (the set the matter is pinned to), else from
+    the set in force on ``started_on`` that has it. Only a clock the rules leave to
+    the department (a local one) takes another length (``working_days``)."""
+    if rule_set is not None:
+        rule = clock_of(rule_set, clock, department=department)
+    else:
+        rule = clock_for(clock, on=started_on, department=department)
+    if working_days and working_days != rule.days and not rule.is_local:
+        raise DomainError(
+            _("The length of this time limit is set by %(source)s; it cannot be changed.")
+            % {"source": rule.source_label},
+            code="legal_clock",
+        )
+    days = working_days or rule.days
+    due = clock_due(started_on, days, rule.unit)
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
         clock=clock,
         source=rule.source,
+        rule_set_id=rule.rule_set.pk,
         started_on=started_on,
         working_days=days,
+        unit=rule.unit,
         due_on=due.on,
         provisional=due.provisional,
     )
     # A subject not yet written (its id comes in the same statement) is not checked for one.
-    deadline.full_clean(exclude=["content_type"] + (["object_id"] if subject.pk is None else []))
+    deadline.full_clean(
+        exclude=["content_type", "rule_set"] + (["object_id"] if subject.pk is None else [])
+    )
     event = audit_event(
         actor=actor,
         action="deadline.started",
@@ -99,9 +136,9 @@ def deadline_start(
     actor,
     department=None,
     working_days: int | None = None,
+    rule_set=None,
 ) -> Deadline:
-    """Start a clock on ``subject``; its length and article come from the clock rule
-    unless the acting department sets ``working_days`` itself."""
+    """Start a clock on ``subject`` (see :func:`deadline_new`)."""
     deadline, event = deadline_new(
         subject=subject,
         clock=clock,
@@ -109,6 +146,7 @@ def deadline_start(
         actor=actor,
         department=department,
         working_days=working_days,
+        rule_set=rule_set,
     )
     deadline.save()
     event.save()
@@ -117,7 +155,7 @@ def deadline_start(
 
 @transaction.atomic
 def deadline_pause(*, deadline: Deadline, on: date, actor, reason: str) -> Deadline:
-    """Stop the clock (e.g. waiting for the complainant's extra material)."""
+    """Stop the clock, where its rule set says it stands still in the matter's state."""
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if not _move(deadline, Deadline.State.PAUSED):
         return deadline
@@ -136,17 +174,15 @@ def deadline_pause(*, deadline: Deadline, on: date, actor, reason: str) -> Deadl
 
 @transaction.atomic
 def deadline_resume(*, deadline: Deadline, on: date, actor) -> Deadline:
-    """Restart a paused clock: the working days it stood still are added to it."""
+    """Restart a paused clock: the days it stood still are added to it."""
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if not _move(deadline, Deadline.State.RUNNING):
         return deadline
     calendar = WorkingCalendar()
-    deadline.paused_working_days += max(0, calendar.working_days_between(deadline.paused_on, on))
-    due = due_date(
-        deadline.started_on,
-        deadline.working_days + deadline.paused_working_days,
-        calendar=calendar,
+    deadline.paused_working_days += max(
+        0, days_between(deadline.paused_on, on, deadline.unit, calendar=calendar)
     )
+    due = deadline_due(deadline, calendar=calendar)
     deadline.due_on, deadline.provisional = due.on, due.provisional
     deadline.state, deadline.paused_on = Deadline.State.RUNNING, None
     deadline.overdue_since = None if due.on >= on else deadline.overdue_since
@@ -158,6 +194,156 @@ def deadline_resume(*, deadline: Deadline, on: date, actor) -> Deadline:
         data={"clock": deadline.clock, "due_on": due.on.isoformat()},
     )
     return deadline
+
+
+def _moved(deadline: Deadline, *, old: date, actor, action: str, reason: str, data=None) -> None:
+    """Record that ``deadline``'s due date moved from ``old``, and tell its app."""
+    audit_record(
+        actor=actor,
+        action=action,
+        subject=deadline.subject,
+        reason=reason,
+        data={
+            "clock": deadline.clock,
+            "old_due_on": old.isoformat(),
+            "due_on": deadline.due_on.isoformat(),
+            "provisional": deadline.provisional,
+            **(data or {}),
+        },
+    )
+    if deadline.due_on != old:
+        due_date_moved.send(
+            sender=Deadline, deadline=deadline, old_due_on=old, reason=reason, actor=actor
+        )
+
+
+def _clock_row(deadline: Deadline) -> Clock:
+    if deadline.rule_set_id is None:
+        raise DomainError(_("This time limit comes from no rule set."), code="no_rule_set")
+    return clock_of(rule_set_get(deadline.rule_set_id), deadline.clock)
+
+
+@transaction.atomic
+def deadline_exclude(
+    *, deadline: Deadline, kind: str, starts_on: date, ends_on: date, reason: str, actor
+) -> ClockExclusion:
+    """A period that does not count on the clock (testing, inspection, quarantine,
+    appraisal, as its rule set allows): the due date moves by its days."""
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    rule = _clock_row(deadline)
+    if kind not in rule.excludes:
+        raise DomainError(
+            _("Under %(source)s, %(kind)s time counts on this time limit.")
+            % {"source": rule.source_label, "kind": EXCLUDED_PERIODS.get(kind, kind)},
+            code="not_excluded",
+        )
+    if deadline.state not in (Deadline.State.RUNNING, Deadline.State.PAUSED):
+        raise Conflict(_("This time limit is no longer running."), code="closed")
+    if ends_on < starts_on:
+        raise DomainError(_("The period must end on or after the day it starts."), code="period")
+    if starts_on < deadline.started_on:
+        raise DomainError(
+            _("The period cannot start before the time limit did (%(day)s).")
+            % {"day": deadline.started_on.isoformat()},
+            code="period",
+        )
+    if not reason.strip():
+        raise DomainError(_("Give the reason."), code="reason")
+    overlapping = deadline.exclusions.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if overlapping.exists():
+        raise DomainError(_("This period overlaps one already excluded."), code="overlap")
+    calendar = WorkingCalendar()
+    days = days_in_period(starts_on, ends_on, deadline.unit, calendar=calendar)
+    exclusion = ClockExclusion(
+        deadline=deadline,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days=days,
+        reason=reason.strip(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    exclusion.full_clean()
+    exclusion.save()
+    old = deadline.due_on
+    deadline.excluded_days += days
+    due = deadline_due(deadline, calendar=calendar)
+    deadline.due_on, deadline.provisional = due.on, due.provisional
+    if deadline.overdue_since and due.on >= timezone.localdate():
+        deadline.overdue_since = None
+    deadline.reminder_sent_at = None
+    deadline.save()
+    _moved(
+        deadline,
+        old=old,
+        actor=actor,
+        action="deadline.excluded",
+        reason=reason.strip(),
+        data={"kind": kind, "days": days},
+    )
+    return exclusion
+
+
+APPROVER_PERMISSION = {
+    RuleClock.Approver.HEAD: "accounts.approve_as_head",
+    RuleClock.Approver.SUPERVISOR: "accounts.approve_decisions",
+}
+
+
+def may_extend(actor, deadline: Deadline) -> bool:
+    """Whether ``actor`` holds the role the clock's rule set names to approve an
+    extension, and the clock has one left."""
+    try:
+        rule = _clock_row(deadline)
+    except DomainError:
+        return False
+    if not rule.extensions or deadline.extensions.count() >= rule.extensions:
+        return False
+    permission = APPROVER_PERMISSION.get(rule.extension_approver)
+    return bool(permission) and actor.has_perm(permission)
+
+
+@transaction.atomic
+def deadline_extend(*, deadline: Deadline, actor, reason: str = "") -> ClockExtension:
+    """Extend the clock by the days its rule set allows, approved by the role it names."""
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    rule = _clock_row(deadline)
+    if not rule.extensions:
+        raise Conflict(_("This time limit cannot be extended."), code="not_extendable")
+    if deadline.extensions.count() >= rule.extensions:
+        raise Conflict(
+            _("This time limit has been extended as often as the rules allow."),
+            code="extended",
+        )
+    permission = APPROVER_PERMISSION.get(rule.extension_approver)
+    if not permission or not actor.has_perm(permission):
+        raise NotAllowed(
+            _("Under %(source)s, the extension is approved by %(role)s.")
+            % {
+                "source": rule.source_label,
+                "role": RuleClock.Approver(rule.extension_approver).label,
+            },
+            code="approver",
+        )
+    extension = ClockExtension.objects.create(
+        deadline=deadline, days=rule.extension_days, approved_by=actor, reason=reason
+    )
+    old = deadline.due_on
+    deadline.working_days += rule.extension_days
+    due = deadline_due(deadline)
+    deadline.due_on, deadline.provisional = due.on, due.provisional
+    deadline.overdue_since = None if due.on >= timezone.localdate() else deadline.overdue_since
+    deadline.reminder_sent_at = None
+    deadline.save()
+    _moved(
+        deadline,
+        old=old,
+        actor=actor,
+        action="deadline.extended",
+        reason=reason,
+        data={"days": rule.extension_days},
+    )
+    return extension
 
 
 @transaction.atomic
@@ -347,29 +533,14 @@ def deadlines_recompute(*, actor, reason: str, since: date, until: date) -> int:
         .filter(Q(provisional=True) | Q(started_on__lte=until, due_on__gte=since))
     )
     for deadline in affected:
-        due = due_date(
-            deadline.started_on,
-            deadline.working_days + deadline.paused_working_days,
-            calendar=calendar,
-        )
+        due = deadline_due(deadline, calendar=calendar)
         if (due.on, due.provisional) == (deadline.due_on, deadline.provisional):
             continue
         old = deadline.due_on
         deadline.due_on, deadline.provisional = due.on, due.provisional
         deadline.save(update_fields=["due_on", "provisional"])
         changed += due.on != old
-        audit_record(
-            actor=actor,
-            action="deadline.recomputed",
-            subject=deadline.subject,
-            reason=reason,
-            data={
-                "clock": deadline.clock,
-                "old_due_on": old.isoformat(),
-                "due_on": due.on.isoformat(),
-                "provisional": due.provisional,
-            },
-        )
+        _moved(deadline, old=old, actor=actor, action="deadline.recomputed", reason=reason)
     return changed
 
 
