@@ -130,6 +130,10 @@ class Department(BilingualNameMixin):
             ("view_jurisdiction_cases", _("Can view the cases of the department's jurisdiction")),
             ("handle_cases", _("Can handle cases assigned to them")),
             ("approve_decisions", _("Can approve decisions and reassign cases")),
+            (
+                "approve_as_head",
+                _("Can approve what the rules reserve for the department head (负责人)"),
+            ),
             ("manage_department_staff", _("Can manage the department's staff accounts")),
             ("view_unmasked_identity", _("Can view unmasked identity numbers (audited)")),
         ]
@@ -210,6 +214,7 @@ class Role(models.TextChoices):
 
     HANDLER = "handler", _("case handler")
     SUPERVISOR = "supervisor", _("supervisor")
+    DEPARTMENT_HEAD = "department_head", _("department head")
     DEPARTMENT_ADMIN = "department_admin", _("department administrator")
     PLATFORM_OFFICER = "platform_officer", _("platform compliance officer")
     SITE_ADMIN = "site_admin", _("site administrator")
@@ -267,6 +272,7 @@ class User(AbstractUser):
         for role in (
             Role.SITE_ADMIN,
             Role.DEPARTMENT_ADMIN,
+            Role.DEPARTMENT_HEAD,
             Role.SUPERVISOR,
             Role.HANDLER,
             Role.PLATFORM_OFFICER,

@@ -71,4 +71,13 @@ def perform_action(action: str, complaint: Complaint, user, data: dict):
             )
         case "merge":
             return services.complaint_merge(duplicate=complaint, actor=user)
+        case "exclude_period":
+            return services.complaint_exclude_period(
+                complaint=complaint,
+                actor=user,
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+            )
     raise Http404

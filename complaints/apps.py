@@ -12,3 +12,17 @@ class ComplaintsConfig(AppConfig):
         from portal.lookups import connect_signals
 
         connect_signals()
+
+        # A due date the kernel recomputed (a calendar year loaded, a calendar day
+        # changed) goes on the case's timeline with its old and new dates.
+        from portal.services import due_date_moved
+
+        due_date_moved.connect(_record_moved, dispatch_uid="complaints-due-date-moved")
+
+
+def _record_moved(sender, *, deadline, old_due_on, reason, actor, action, **kwargs):
+    if action != "deadline.recomputed":
+        return  # the exclusion and extension services write their own lines
+    from .services import due_date_moved_record
+
+    due_date_moved_record(deadline=deadline, old_due_on=old_due_on, reason=reason, actor=actor)

@@ -12,7 +12,7 @@ from accounts.models import Department, Platform, Region, User
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
-from .models import Complaint, DeclineReason, Evidence, Outcome
+from .models import Complaint, Evidence, Outcome
 from .uploads import MAX_FILES, check_upload, limits_text
 
 FORM_STAMP_SALT = "complaints.form-stamp"
@@ -295,14 +295,57 @@ class MessageForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Ground (SAMR complaint rules 2019, Art. 15)"), choices=DeclineReason.choices
-    )
+    """The grounds are those of the rule set the case is pinned to."""
+
+    reason = forms.ChoiceField(label=_("Ground"), choices=())
     message = forms.CharField(
         label=_("Explanation to the consumer"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            from .services import case_rule_set, decline_grounds
+
+            self.fields["reason"].choices = [(g.code, g.label) for g in decline_grounds(complaint)]
+            self.fields["reason"].label = _("Ground (%(rules)s)") % {
+                "rules": case_rule_set(complaint).label
+            }
+
+
+class ExcludePeriodForm(forms.Form):
+    """A testing, inspection, quarantine or appraisal period that does not count."""
+
+    kind = forms.ChoiceField(label=_("Kind of period"), choices=())
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import EXCLUDED_PERIODS
+
+        kinds = list(EXCLUDED_PERIODS)
+        if complaint is not None:
+            from portal.rules import clock_of
+
+            from .services import EXCLUDING_CLOCKS, case_rule_set
+
+            kinds = list(
+                clock_of(case_rule_set(complaint), EXCLUDING_CLOCKS[complaint.kind]).excludes
+            )
+        self.fields["kind"].choices = [(k, EXCLUDED_PERIODS[k]) for k in kinds]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The period must end on or after the day it starts."))
+        return data
 
 
 class MaterialRequestForm(forms.Form):

@@ -32,41 +32,6 @@ def new_access_key() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
-class DeclineReason(models.TextChoices):
-    """Grounds for not accepting a complaint: SAMR complaint rules (2019) Art. 15."""
-
-    NOT_OUR_REMIT = (
-        "not_our_remit",
-        _(
-            "Not within market supervision's remit, or this department has no power over it "
-            "(Art. 15(1))"
-        ),
-    )
-    ALREADY_HANDLED = (
-        "already_handled",
-        _(
-            "A court, arbitration body, authority or mediation body has already taken up the same "
-            "dispute (Art. 15(2))"
-        ),
-    )
-    NOT_CONSUMER_DISPUTE = (
-        "not_consumer_dispute",
-        _(
-            "Not bought for living consumption, or no consumer dispute with the respondent "
-            "is shown (Art. 15(3))"
-        ),
-    )
-    TIME_BARRED = (
-        "time_barred",
-        _("More than three years since the complainant knew of the harm (Art. 15(4))"),
-    )
-    MISSING_MATERIAL = (
-        "missing_material",
-        _("The material required by Art. 9 and 10 was not provided (Art. 15(5))"),
-    )
-    OTHER_LEGAL = "other_legal", _("Another ground laid down by law (Art. 15(6))")
-
-
 class Outcome(models.TextChoices):
     MEDIATED = "mediated", _("Mediation reached an agreement")
     MEDIATION_TERMINATED = "mediation_terminated", _("Mediation terminated without agreement")
@@ -209,11 +174,19 @@ class Complaint(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    # The rules in force on the day of receipt (Asia/Shanghai), kept to the end.
+    rule_set = models.ForeignKey(
+        "portal.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("ground for not accepting"), max_length=32, choices=DeclineReason.choices, blank=True
-    )
+    # A code of the decline grounds of the case's rule set (RuleGround, list "decline").
+    decline_reason = models.CharField(_("ground for not accepting"), max_length=32, blank=True)
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
     outcome_text = models.TextField(_("outcome, as the consumer reads it"), blank=True)
     extension_state = models.CharField(
@@ -294,6 +267,20 @@ class Complaint(models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.pk])
+
+    @property
+    def decline_ground(self):
+        """The ground it was declined on, from its rule set (``None`` if none)."""
+        if not self.decline_reason or not self.rule_set_id:
+            return None
+        from portal.rules import ground_of, rule_set_get
+
+        return ground_of(rule_set_get(self.rule_set_id), "decline", self.decline_reason)
+
+    @property
+    def decline_ground_label(self) -> str:
+        ground = self.decline_ground
+        return ground.label if ground else self.decline_reason
 
     @property
     def is_finished(self) -> bool:

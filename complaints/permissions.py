@@ -8,7 +8,12 @@ of their department. Platform officers answer what was forwarded to them
 (``services.forward_answer``).
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import RuleSet
+from portal.rules import clock_of, rule_set_for
+from portal.services import APPROVER_PERMISSION
 
 from .models import Complaint
 
@@ -29,6 +34,8 @@ ACTION_STATES: dict[str, tuple[set[str], set[str]]] = {
     "approve_extension": ({K.REPORT}, {S.RECEIVED}),
     "decide_report": ({K.REPORT}, {S.RECEIVED}),
     "merge": ({K.COMPLAINT, K.REPORT}, {S.RECEIVED, S.AWAITING_MATERIAL}),
+    # A period that does not count on the mediation or verification clock.
+    "exclude_period": ({K.COMPLAINT, K.REPORT}, {S.ACCEPTED, S.FORWARDED, S.RECEIVED}),
     "note": ({K.COMPLAINT, K.REPORT}, set(S.values) - {S.MERGED}),
 }
 
@@ -45,6 +52,7 @@ ACTION_LABELS = {
     "approve_extension": _("Decide on the extension"),
     "decide_report": _("Decide whether to open a case"),
     "merge": _("Merge into the original case"),
+    "exclude_period": _("Record a period that does not count"),
     "note": _("Add a note or public update"),
 }
 
@@ -69,10 +77,29 @@ def allowed_actions(user, complaint: Complaint) -> set[str]:
         if action not in SUPERVISOR_ONLY | {"take", "note"} and not (own or is_supervisor):
             continue
         allowed.add(action)
-    if "approve_extension" in allowed and complaint.extension_state != "requested":
+    if "approve_extension" in allowed and (
+        complaint.extension_state != "requested" or not _may_approve_extension(user, complaint)
+    ):
         allowed.discard("approve_extension")
+    if (
+        "exclude_period" in allowed
+        and complaint.kind == K.COMPLAINT
+        and complaint.status == S.RECEIVED
+    ):
+        allowed.discard("exclude_period")
     if "request_extension" in allowed and complaint.extension_state:
         allowed.discard("request_extension")
     if "merge" in allowed and not complaint.possible_duplicate_of_id:
         allowed.discard("merge")
     return allowed
+
+
+def _may_approve_extension(user, complaint: Complaint) -> bool:
+    """Whether ``user`` holds the role the case's rule set names to extend its
+    verification clock (penalty procedure rules Art. 18: the department head)."""
+    rule_set = complaint.rule_set or rule_set_for(
+        RuleSet.Matter.COMPLAINT, timezone.localdate(complaint.received_at)
+    )
+    rule = clock_of(rule_set, "report-verify")
+    permission = APPROVER_PERMISSION.get(rule.extension_approver)
+    return bool(permission) and user.has_perm(permission)

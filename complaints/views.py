@@ -316,6 +316,7 @@ ACTION_FORMS = {
     "approve_extension": forms.ExtensionDecisionForm,
     "decide_report": forms.ReportDecisionForm,
     "merge": forms.ConfirmForm,
+    "exclude_period": forms.ExcludePeriodForm,
 }
 
 
@@ -324,7 +325,12 @@ def _action_form(action, complaint, data=None):
     if form_class is None:
         return None
     kwargs = {"prefix": action}
-    if form_class in (forms.AssignForm, forms.TransferForm):
+    if form_class in (
+        forms.AssignForm,
+        forms.TransferForm,
+        forms.DeclineForm,
+        forms.ExcludePeriodForm,
+    ):
         kwargs["complaint"] = complaint
     return form_class(data, **kwargs)
 

@@ -145,8 +145,15 @@ def connect_signals() -> None:
     from accounts.models import Department, Platform, Region
     from registry.models import ViolationCategory
 
-    from .models import CalendarDay, CalendarYear, ClockRule, RuleCitation, RuleClock, RuleGround
-    from .models import RuleSet
+    from .models import (
+        CalendarDay,
+        CalendarYear,
+        ClockRule,
+        RuleCitation,
+        RuleClock,
+        RuleGround,
+        RuleSet,
+    )
 
     for model in (
         ViolationCategory,

@@ -51,7 +51,7 @@ DEADLINE_MOVES = {
 
 
 # Sent after a stored due date moved (a calendar loaded, an excluded period, an
-# extension, a rule set change): ``deadline``, ``old_due_on``, ``reason``. The
+# extension): ``deadline``, ``old_due_on``, ``reason``, ``actor``, ``action``. The
 # apps whose matters carry clocks record it on their timelines (their apps.py).
 due_date_moved = Signal()
 
@@ -213,7 +213,12 @@ def _moved(deadline: Deadline, *, old: date, actor, action: str, reason: str, da
     )
     if deadline.due_on != old:
         due_date_moved.send(
-            sender=Deadline, deadline=deadline, old_due_on=old, reason=reason, actor=actor
+            sender=Deadline,
+            deadline=deadline,
+            old_due_on=old,
+            reason=reason,
+            actor=actor,
+            action=action,
         )
 
 

@@ -103,6 +103,14 @@ class Operator(IdentityNumberMixin):
         related_name="+",
     )
     business_address = models.CharField(_("actual business address"), max_length=300, blank=True)
+    registered_entity = models.BooleanField(
+        _("registered as a business entity"),
+        default=False,
+        help_text=_(
+            "Registered with market supervision (经营主体登记). Only then does its domicile "
+            "decide jurisdiction when its actual business place is unknown (Order 117 Art. 47 ¶2)."
+        ),
+    )
     contact = models.CharField(_("contact"), max_length=100, blank=True)
 
     class Meta:

@@ -55,6 +55,7 @@ class OperatorFactory(factory.django.DjangoModelFactory):
     kind = PartyKind.ORGANISATION
     name = factory.Sequence(lambda n: f"运营者{n}有限公司")
     uscc = factory.Sequence(lambda n: demo_uscc("330106", 7000 + n))
+    registered_entity = True
 
 
 class MarketerFactory(factory.django.DjangoModelFactory):

@@ -3,18 +3,38 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Department, Platform, Region, User
-from portal.models import Deadline
+from portal.models import EXCLUDED_PERIODS, Deadline
 from registry.models import ViolationCategory
 
 from .. import lookups
-from ..models import CaseEvent, Complaint, DeclineReason, Outcome, PlatformForward
+from ..models import CaseEvent, Complaint, Outcome, PlatformForward
 from ..uploads import MAX_FILES
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
+    days = serializers.IntegerField(source="working_days", read_only=True)
+
     class Meta:
         model = Deadline
-        fields = ["clock", "started_on", "due_on", "provisional", "state", "source"]
+        fields = [
+            "clock",
+            "started_on",
+            "days",
+            "unit",
+            "excluded_days",
+            "due_on",
+            "provisional",
+            "state",
+            "source",
+        ]
+
+
+class RuleSetRefSerializer(serializers.Serializer):
+    """Which instrument governs a matter."""
+
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField(source="label")
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
@@ -150,6 +170,7 @@ class TrackResultSerializer(serializers.Serializer):
     department = serializers.CharField()
     outcome = serializers.CharField(allow_blank=True)
     outcome_text = serializers.CharField(allow_blank=True)
+    rule_set = RuleSetRefSerializer(allow_null=True)
     deadlines = DeadlineSerializer(many=True)
     events = PublicEventSerializer(many=True)
 
@@ -184,6 +205,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):
+    rule_set = RuleSetRefSerializer(read_only=True, allow_null=True)
     deadlines = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
@@ -201,6 +223,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             "contact_email",
             "anonymous",
             "routing_basis",
+            "rule_set",
             "decline_reason",
             "outcome",
             "outcome_text",
@@ -234,8 +257,24 @@ class MessageInput(serializers.Serializer):
 
 
 class DeclineInput(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    reason = serializers.CharField(
+        max_length=32, help_text="A code of the decline grounds of the case's rule set."
+    )
     message = serializers.CharField(max_length=5000)
+
+
+class ExcludePeriodInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(EXCLUDED_PERIODS))
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+    def validate(self, attrs):
+        if attrs["ends_on"] < attrs["starts_on"]:
+            raise serializers.ValidationError(
+                {"ends_on": _("The period must end on or after the day it starts.")}
+            )
+        return attrs
 
 
 class MaterialRequestInput(serializers.Serializer):

@@ -111,6 +111,7 @@ class TrackView(APIView):
             "department": complaint.department.label,
             "outcome": complaint.outcome,
             "outcome_text": complaint.outcome_text,
+            "rule_set": complaint.rule_set,
             "deadlines": [d for d in deadlines_of(complaint) if d.clock != "platform-answer"],
             "events": complaint.events.filter(public=True),
         }
@@ -131,6 +132,7 @@ ACTION_INPUTS = {
     "approve_extension": s.ExtensionDecisionInput,
     "decide_report": s.ReportDecisionInput,
     "merge": s.EmptyInput,
+    "exclude_period": s.ExcludePeriodInput,
 }
 
 

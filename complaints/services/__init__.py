@@ -5,14 +5,11 @@ the move against the transition table and the actor against
 ``permissions.allowed_actions``, writes a timeline event (public or internal)
 and an audit event, and starts or stops the legal clocks:
 
-- accept or decline a complaint: 7 working days from receipt (SAMR complaint
-  rules 2019 Art. 14), standing still while material is awaited;
-- conclude mediation: 45 working days from acceptance (Art. 21);
-- verify a report and decide whether to open a case: 15 working days,
-  extendable once by 15 with a supervisor's approval (penalty procedure rules
-  Art. 18);
-- the platform's answer to a forwarded case: set by the handler, default 10
-  working days (Trial Art. 15; Order 117 Art. 20).
+- accept or decline a complaint, conclude mediation, verify a report, the
+  platform's answer to a forwarded case: each clock, its length and unit, what
+  stops it, what does not count and who may extend it come from the rule set
+  the case is pinned to (``portal.rules``): the set in force on the day of
+  receipt (Asia/Shanghai), kept to the end whatever set comes later.
 
 Platform disposal filings (``filings``) and notices to platforms (``notices``)
 are modules of this package, re-exported at its end.
@@ -33,10 +30,21 @@ from django.utils.translation import gettext_lazy as _l
 from accounts.models import Department
 from portal.audit import audit_event
 from portal.errors import Conflict, DomainError, NotAllowed
-from portal.models import AuditEvent, Deadline
+from portal.models import AuditEvent, Deadline, RuleClock, RuleGround, RuleSet
+from portal.rules import (
+    clock_due,
+    clock_label,
+    clock_of,
+    ground_of,
+    grounds_of,
+    rule_set_for,
+    rule_set_get,
+)
 from portal.services import (
-    clock_rule_for,
+    APPROVER_PERMISSION,
     deadline_close,
+    deadline_exclude,
+    deadline_extend,
     deadline_new,
     deadline_pause,
     deadline_resume,
@@ -44,7 +52,7 @@ from portal.services import (
     deadlines_claim_reminders,
     deadlines_mark_overdue_rows,
 )
-from portal.workdays import WorkingCalendar, due_date
+from portal.workdays import WorkingCalendar
 
 from ..lookups import region_by_code
 from ..models import (
@@ -78,7 +86,6 @@ DECISION_CLOCK = {
 MEDIATION_CLOCK = "complaint-mediation"
 PLATFORM_CLOCK = "platform-answer"
 DUPLICATE_WINDOW_DAYS = 30
-REPORT_EXTENSION_DAYS = 15  # penalty procedure rules Art. 18: once, by 15 working days
 
 
 class ComplaintError(DomainError):
@@ -165,6 +172,18 @@ def _notify(complaint: Complaint, template: str, cause: CaseEvent) -> None:
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def case_rule_set(complaint: Complaint) -> RuleSet:
+    """The rule set that governs the case: the one it was pinned to at receipt."""
+    if complaint.rule_set_id:
+        return complaint.rule_set
+    return rule_set_for(RuleSet.Matter.COMPLAINT, timezone.localdate(complaint.received_at))
+
+
+def decline_grounds(complaint: Complaint) -> list[RuleGround]:
+    """The grounds on which the case's rule set lets a complaint be declined."""
+    return grounds_of(case_rule_set(complaint), RuleGround.List.DECLINE)
 
 
 # --- intake -----------------------------------------------------------------
@@ -259,19 +278,24 @@ def _draft(*, intake: Intake, actor) -> _Draft:
     if intake.platform is not None and account:
         place = live_room_place(platform_id=intake.platform.pk, account_id=account)
     if place is not None:
-        room_id, business_region, domicile = place
+        room_id, business_region, domicile, registered = place
         # The operator's places (Art. 47), from the per-process region cache.
-        operator = OperatorPlaces(
-            business_region=region_by_code(business_region) if business_region else None,
-            domicile=region_by_code(domicile) if domicile else None,
-        )
+        if business_region or domicile or registered is not None:
+            operator = OperatorPlaces(
+                business_region=region_by_code(business_region) if business_region else None,
+                domicile=region_by_code(domicile) if domicile else None,
+                registered_entity=bool(registered),
+            )
     route = route_case(
         category=intake.category,
         platform=intake.platform,
         operator=operator,
         consumer_region=intake.consumer_region,
     )
+    # The case is handled under the rules in force on the day it is received.
+    rule_set = rule_set_for(RuleSet.Matter.COMPLAINT, _today())
     complaint = Complaint(
+        rule_set=rule_set,
         kind=intake.kind,
         category=intake.category,
         platform=intake.platform,
@@ -304,7 +328,15 @@ def _draft(*, intake: Intake, actor) -> _Draft:
     # The related rows were loaded by the caller and the router: validate the
     # fields, not again that each foreign key exists (the database does that).
     complaint.full_clean(
-        exclude=["category", "platform", "live_room", "consumer_region", "department", "region"],
+        exclude=[
+            "category",
+            "platform",
+            "live_room",
+            "consumer_region",
+            "department",
+            "region",
+            "rule_set",
+        ],
         validate_unique=False,
     )
     # Looked up before the insert, so that the case is written once with its flag.
@@ -322,6 +354,7 @@ def _draft(*, intake: Intake, actor) -> _Draft:
         started_on=_today(),
         actor=actor,
         department=complaint.department,
+        rule_set=rule_set,
     )
     event, received = _event_new(
         complaint,
@@ -395,6 +428,7 @@ def complaint_accept(*, complaint: Complaint, actor, message: str = "") -> Compl
         started_on=_today(),
         actor=actor,
         department=complaint.department,
+        rule_set=case_rule_set(complaint),
     )
     event = _event(
         complaint,
@@ -411,6 +445,12 @@ def complaint_accept(*, complaint: Complaint, actor, message: str = "") -> Compl
 def complaint_decline(*, complaint: Complaint, actor, reason: str, message: str) -> Complaint:
     complaint = _lock(complaint)
     _check(actor, complaint, "decline")
+    if ground_of(case_rule_set(complaint), RuleGround.List.DECLINE, reason) is None:
+        raise ComplaintError(
+            _("Choose one of the grounds of %(rules)s.")
+            % {"rules": case_rule_set(complaint).label},
+            code="decline_ground",
+        )
     _move(complaint, S.DECLINED)
     complaint.decline_reason = reason
     complaint.decided_at = complaint.closed_at = timezone.now()
@@ -433,7 +473,9 @@ def complaint_decline(*, complaint: Complaint, actor, reason: str, message: str)
 
 @transaction.atomic
 def complaint_request_material(*, complaint: Complaint, actor, message: str) -> MaterialRequest:
-    """Ask the complainant for more; the accept clock stands still until they answer."""
+    """Ask the complainant for more. The accept clock stands still only where the case's
+    rule set says so: under the 2019 rules and Order 121 it runs on, since missing
+    material is itself a ground to decline (2019 Art. 15(5))."""
     complaint = _lock(complaint)
     _check(actor, complaint, "request_material")
     _move(complaint, S.AWAITING_MATERIAL)
@@ -441,7 +483,8 @@ def complaint_request_material(*, complaint: Complaint, actor, message: str) -> 
     request = MaterialRequest.objects.create(
         complaint=complaint, requested_by=actor, message=message
     )
-    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+    clock = _running(complaint, DECISION_CLOCK[complaint.kind])
+    if clock is not None and S.AWAITING_MATERIAL in _clock_rule(complaint, clock).pauses_in:
         deadline_pause(deadline=clock, on=_today(), actor=actor, reason=message)
     event = _event(
         complaint, actor=actor, action="material_requested", public=True, message=message
@@ -465,14 +508,18 @@ def complaint_answer_material(*, complaint: Complaint, answer: str, evidence=())
     )
     _move(complaint, S.RECEIVED)
     complaint.save(update_fields=["status"])
-    if clock := _running(complaint, DECISION_CLOCK[complaint.kind]):
+    clock = _running(complaint, DECISION_CLOCK[complaint.kind])
+    paused = clock is not None and clock.state == Deadline.State.PAUSED
+    if paused:
         deadline_resume(deadline=clock, on=_today(), actor=None)
     _event(
         complaint,
         actor=None,
         action="material_received",
         public=True,
-        message=_l("Material received; the time limit runs again."),
+        message=_l("Material received; the time limit runs again.")
+        if paused
+        else _l("Material received."),
         data={"answer": answer, "files": len(evidence)},
     )
     return complaint
@@ -502,6 +549,7 @@ def complaint_transfer(
         started_on=_today(),
         actor=actor,
         department=to_department,
+        rule_set=case_rule_set(complaint),
     )
     event = _event(
         complaint,
@@ -530,8 +578,9 @@ def complaint_forward(
         )
     _move(complaint, S.FORWARDED)
     complaint.save(update_fields=["status"])
-    days = working_days or clock_rule_for(PLATFORM_CLOCK, complaint.department).working_days
-    due = due_date(_today(), days)
+    rule = clock_of(case_rule_set(complaint), PLATFORM_CLOCK, department=complaint.department)
+    days = working_days or rule.days
+    due = clock_due(_today(), days, rule.unit)
     forward = PlatformForward.objects.create(
         complaint=complaint,
         platform=complaint.platform,
@@ -546,6 +595,7 @@ def complaint_forward(
         actor=actor,
         department=complaint.department,
         working_days=days,
+        rule_set=case_rule_set(complaint),
     )
     _event(
         complaint,
@@ -642,18 +692,26 @@ def report_request_extension(*, complaint: Complaint, actor, reason: str) -> Com
 def report_decide_extension(
     *, complaint: Complaint, actor, approve: bool, message: str = ""
 ) -> Complaint:
-    """A supervisor approves (once: +15 working days) or refuses the extension."""
+    """Approve or refuse the extension of the report's verification clock; only the
+    role its rule set names decides (penalty procedure rules Art. 18: the head)."""
     complaint = _lock(complaint)
-    _check(actor, complaint, "approve_extension")
     clock = _running(complaint, DECISION_CLOCK[complaint.kind])
+    rule = _clock_rule(complaint, clock) if clock is not None else None
+    permission = APPROVER_PERMISSION.get(rule.extension_approver) if rule else None
+    if permission and not actor.has_perm(permission):
+        raise NotAllowed(
+            _("Under %(source)s, the extension is decided by %(role)s.")
+            % {
+                "source": rule.source_label,
+                "role": RuleClock.Approver(rule.extension_approver).label,
+            },
+            code="approver",
+        )
+    _check(actor, complaint, "approve_extension")
+    old_due = clock.due_on if clock is not None else None
     if approve and clock is not None:
-        clock = Deadline.objects.select_for_update().get(pk=clock.pk)
-        clock.working_days += REPORT_EXTENSION_DAYS
-        due = due_date(clock.started_on, clock.working_days + clock.paused_working_days)
-        clock.due_on, clock.provisional = due.on, due.provisional
-        clock.overdue_since = None if due.on >= _today() else clock.overdue_since
-        clock.reminder_sent_at = None
-        clock.save()
+        deadline_extend(deadline=clock, actor=actor, reason=message)
+        clock.refresh_from_db()
     complaint.extension_state = "approved" if approve else ""
     complaint.save(update_fields=["extension_state"])
     _event(
@@ -663,12 +721,100 @@ def report_decide_extension(
         public=approve,
         message=message
         or (
-            _l("The time limit for the decision was extended by 15 working days.")
+            _l("The time limit for the decision was extended from %(old)s to %(new)s (%(source)s).")
             if approve
             else _l("Extension refused.")
         ),
+        params={
+            "old": old_due.isoformat() if old_due else "—",
+            "new": clock.due_on.isoformat() if clock is not None else "—",
+            "source": clock.source if clock is not None else "",
+        },
     )
     return complaint
+
+
+EXCLUDING_CLOCKS = {
+    Complaint.Kind.COMPLAINT: MEDIATION_CLOCK,
+    Complaint.Kind.REPORT: DECISION_CLOCK[Complaint.Kind.REPORT],
+}
+
+
+@transaction.atomic
+def complaint_exclude_period(
+    *, complaint: Complaint, actor, kind: str, starts_on: date, ends_on: date, reason: str
+) -> Complaint:
+    """Record a testing, inspection, quarantine or appraisal period that does not count
+    on the case's clock (mediation of a complaint, verification of a report), as its
+    rule set allows: the due date moves by the period's days, on the timeline."""
+    complaint = _lock(complaint)
+    _check(actor, complaint, "exclude_period")
+    clock = _running(complaint, EXCLUDING_CLOCKS[complaint.kind])
+    if clock is None:
+        raise ComplaintError(_("No time limit of this case is running."), code="no_clock")
+    old = clock.due_on
+    exclusion = deadline_exclude(
+        deadline=clock, kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason, actor=actor
+    )
+    clock.refresh_from_db()
+    _event(
+        complaint,
+        actor=actor,
+        action="period_excluded",
+        public=True,
+        message=_l(
+            "%(kind)s time from %(from)s to %(to)s does not count (%(source)s): the time limit "
+            "moved from %(old)s to %(new)s."
+        ),
+        params={
+            "kind": exclusion.kind_label.capitalize(),
+            "from": starts_on.isoformat(),
+            "to": ends_on.isoformat(),
+            "source": clock.source,
+            "old": old.isoformat(),
+            "new": clock.due_on.isoformat(),
+        },
+        data={"kind": kind, "days": exclusion.days, "reason": reason},
+    )
+    _event(complaint, actor=actor, action="exclusion_reason", public=False, message=reason)
+    return complaint
+
+
+def _clock_rule(complaint: Complaint, clock: Deadline):
+    """The rule of a running clock of the case, from the set it came from."""
+    rule_set = rule_set_get(clock.rule_set_id) if clock.rule_set_id else case_rule_set(complaint)
+    return clock_of(rule_set, clock.clock)
+
+
+def due_date_moved_record(*, deadline: Deadline, old_due_on: date, reason: str, actor) -> None:
+    """Put a due date the kernel recomputed (a calendar year loaded, a calendar day
+    changed) on the case's timeline with the old date and the new one; public for
+    the consumer's own clocks (``complaints.apps`` connects it)."""
+    subject = deadline.subject
+    if isinstance(subject, PlatformForward):
+        complaint, public = subject.complaint, False
+    elif isinstance(subject, Complaint):
+        complaint, public = subject, True
+    else:
+        return
+    _event(
+        complaint,
+        actor=actor,
+        action="due_date_moved",
+        public=public,
+        message=_l("The time limit “%(clock)s” moved from %(old)s to %(new)s: %(reason)s"),
+        params={
+            "clock": clock_label(deadline.clock, deadline.rule_set_id),
+            "old": old_due_on.isoformat(),
+            "new": deadline.due_on.isoformat(),
+            "reason": reason,
+        },
+        data={
+            "clock": deadline.clock,
+            "old": old_due_on.isoformat(),
+            "new": deadline.due_on.isoformat(),
+        },
+    )
 
 
 @transaction.atomic

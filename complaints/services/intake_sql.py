@@ -35,13 +35,16 @@ def _column(model, field: str) -> str:
     return _qn(model._meta.get_field(field).column)
 
 
-def live_room_place(*, platform_id: int, account_id: str) -> tuple[int, str | None, str | None]:
-    """The live room of ``platform_id`` with ``account_id``: its id and its operator's
-    business place and domicile (region codes, Order 117 Art. 47), or ``None``."""
+def live_room_place(
+    *, platform_id: int, account_id: str
+) -> tuple[int, str | None, str | None, bool | None]:
+    """The live room of ``platform_id`` with ``account_id``: its id, its operator's
+    business place and domicile (region codes) and whether the operator is a
+    registered business entity (Order 117 Art. 47 ¶2), or ``None``."""
     room, operator = LiveRoom, Operator
     sql = (
         f"SELECT r.{_column(room, 'id')}, o.{_column(operator, 'business_region')},"  # noqa: S608
-        f" o.{_column(operator, 'domicile')}"
+        f" o.{_column(operator, 'domicile')}, o.{_column(operator, 'registered_entity')}"
         f" FROM {_table(room)} r LEFT JOIN {_table(operator)} o"
         f" ON o.{_column(operator, 'id')} = r.{_column(room, 'operator')}"
         f" WHERE r.{_column(room, 'platform')} = %s AND r.{_column(room, 'account_id')} = %s"

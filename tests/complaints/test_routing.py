@@ -16,37 +16,62 @@ def test_operator_business_place_decides(world, file_case):
     assert case.live_room == world.room
 
 
-def test_operator_domicile_when_no_business_place_is_known(world, file_case):
+def test_registered_operator_domicile_when_no_business_place_is_known(world, file_case):
     LiveRoomFactory(
         platform=world.platform,
         account_id="room-2",
-        operator=OperatorFactory(domicile=world.regions["yuhang"]),
+        operator=OperatorFactory(domicile=world.regions["yuhang"], registered_entity=True),
     )
 
-    case = file_case(live_room_account="room-2")
+    case = file_case(live_room_account="room-2", consumer_region=world.regions["tianhe"])
 
     assert case.department == world.departments["yuhang_market"]
     assert case.routing_basis == RoutingBasis.OPERATOR_DOMICILE
+    assert case.in_triage is False
 
 
-def test_platform_domicile_when_the_live_room_is_not_on_record(world, file_case):
-    case = file_case(live_room_account="unknown-room")
+def test_unregistered_operator_goes_to_the_platform_domicile_not_its_own(
+    world, regions, file_case
+):
+    """Art. 47 ¶2: an operator not registered as a business entity is placed by the
+    platform operator's domicile, even though its own domicile is on record."""
+    platform = world.platform
+    platform.domicile = regions["xihu"]
+    platform.save()
+    LiveRoomFactory(
+        platform=platform,
+        account_id="room-3",
+        operator=OperatorFactory(
+            kind="person", uscc="", domicile=regions["yuhang"], registered_entity=False
+        ),
+    )
+
+    case = file_case(live_room_account="room-3")
+
+    assert case.department == world.departments["xihu_market"]
+    assert case.routing_basis == RoutingBasis.PLATFORM_DOMICILE
+    assert case.in_triage is False
+
+
+def test_unknown_operator_goes_to_the_platform_domicile_flagged_for_triage(world, file_case):
+    case = file_case(live_room_account="unknown-room", consumer_region=world.regions["tianhe"])
 
     assert case.department == world.departments["yuhang_market"]
     assert case.routing_basis == RoutingBasis.PLATFORM_DOMICILE
     assert case.live_room is None
+    assert case.in_triage is True
 
 
-def test_consumer_region_is_the_last_resort_and_the_nearest_department_above_takes_it(
-    world, file_case
-):
+def test_no_consumer_region_fallback_a_case_without_a_platform_is_triaged(world, file_case):
     case = file_case(
         platform=None, platform_other="某小平台", consumer_region=world.regions["tianhe"]
     )
 
-    # No market supervision in Tianhe or Guangzhou: Guangdong's provincial one.
+    # Nothing places it: the provincial market supervision department where it was
+    # filed triages it by hand; its region is never its jurisdiction by rule.
     assert case.department == world.departments["gd_market"]
-    assert case.routing_basis == RoutingBasis.CONSUMER_REGION
+    assert case.routing_basis == RoutingBasis.TRIAGE
+    assert case.in_triage is True
 
 
 def test_category_decides_the_department_type(world, file_case):

@@ -26,7 +26,9 @@ def test_new_complaint_must_be_decided_within_7_working_days(file_case):
 
     accept = clocks(case)["complaint-accept"]
     assert accept.due_on == date(2026, 11, 11)
-    assert "Art. 14" in accept.source or "第十四条" in accept.source
+    # Received after 2026-04-15: Order 121 governs the case and its clocks.
+    assert case.rule_set.code == accept.rule_set.code == "order-121"
+    assert "《市场监督管理投诉举报处理办法》" in accept.source
     assert case.status == S.RECEIVED
 
 
@@ -52,8 +54,10 @@ def test_accept_meets_the_decision_clock_and_starts_mediation(
     found = clocks(case)
     assert case.status == S.ACCEPTED
     assert found["complaint-accept"].state == Deadline.State.MET
-    # 45 working days from 4 November 2026.
-    assert found["complaint-mediation"].due_on == date(2027, 1, 7)
+    # Order 121: 60 calendar days from 4 November 2026 end on Sunday 3 January 2027,
+    # so the period ends on the next working day.
+    assert found["complaint-mediation"].unit == "calendar"
+    assert found["complaint-mediation"].due_on == date(2027, 1, 4)
     assert found["complaint-mediation"].provisional is True  # 2027 not loaded yet
     assert mail.outbox[-1].to == ["chen@example.com"]
     assert case.tracking_code in mail.outbox[-1].subject
@@ -73,9 +77,9 @@ def test_decline_needs_a_ground_of_art_15_and_closes_the_clock(world, file_case)
     assert case.events.filter(public=True, action="declined").exists()
 
 
-def test_material_request_pauses_the_clock_across_golden_week_and_the_answer_resumes_it(
-    world, file_case
-):
+def test_asking_for_material_does_not_stop_the_acceptance_clock(world, file_case):
+    """Missing material is a ground to decline (2019 Art. 15(5); Order 121 Art. 16(5)),
+    not a reason to stop the acceptance clock."""
     with time_machine.travel(date(2026, 9, 25), tick=False):  # a Friday
         case = file_case()
         # Golden Week is off; Saturday 10 October is worked.
@@ -85,16 +89,16 @@ def test_material_request_pauses_the_clock_across_golden_week_and_the_answer_res
         services.complaint_request_material(
             complaint=case, actor=world.handler, message="请提供订单截图"
         )
-    assert clocks(case)["complaint-accept"].state == Deadline.State.PAUSED
+    assert clocks(case)["complaint-accept"].state == Deadline.State.RUNNING
     with time_machine.travel(date(2026, 10, 9), tick=False):
         case = services.complaint_answer_material(complaint=case, answer="已上传", evidence=())
 
     accept = clocks(case)["complaint-accept"]
-    # Waiting: 29, 30 Sept and 8, 9 Oct were working days (Golden Week was not).
-    assert accept.paused_working_days == 4
-    assert accept.state == Deadline.State.RUNNING
-    assert accept.due_on == date(2026, 10, 16)
+    assert accept.paused_working_days == 0
+    assert accept.due_on == date(2026, 10, 12)
     assert case.status == S.RECEIVED
+    case.refresh_from_db()
+    assert "missing_material" in [g.code for g in services.decline_grounds(case)]
 
 
 def test_transfer_moves_the_case_and_restarts_its_clock(world, file_case):
@@ -189,18 +193,29 @@ def test_rating_waits_for_the_end(file_case):
         services.complaint_rate(complaint=case, rating=5, comment="")
 
 
-def test_report_extension_needs_the_supervisors_approval(world, file_case):
+def test_report_extension_needs_the_department_heads_approval(world, file_case):
+    """Penalty procedure rules Art. 18: once, by 15 working days, approved by the head
+    (负责人); a supervisor who is not the head is refused."""
+    from tests.factories import UserFactory
+
+    head = UserFactory(department=world.departments["xihu_market"], role="department_head")
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = file_case(kind="report", category="false-information")
         services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
         services.report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
         with pytest.raises(NotAllowed):
             services.report_decide_extension(complaint=case, actor=world.handler, approve=True)
-        services.report_decide_extension(complaint=case, actor=world.supervisor, approve=True)
+        with pytest.raises(NotAllowed):
+            services.report_decide_extension(complaint=case, actor=world.supervisor, approve=True)
+        assert clocks(case)["report-verify"].due_on == date(2026, 11, 23)
+        services.report_decide_extension(complaint=case, actor=head, approve=True)
 
     verify = clocks(case)["report-verify"]
     assert verify.working_days == 30
     assert verify.due_on == date(2026, 12, 14)
+    assert verify.extensions.get().approved_by == head
+    line = case.events.get(action="extension_approved")
+    assert "2026-11-23" in line.message and "2026-12-14" in line.message
     case.refresh_from_db()
     with pytest.raises(NotAllowed):  # only once
         services.report_request_extension(complaint=case, actor=world.handler, reason="再延")
