@@ -19,14 +19,14 @@ REFERENCE_MODELS = [
     ("registry", "supplier"),
     ("portal", "clockrule"),
     ("portal", "ruleset"),
-    ("portal", "ruleclock"),
-    ("portal", "ruleground"),
-    ("portal", "rulecitation"),
     ("portal", "calendaryear"),
     ("portal", "calendarday"),
     ("blacklist", "measure"),
     ("inspections", "checklisttemplateitem"),
 ]
+
+# The rules of a set, edited inline on its admin page (no page of their own).
+RULE_SET_PARTS = [("portal", "ruleclock"), ("portal", "ruleground"), ("portal", "rulecitation")]
 
 # Special inspections, clue transfers, consultations and interviews (inspections app).
 INSPECTION_STAFF_PERMISSIONS = [
@@ -96,6 +96,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             f"{app}.{action}_{model}"
             for app, model in REFERENCE_MODELS
             for action in ("view", "add", "change")
+        ),
+        *(
+            f"{app}.{action}_{model}"
+            for app, model in RULE_SET_PARTS
+            for action in ("view", "add", "change", "delete")
         ),
     ],
 }

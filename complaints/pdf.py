@@ -4,15 +4,25 @@
 from django.utils import timezone
 
 from portal.pdf import render_pdf
+from portal.rules import citation_of, clock_of
 
 from .selectors import deadlines_of, decision_due
+from .services import MEDIATION_CLOCK, case_rule_set
 
 
 def _context(complaint):
+    """What every document of a case shows, with the articles its rule set cites."""
+    rule_set = case_rule_set(complaint)
     return {
         "complaint": complaint,
+        "rule_set": rule_set,
         "due": decision_due(complaint),
         "deadlines": deadlines_of(complaint),
+        "mediation": clock_of(rule_set, MEDIATION_CLOCK),
+        "citation": {
+            name.replace("-", "_"): citation_of(rule_set, name)
+            for name in ("receipt", "acceptance-notice", "decline-notice")
+        },
         "today": timezone.localdate(),
     }
 

@@ -103,7 +103,11 @@ def decision_due(complaint: Complaint) -> Deadline | None:
 
 
 def deadlines_of(complaint: Complaint) -> list[Deadline]:
-    return list(Deadline.objects.for_object(complaint).order_by("started_on", "pk"))
+    return list(
+        Deadline.objects.for_object(complaint)
+        .order_by("started_on", "pk")
+        .prefetch_related("exclusions")
+    )
 
 
 def forwards_for_platform(user) -> QuerySet[PlatformForward]:

@@ -13,8 +13,14 @@ from .models import (
     Deadline,
     IdentityView,
     Notification,
+    RuleCitation,
+    RuleClock,
+    RuleGround,
+    RuleSet,
     StatisticalReport,
+    rule_set_in_use,
 )
+from .rules import rule_set_new_version
 from .services import calendar_day_save, calendar_days_from_package, calendar_load_year
 
 
@@ -103,10 +109,99 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(ClockRule)
 class ClockRuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "working_days", "source", "department"]
+    """A department's own length of a clock the rules leave to it."""
+
+    list_display = ["code", "working_days", "department"]
     list_filter = ["code"]
-    search_fields = ["code", "name", "source"]
+    search_fields = ["code", "department__name"]
     autocomplete_fields = ["department"]
+    fields = ["code", "department", "working_days"]
+
+
+class _RuleInline(admin.StackedInline):
+    """The rules of a set; none can change once a matter is pinned to the set."""
+
+    extra = 0
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and rule_set_in_use(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+class RuleClockInline(_RuleInline):
+    model = RuleClock
+    fields = [
+        ("code", "days", "unit", "starts_on"),
+        ("name", "name_en"),
+        ("pauses_in", "excludes"),
+        ("extensions", "extension_days", "extension_approver"),
+        ("source", "source_en"),
+        ("certainty", "note"),
+    ]
+
+
+class RuleGroundInline(_RuleInline):
+    model = RuleGround
+    fields = [
+        ("list", "code", "ordering"),
+        ("label_zh", "label_en"),
+        ("source", "source_en"),
+        ("certainty", "note"),
+    ]
+
+
+class RuleCitationInline(_RuleInline):
+    model = RuleCitation
+    fields = [("document", "certainty"), ("source", "source_en"), "note"]
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    """Instruments as data. A new instrument is a new set with its in-force date; a set
+    that governs matters already is changed by making a new version of it."""
+
+    list_display = ["code", "version", "title", "matter", "in_force_from", "in_force_until"]
+    list_filter = ["matter"]
+    search_fields = ["code", "title", "title_en", "order_number"]
+    inlines = [RuleClockInline, RuleGroundInline, RuleCitationInline]
+    actions = ["make_new_version"]
+    readonly_fields = ["version", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and rule_set_in_use(obj):
+            return [f.name for f in RuleSet._meta.concrete_fields if f.name != "id"]
+        return self.readonly_fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and rule_set_in_use(obj) and request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "This rule set governs matters already and cannot be changed. To correct "
+                    "it, select it in the list and make a new version: the new version "
+                    "governs the matters that start from then on."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Make a new version of the selected rule sets"))
+    def make_new_version(self, request, queryset):
+        for rule_set in queryset:
+            copy = rule_set_new_version(rule_set=rule_set, actor=request.user)
+            messages.success(
+                request,
+                _("Version %(version)s of %(code)s made; edit it now.")
+                % {"version": copy.version, "code": copy.code},
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -85,6 +85,18 @@ class ClockRule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.working_days})"
 
+    def clean(self) -> None:
+        local = RuleClock.objects.filter(code=self.code, certainty=Certainty.LOCAL)
+        if self.code and not local.exists():
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Only a clock the rules leave to the department (a local clock of a "
+                        "rule set) can have a department's own length."
+                    )
+                }
+            )
+
 
 class Certainty(models.TextChoices):
     """How sure the portal is of a rule (REGULATIONS.md)."""

@@ -292,3 +292,17 @@ def rule_set_new_version(*, rule_set: RuleSet, actor) -> RuleSet:
         data={"code": copy.code, "from_version": rule_set.version, "version": copy.version},
     )
     return copy
+
+
+def citations_of(rule_set: RuleSet) -> list[RuleCitation]:
+    return sorted(_loaded().citations.get(rule_set.pk, {}).values(), key=lambda c: c.document)
+
+
+def all_grounds_of(rule_set: RuleSet) -> list[RuleGround]:
+    lists = _loaded().grounds.get(rule_set.pk, {})
+    return [g for name in sorted(lists) for g in lists[name]]
+
+
+def rule_sets_all() -> list[RuleSet]:
+    """Every set, newest in force first (what the public list shows without ``on``)."""
+    return list(_loaded().sets)

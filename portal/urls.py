@@ -7,6 +7,7 @@ from accounts import views as account_views
 
 from . import views_stats
 from .health import healthz
+from .rules_api import RuleSetListView
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -29,6 +30,7 @@ urlpatterns = [
         name="statistics-report-download",
     ),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/rule-sets/", RuleSetListView.as_view(), name="rule-set-list"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/v1/", include("blacklist.api.urls")),
     path("api/v1/", include("registry.api.urls")),

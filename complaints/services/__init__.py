@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from portal.audit import audit_event
@@ -361,7 +361,7 @@ def _draft(*, intake: Intake, actor) -> _Draft:
         actor=actor,
         action="received",
         public=True,
-        message=_l("Received and sent to %(department)s."),
+        message=gettext_lazy("Received and sent to %(department)s."),
         params={"department": complaint.department},
         data={"basis": route.basis, "triage": route.triage},
     )
@@ -407,7 +407,7 @@ def complaint_assign(*, complaint: Complaint, actor, assignee) -> Complaint:
         actor=actor,
         action="assigned",
         public=False,
-        message=_l("Assigned to %(name)s."),
+        message=gettext_lazy("Assigned to %(name)s."),
         params={"name": assignee.get_full_name() or assignee},
     )
     return complaint
@@ -435,7 +435,7 @@ def complaint_accept(*, complaint: Complaint, actor, message: str = "") -> Compl
         actor=actor,
         action="accepted",
         public=True,
-        message=message or _l("Your complaint has been accepted."),
+        message=message or gettext_lazy("Your complaint has been accepted."),
     )
     _notify(complaint, "accepted", event)
     return complaint
@@ -517,9 +517,9 @@ def complaint_answer_material(*, complaint: Complaint, answer: str, evidence=())
         actor=None,
         action="material_received",
         public=True,
-        message=_l("Material received; the time limit runs again.")
+        message=gettext_lazy("Material received; the time limit runs again.")
         if paused
-        else _l("Material received."),
+        else gettext_lazy("Material received."),
         data={"answer": answer, "files": len(evidence)},
     )
     return complaint
@@ -556,7 +556,7 @@ def complaint_transfer(
         actor=actor,
         action="transferred",
         public=True,
-        message=_l("Transferred from %(from)s to %(to)s."),
+        message=gettext_lazy("Transferred from %(from)s to %(to)s."),
         params={"from": previous, "to": to_department},
         data={"reason": reason, "from": previous.pk, "to": to_department.pk},
     )
@@ -602,7 +602,7 @@ def complaint_forward(
         actor=actor,
         action="forwarded",
         public=True,
-        message=_l("Forwarded to %(platform)s for its handling; answer due %(due)s."),
+        message=gettext_lazy("Forwarded to %(platform)s for its handling; answer due %(due)s."),
         params={"platform": complaint.platform, "due": due.on.isoformat()},
         data={"days": days},
     )
@@ -721,9 +721,11 @@ def report_decide_extension(
         public=approve,
         message=message
         or (
-            _l("The time limit for the decision was extended from %(old)s to %(new)s (%(source)s).")
+            gettext_lazy(
+                "The time limit for the decision was extended from %(old)s to %(new)s (%(source)s)."
+            )
             if approve
-            else _l("Extension refused.")
+            else gettext_lazy("Extension refused.")
         ),
         params={
             "old": old_due.isoformat() if old_due else "—",
@@ -762,7 +764,7 @@ def complaint_exclude_period(
         actor=actor,
         action="period_excluded",
         public=True,
-        message=_l(
+        message=gettext_lazy(
             "%(kind)s time from %(from)s to %(to)s does not count (%(source)s): the time limit "
             "moved from %(old)s to %(new)s."
         ),
@@ -802,7 +804,9 @@ def due_date_moved_record(*, deadline: Deadline, old_due_on: date, reason: str, 
         actor=actor,
         action="due_date_moved",
         public=public,
-        message=_l("The time limit “%(clock)s” moved from %(old)s to %(new)s: %(reason)s"),
+        message=gettext_lazy(
+            "The time limit “%(clock)s” moved from %(old)s to %(new)s: %(reason)s"
+        ),
         params={
             "clock": clock_label(deadline.clock, deadline.rule_set_id),
             "old": old_due_on.isoformat(),
@@ -865,7 +869,7 @@ def complaint_merge(*, duplicate: Complaint, actor) -> Complaint:
         actor=actor,
         action="merged",
         public=True,
-        message=_l("Merged into case %(code)s, which handles the same matter."),
+        message=gettext_lazy("Merged into case %(code)s, which handles the same matter."),
         params={"code": original.tracking_code},
     )
     _event(
@@ -873,7 +877,7 @@ def complaint_merge(*, duplicate: Complaint, actor) -> Complaint:
         actor=actor,
         action="merged_in",
         public=False,
-        message=_l("Case %(code)s was merged into this one."),
+        message=gettext_lazy("Case %(code)s was merged into this one."),
         params={"code": duplicate.tracking_code},
     )
     return original
@@ -897,7 +901,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
         actor=None,
         action="rated",
         public=True,
-        message=_l("Rated %(n)s of 5."),
+        message=gettext_lazy("Rated %(n)s of 5."),
         params={"n": rating},
         data={"rating": rating, "comment": comment},
     )

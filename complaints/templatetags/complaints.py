@@ -1,6 +1,6 @@
 from django import template
 
-from portal.models import ClockRule
+from portal.rules import clock_label as _clock_label
 from portal.workdays import WorkingCalendar
 
 register = template.Library()
@@ -16,5 +16,4 @@ def days_left(deadline) -> int:
 
 @register.filter
 def clock_label(deadline) -> str:
-    rule = ClockRule.objects.filter(code=deadline.clock, department__isnull=True).first()
-    return str(rule).rsplit(" (", 1)[0] if rule else deadline.clock
+    return _clock_label(deadline.clock, deadline.rule_set_id)

@@ -30,9 +30,7 @@ def test_registered_operator_domicile_when_no_business_place_is_known(world, fil
     assert case.in_triage is False
 
 
-def test_unregistered_operator_goes_to_the_platform_domicile_not_its_own(
-    world, regions, file_case
-):
+def test_unregistered_operator_goes_to_the_platform_domicile_not_its_own(world, regions, file_case):
     """Art. 47 ¶2: an operator not registered as a business entity is placed by the
     platform operator's domicile, even though its own domicile is on record."""
     platform = world.platform

@@ -102,5 +102,6 @@ for _action in (
     "request-material",
     "take",
     "transfer",
+    "exclude-period",
 ):
     PARAMS[f"complaint-{_action}"] = _pk("complaint")

@@ -201,6 +201,7 @@ SPEC: dict[str, Rule] = {
     "api-docs": page(**PUBLIC),
     "complaint-intake": page(anon=405, other=frozenset({405})),  # public POST
     "complaint-track": page(anon=404, other=frozenset({404}), post=False),
+    "rule-set-list": page(anon=200, see=EVERYONE_API, post=False),
     "complaint-list": api(STAFF | S),
     "complaint-detail": api(H | D | S, hidden=C),
     "forward-list": api(O | OB | KA | KB | S),
@@ -255,6 +256,7 @@ for _name, _act in {
     "request-material": set(),
     "take": SUP,
     "transfer": set(),
+    "exclude-period": H,
 }.items():
     SPEC[f"complaint-{_name}"] = api_action(H | D | S, _act, hidden=C)
 
