@@ -19,7 +19,7 @@ def navigation(request):
     else:
         items.append((_("Home"), reverse("home")))
         role = user.role
-        if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN):
+        if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN):
             items.append((_("Cases"), reverse("complaints:list")))
             items.append((_("Register of parties"), reverse("registry:live-rooms")))
             items.append((_("Filings received"), reverse("filings:list")))

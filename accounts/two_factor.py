@@ -21,7 +21,13 @@ from portal.audit import audit_record
 
 from .models import Role
 
-REQUIRED_ROLES = {Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN, Role.SITE_ADMIN}
+REQUIRED_ROLES = {
+    Role.HANDLER,
+    Role.SUPERVISOR,
+    Role.DEPARTMENT_HEAD,
+    Role.DEPARTMENT_ADMIN,
+    Role.SITE_ADMIN,
+}
 DEVICE_NAME = "authenticator"
 # The demo's published secret (RFC 6238's test key, base32
 # GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ): every demo staff account's device uses it,

@@ -28,6 +28,7 @@ from .services import api_key_revoke as revoke_key
 HOME_TEMPLATES = {
     Role.HANDLER: "accounts/home_staff.html",
     Role.SUPERVISOR: "accounts/home_staff.html",
+    Role.DEPARTMENT_HEAD: "accounts/home_staff.html",
     Role.DEPARTMENT_ADMIN: "accounts/home_staff.html",
     Role.PLATFORM_OFFICER: "accounts/home_platform.html",
     Role.SITE_ADMIN: "accounts/home_admin.html",
@@ -55,7 +56,9 @@ def _home(request):
     user: User = request.user
     role = user.role
     context = {"role": role}
-    if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_ADMIN) and user.department_id:
+    if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN) and (
+        user.department_id
+    ):
         department = Department.objects.select_related("region").get(pk=user.department_id)
         context.update(
             department=department,
@@ -74,7 +77,7 @@ def _home(request):
             live_rooms=live_rooms_visible_to(user).count(),
             staff=(
                 User.objects.filter(department=department).prefetch_related("groups")
-                if role in (Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+                if role in (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN)
                 else None
             ),
         )

@@ -271,7 +271,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
         RecipientReason,
         RouteRecipient,
     )
-    from portal.models import AuditEvent, ClockRule, Deadline
+    from portal.models import AuditEvent, Deadline
     from registry.models import ViolationCategory
 
     qn = connection.ops.quote_name
@@ -285,7 +285,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
     categories = list(ViolationCategory.objects.order_by("pk").values_list("pk", flat=True))
     platforms = list(Platform.objects.order_by("pk").values_list("pk", flat=True))
     regions = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True))
-    sources = dict(ClockRule.objects.filter(department=None).values_list("code", "source"))
+    sources = _clock_sources()
     outcomes = list(Outcome.values)
     complaint_type = ContentType.objects.get_for_model(Complaint)
     handler, supervisor = users[Role.HANDLER], users[Role.SUPERVISOR]
@@ -473,6 +473,8 @@ def generate(n: int, today: date, provincial, users) -> dict:
             "started_on": "b.received_on",
             "working_days": "CASE b.kind WHEN 'complaint' THEN 7 ELSE 15 END",
             "paused_working_days": "0",
+            "unit": "'working'",
+            "excluded_days": "0",
             "due_on": "b.due_on",
             "provisional": "false",
             "state": "CASE WHEN s.status IN ('received', 'awaiting_material') THEN 'running'"
@@ -952,3 +954,12 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _clock_sources() -> dict:
+    """Each clock's article under the rule sets in force today (complaints, reports)."""
+    from django.utils import timezone
+
+    from portal.rules import clocks_of, rule_set_for
+
+    return {c.code: c.source for c in clocks_of(rule_set_for("complaint", timezone.localdate()))}

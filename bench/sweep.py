@@ -135,13 +135,13 @@ def setup_django(env: dict) -> None:
 def clock_picks(today: date, soon: date) -> dict:
     """For each clock: start dates (and their due dates) putting a clock started on
     them overdue (0), due within the reminder window (1) or due later (2) on ``today``."""
-    from portal.models import ClockRule
+    from portal.rules import clock_for
     from portal.workdays import WorkingCalendar, due_date
 
     calendar = WorkingCalendar()
     picks = {}
     for clock, _kind, _status, _share in CLOCK_MIX:
-        days = ClockRule.objects.get(code=clock, department=None).working_days
+        days = clock_for(clock, on=today).days
         buckets = {0: [], 1: [], 2: []}
         for back in range(0, 200):
             start = today - timedelta(days=back)
@@ -180,7 +180,7 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
 
     from accounts.models import Department, DepartmentType, Platform, Region, User
     from complaints.models import Complaint
-    from portal.models import AuditEvent, ClockRule, Deadline
+    from portal.models import AuditEvent, Deadline
     from registry.models import LiveRoom, ViolationCategory
 
     qn = connection.ops.quote_name
@@ -193,7 +193,7 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
     platforms = list(Platform.objects.order_by("pk").values_list("pk", flat=True))
     accounts = list(LiveRoom.objects.order_by("pk").values_list("account_id", flat=True))
     regions = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True))
-    sources = dict(ClockRule.objects.filter(department=None).values_list("code", "source"))
+    sources = _clock_sources()
     complaint_type = ContentType.objects.get_for_model(Complaint)
 
     # One transaction: if anything fails, the tables and their indexes are as before.
@@ -370,6 +370,8 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
             + " ".join(f"WHEN '{c}' THEN {clock_days[c]}" for c, *_r in CLOCK_MIX)
             + " END",
             "paused_working_days": "0",
+            "unit": "'working'",
+            "excluded_days": "0",
             "due_on": "b.due_on",
             "provisional": "b.provisional",
             "state": f"'{Deadline.State.RUNNING}'",
@@ -631,3 +633,12 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _clock_sources() -> dict:
+    """Each clock's article under the rule sets in force today (complaints, reports)."""
+    from django.utils import timezone
+
+    from portal.rules import clocks_of, rule_set_for
+
+    return {c.code: c.source for c in clocks_of(rule_set_for("complaint", timezone.localdate()))}

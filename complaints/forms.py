@@ -383,7 +383,10 @@ class ForwardForm(forms.Form):
         min_value=1,
         max_value=60,
         initial=10,
-        help_text=_("Default 10 working days (Trial Art. 15; Order 117 Art. 20)."),
+        help_text=_(
+            "Set by the department; the rules set no time (Trial Art. 15; Order 117 Art. 20). "
+            "Default 10 working days."
+        ),
     )
 
 

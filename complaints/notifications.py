@@ -93,7 +93,9 @@ def render(notification: Notification) -> tuple[str, str] | None:
 def _supervisors(department_ids) -> dict[int, list[User]]:
     people = defaultdict(list)
     for user in User.objects.filter(
-        department_id__in=department_ids, groups__name=Role.SUPERVISOR, is_active=True
+        department_id__in=department_ids,
+        groups__name__in=[Role.SUPERVISOR, Role.DEPARTMENT_HEAD],
+        is_active=True,
     ).exclude(email=""):
         people[user.department_id].append(user)
     return people

@@ -18,7 +18,7 @@ from accounts.models import Role, User
 
 from .models import ClueTransfer, DocumentRequest, FollowUpAction
 
-STAFF_ROLES = (Role.HANDLER, Role.SUPERVISOR)
+STAFF_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
 
 def _staff(department_ids) -> dict[int, list[User]]:

@@ -258,6 +258,7 @@ def load_demo() -> dict[str, int]:
     users = [
         ("demo-handler", "王", "敏", Role.HANDLER, hz_market, None),
         ("demo-supervisor", "刘", "建国", Role.SUPERVISOR, hz_market, None),
+        ("demo-head", "陈", "立", Role.DEPARTMENT_HEAD, hz_market, None),
         ("demo-deptadmin", "赵", "静", Role.DEPARTMENT_ADMIN, hz_market, None),
         ("demo-platform", "孙", "悦", Role.PLATFORM_OFFICER, None, platforms["xinghe"]),
         ("demo-admin", "系统", "管理员", Role.SITE_ADMIN, None, None),
