@@ -7,8 +7,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrator import head as _head
+from tests.migrator import migrate as _migrate
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,19 +23,6 @@ BEFORE = [
     ("blacklist", "0004_entry_name_form"),
     ("inspections", "0002_seed_checklist_and_clocks"),
 ]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-def _head():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 def test_open_cases_are_pinned_and_order_121_clocks_recomputed_on_the_timeline():
