@@ -24,6 +24,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import dates
 from registry.models import PartyKind
 
 from ..models import ACTIVE_STATUSES, Entry, EntryState
@@ -183,6 +184,9 @@ def parse_since(raw: str | None) -> datetime:
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    message = dates.moment_error(value)
+    if message:
+        raise ValidationError({"since": [str(message)]})
     return value
 
 
