@@ -186,7 +186,7 @@ class Entry(models.Model):
         _("number of the decision it rests on"), max_length=100, blank=True
     )
     decision_date = models.DateField(
-        _("date of that decision"), null=True, blank=True, validators=[dates.validate_past_day]
+        _("date of that decision"), null=True, blank=True, validators=[dates.validate_day]
     )
     decision_document = models.FileField(
         _("that decision (document)"), upload_to="blacklist/decisions/%Y/", blank=True
@@ -381,7 +381,7 @@ class Statement(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="statements"
     )
-    received_on = models.DateField(_("received on"), validators=[dates.validate_past_day])
+    received_on = models.DateField(_("received on"), validators=[dates.validate_day])
     text = models.TextField(_("statement"))
     hearing_requested = models.BooleanField(_("hearing requested"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -416,7 +416,7 @@ class RepairApplication(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="repairs"
     )
-    applied_on = models.DateField(_("applied on"), validators=[dates.validate_past_day])
+    applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
     grounds = models.TextField(
         _("what the party has done"),
         help_text=_(
@@ -428,7 +428,7 @@ class RepairApplication(models.Model):
         _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
     decided_on = models.DateField(
-        _("decided on"), null=True, blank=True, validators=[dates.validate_past_day]
+        _("decided on"), null=True, blank=True, validators=[dates.validate_day]
     )
     decision_reason = models.TextField(_("reasons of the decision"), blank=True)
     recorded_by = models.ForeignKey(
@@ -472,11 +472,11 @@ class PlatformAppeal(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="appeals"
     )
-    received_on = models.DateField(_("received on"), validators=[dates.validate_past_day])
+    received_on = models.DateField(_("received on"), validators=[dates.validate_day])
     grounds = models.TextField(_("grounds of the appeal"))
     upheld = models.BooleanField(_("appeal upheld (entry removed)"))
     reason = models.TextField(_("reasons of the decision"))
-    decided_on = models.DateField(_("decided on"), validators=[dates.validate_past_day])
+    decided_on = models.DateField(_("decided on"), validators=[dates.validate_day])
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -512,7 +512,7 @@ class MeasureImplementation(models.Model):
         related_name="+",
     )
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT)
-    applied_on = models.DateField(_("applied on"), validators=[dates.validate_past_day])
+    applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Platform
+from portal import csv as portal_csv
 from portal import dates
 from registry.models import ViolationCategory
 
@@ -167,7 +168,7 @@ def read_filing_csv(upload) -> list[dict]:
 
 def filing_csv_template() -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.Writer(out)
     writer.writerow(ITEM_FIELDS)
     writer.writerow(
         [

@@ -150,7 +150,7 @@ class Complaint(models.Model):
     live_room_url = models.URLField(_("link to the live room"), blank=True)
     marketer_name = models.CharField(_("marketer"), max_length=100, blank=True)
     occurred_on = models.DateField(
-        _("when it happened"), null=True, blank=True, validators=[dates.validate_past_day]
+        _("when it happened"), null=True, blank=True, validators=[dates.validate_day]
     )
     order_number = models.CharField(_("order number"), max_length=64, blank=True)
     amount = models.DecimalField(
@@ -559,8 +559,8 @@ class DisposalFiling(IdentityNumberMixin):
         _("blacklisted until"), null=True, blank=True, validators=[dates.validate_day]
     )
     appeal_route = models.TextField(_("how to appeal the blacklisting"), blank=True)
-    conduct_at = models.DateTimeField(_("conduct at"), validators=[dates.validate_past_moment])
-    acted_at = models.DateTimeField(_("platform acted at"), validators=[dates.validate_past_moment])
+    conduct_at = models.DateTimeField(_("conduct at"), validators=[dates.validate_moment])
+    acted_at = models.DateTimeField(_("platform acted at"), validators=[dates.validate_moment])
     facts = models.TextField(_("facts"), max_length=5000)
     evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)

@@ -148,3 +148,42 @@ def out_of_range(queryset, name: str):
             **{f"{name}__gt": LATEST_DAY}
         )
     return queryset.filter(outside)
+
+
+def _bounded(field) -> bool:
+    """Whether ``field`` carries one of this module's validators (and so its window)."""
+    ours = (validate_day, validate_past_day, validate_moment, validate_past_moment)
+    return any(v in ours for v in field.validators)
+
+
+def out_of_range_rows(app_labels=None):
+    """Every stored row, of the portal's own apps, with a date or time out of range:
+    outside the fixed window for a field that carries this module's validators; for
+    any other date (a birth date…), a year Python cannot read (before year 1 or after
+    9999). Yields ``(model label, pk, field name, the value as the database writes
+    it)``: read as text, since Python cannot hold a year-1-BC timestamp."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models.functions import Cast, ExtractYear
+
+    base = str(settings.BASE_DIR)
+    for config in apps.get_app_configs():
+        ours = config.path.startswith(base) and "site-packages" not in config.path
+        if not ours or (app_labels and config.label not in app_labels):
+            continue
+        for model in config.get_models():
+            if not model._meta.managed or model._meta.proxy:
+                continue
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.DateField):  # DateTimeField is one too
+                    continue
+                rows = model._base_manager.all()
+                if _bounded(field):
+                    rows = out_of_range(rows, field.name)
+                else:
+                    rows = rows.annotate(_year=ExtractYear(field.name)).filter(
+                        models.Q(_year__lt=1) | models.Q(_year__gt=9999)
+                    )
+                shown = rows.annotate(_shown=Cast(field.name, models.TextField()))
+                for pk, value in shown.order_by("pk").values_list("pk", "_shown"):
+                    yield model._meta.label, pk, field.name, value

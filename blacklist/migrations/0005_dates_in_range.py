@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='entry',
             name='decision_date',
-            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_past_day], verbose_name='date of that decision'),
+            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_day], verbose_name='date of that decision'),
         ),
         migrations.AlterField(
             model_name='entry',
@@ -34,32 +34,32 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='measureimplementation',
             name='applied_on',
-            field=models.DateField(validators=[portal.dates.validate_past_day], verbose_name='applied on'),
+            field=models.DateField(validators=[portal.dates.validate_day], verbose_name='applied on'),
         ),
         migrations.AlterField(
             model_name='platformappeal',
             name='decided_on',
-            field=models.DateField(validators=[portal.dates.validate_past_day], verbose_name='decided on'),
+            field=models.DateField(validators=[portal.dates.validate_day], verbose_name='decided on'),
         ),
         migrations.AlterField(
             model_name='platformappeal',
             name='received_on',
-            field=models.DateField(validators=[portal.dates.validate_past_day], verbose_name='received on'),
+            field=models.DateField(validators=[portal.dates.validate_day], verbose_name='received on'),
         ),
         migrations.AlterField(
             model_name='repairapplication',
             name='applied_on',
-            field=models.DateField(validators=[portal.dates.validate_past_day], verbose_name='applied on'),
+            field=models.DateField(validators=[portal.dates.validate_day], verbose_name='applied on'),
         ),
         migrations.AlterField(
             model_name='repairapplication',
             name='decided_on',
-            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_past_day], verbose_name='decided on'),
+            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_day], verbose_name='decided on'),
         ),
         migrations.AlterField(
             model_name='statement',
             name='received_on',
-            field=models.DateField(validators=[portal.dates.validate_past_day], verbose_name='received on'),
+            field=models.DateField(validators=[portal.dates.validate_day], verbose_name='received on'),
         ),
         migrations.AddConstraint(
             model_name='entry',

@@ -18,12 +18,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='complaint',
             name='occurred_on',
-            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_past_day], verbose_name='when it happened'),
+            field=models.DateField(blank=True, null=True, validators=[portal.dates.validate_day], verbose_name='when it happened'),
         ),
         migrations.AlterField(
             model_name='disposalfiling',
             name='acted_at',
-            field=models.DateTimeField(validators=[portal.dates.validate_past_moment], verbose_name='platform acted at'),
+            field=models.DateTimeField(validators=[portal.dates.validate_moment], verbose_name='platform acted at'),
         ),
         migrations.AlterField(
             model_name='disposalfiling',
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='disposalfiling',
             name='conduct_at',
-            field=models.DateTimeField(validators=[portal.dates.validate_past_moment], verbose_name='conduct at'),
+            field=models.DateTimeField(validators=[portal.dates.validate_moment], verbose_name='conduct at'),
         ),
         migrations.AlterField(
             model_name='disposalfiling',
