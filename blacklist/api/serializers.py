@@ -179,4 +179,8 @@ class AppealSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlatformAppeal
         fields = ["id", "received_on", "grounds", "upheld", "reason", "decided_on"]
-        extra_kwargs = {"decided_on": {"required": False}}
+        # What happened: not after tomorrow, beyond the fields' fixed window.
+        extra_kwargs = {
+            "received_on": {"validators": [dates.validate_past_day]},
+            "decided_on": {"required": False, "validators": [dates.validate_past_day]},
+        }

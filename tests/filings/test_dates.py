@@ -254,3 +254,52 @@ def _run_command(fail_ok=False) -> str:
         if not fail_ok:
             raise
     return out.getvalue()
+
+
+def test_a_csv_upload_row_out_of_range_is_reported_and_not_filed(client, platforms):
+    from tests.filings.test_pages import csv_file
+
+    client.force_login(platforms.officer_a)
+    upload = csv_file([item(1, conduct_at=YEAR_ONE), item(2)])
+    response = client.post("/filings/upload/", {"file": upload})
+
+    assert response.status_code == 200
+    assert "1 filed, 0 filed before, 1 with errors." in response.content.decode()
+    assert list(DisposalFiling.objects.values_list("external_id", flat=True)) == ["XH-000002"]
+    report = client.get("/filings/upload/report.csv").content.decode("utf-8-sig")
+    assert "conduct_at" in report and TOO_EARLY in report
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "message"),
+    [
+        (
+            "/api/v1/blacklist/platform-entries/",
+            {"term_ends_on": "0001-01-01"},
+            "term_ends_on",
+            TOO_EARLY,
+        ),
+        (
+            "/api/v1/blacklist/platform-entries/",
+            {"listed_on": "2999-01-01"},
+            "listed_on",
+            TOO_LATE,
+        ),
+    ],
+)
+def test_the_platforms_blacklist_api_refuses_dates_out_of_range(
+    client, platforms, path, body, field, message
+):
+    entry = {
+        "name": "孙七",
+        "id_number": "11010519491231002X",
+        "category": "fake-traffic",
+        "facts": "刷单",
+        "term_ends_on": (timezone.localdate() + timedelta(days=365)).isoformat(),
+        "appeal_route": "申诉中心",
+    }
+    response = key_post(client, platforms.raw_a, path, entry | body)
+
+    assert response.status_code == 400, response.content
+    assert response.json()[field] == [message]
+    assert not Entry.objects.exists()
