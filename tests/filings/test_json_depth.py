@@ -73,7 +73,7 @@ def test_nesting_within_the_limit_is_parsed_and_judged_by_the_endpoint(client, p
 
 
 def test_other_malformed_json_is_still_a_400_and_good_json_still_files(client, platforms):
-    key = {"HTTP_AUTHORIZATION": f"Api-Key {platforms.raw_a}"}
+    key = {"HTTP_AUTHORIZATION": f"Api-Key {platforms.raw_a}", "HTTP_ACCEPT_LANGUAGE": "en"}
     for body in (b"{", b'{"items": [NaN]}', b'"\\ud800"', b"\xff\xfe"):
         response = client.post(
             "/api/v1/filings/batch/", body, content_type="application/json", **key
@@ -83,3 +83,9 @@ def test_other_malformed_json_is_still_a_400_and_good_json_still_files(client, p
     filed = client.post("/api/v1/filings/", item(1), content_type="application/json", **key)
     assert filed.status_code == 201
     assert DisposalFiling.objects.count() == 1
+
+
+def test_the_refusal_is_in_chinese_by_default(client):
+    response = client.post("/api/v1/complaints/", nested(DEEP), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON 嵌套层级超过 1024 层，不予受理。"
