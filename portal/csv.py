@@ -9,7 +9,6 @@ written as they are, so a negative figure stays a number.
 """
 
 import csv
-import io
 
 # So that spreadsheet programs read the file as UTF-8.
 BOM = "\ufeff"
@@ -43,12 +42,3 @@ class Writer:
     def writerows(self, rows):
         for row in rows:
             self.writerow(row)
-
-
-def to_text(rows, *, bom: bool = False) -> str:
-    """The rows as one CSV text (a template, a short report)."""
-    out = io.StringIO()
-    if bom:
-        out.write(BOM)
-    Writer(out).writerows(rows)
-    return out.getvalue()
