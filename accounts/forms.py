@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import dates
+
 
 class ApiKeyIssueForm(forms.Form):
     name = forms.CharField(
@@ -16,6 +18,7 @@ class ApiKeyIssueForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Optional: the key stops working at the start of that day."),
+        validators=[dates.validate_day],
     )
 
     def clean_expires_on(self):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import dates
 from portal.identity import validate_uscc
 
 
@@ -196,7 +197,9 @@ class PlatformApiKey(models.Model):
         blank=True,
         related_name="+",
     )
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, validators=[dates.validate_moment]
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -204,6 +207,7 @@ class PlatformApiKey(models.Model):
         verbose_name = _("platform API key")
         verbose_name_plural = _("platform API keys")
         ordering = ["platform", "-created_at"]
+        constraints = dates.range_constraints("api_key", moments=["expires_at"])
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import dates
 from portal.identity import validate_ric, validate_uscc
 from registry.models import PartyKind, Supplier, ViolationCategory
 from registry.selectors import agencies_visible_to, marketers_visible_to, operators_visible_to
@@ -107,7 +108,11 @@ class ProposeForm(PartyChoiceMixin):
         help_text=_("The article the listing rests on, e.g. Trial Art. 14 ¶3, 29."),
     )
     decision_number = forms.CharField(label=_("Number of the penalty decision"), max_length=100)
-    decision_date = forms.DateField(label=_("Date of the penalty decision"), widget=DATE_WIDGET)
+    decision_date = forms.DateField(
+        label=_("Date of the penalty decision"),
+        widget=DATE_WIDGET,
+        validators=[dates.validate_past_day],
+    )
     decision_document = forms.FileField(
         label=_("Copy of the penalty decision"),
         required=False,
@@ -140,7 +145,10 @@ class ProposeForm(PartyChoiceMixin):
 
 class NotifyForm(forms.Form):
     notified_on = forms.DateField(
-        label=_("Notice served on"), widget=DATE_WIDGET, initial=timezone.localdate
+        label=_("Notice served on"),
+        widget=DATE_WIDGET,
+        initial=timezone.localdate,
+        validators=[dates.validate_past_day],
     )
     working_days = forms.IntegerField(
         label=_("Statement window (working days)"),
@@ -153,7 +161,10 @@ class NotifyForm(forms.Form):
 
 class StatementForm(forms.Form):
     received_on = forms.DateField(
-        label=_("Statement received on"), widget=DATE_WIDGET, initial=timezone.localdate
+        label=_("Statement received on"),
+        widget=DATE_WIDGET,
+        initial=timezone.localdate,
+        validators=[dates.validate_past_day],
     )
     text = forms.CharField(
         label=_("The party's statement"), widget=forms.Textarea(attrs={"rows": 5})
@@ -175,7 +186,10 @@ class DecideForm(forms.Form):
 
 class RepairApplyForm(forms.Form):
     applied_on = forms.DateField(
-        label=_("Application received on"), widget=DATE_WIDGET, initial=timezone.localdate
+        label=_("Application received on"),
+        widget=DATE_WIDGET,
+        initial=timezone.localdate,
+        validators=[dates.validate_past_day],
     )
     grounds = forms.CharField(
         label=_("What the party has done"),
@@ -212,7 +226,10 @@ class MeasureForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     applied_on = forms.DateField(
-        label=_("Applied on"), widget=DATE_WIDGET, initial=timezone.localdate
+        label=_("Applied on"),
+        widget=DATE_WIDGET,
+        initial=timezone.localdate,
+        validators=[dates.validate_past_day],
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -243,7 +260,9 @@ class PlatformEntryForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the articles of the category."),
     )
-    term_ends_on = forms.DateField(label=_("Term ends on"), widget=DATE_WIDGET)
+    term_ends_on = forms.DateField(
+        label=_("Term ends on"), widget=DATE_WIDGET, validators=[dates.validate_day]
+    )
     appeal_route = forms.CharField(
         label=_("How to appeal"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -264,7 +283,9 @@ class PlatformEntryForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    received_on = forms.DateField(label=_("Appeal received on"), widget=DATE_WIDGET)
+    received_on = forms.DateField(
+        label=_("Appeal received on"), widget=DATE_WIDGET, validators=[dates.validate_past_day]
+    )
     grounds = forms.CharField(
         label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
+from portal import dates
 from portal.identity import validate_uscc
 from portal.models import AppendOnlyModel
 from registry.models import PartyKind
@@ -184,7 +185,9 @@ class Entry(models.Model):
     decision_number = models.CharField(
         _("number of the decision it rests on"), max_length=100, blank=True
     )
-    decision_date = models.DateField(_("date of that decision"), null=True, blank=True)
+    decision_date = models.DateField(
+        _("date of that decision"), null=True, blank=True, validators=[dates.validate_day]
+    )
     decision_document = models.FileField(
         _("that decision (document)"), upload_to="blacklist/decisions/%Y/", blank=True
     )
@@ -208,9 +211,16 @@ class Entry(models.Model):
     )
 
     # Set once, when the entry is listed.
-    listed_on = models.DateField(_("listed on"), null=True, blank=True, editable=False)
+    listed_on = models.DateField(
+        _("listed on"), null=True, blank=True, editable=False, validators=[dates.validate_day]
+    )
     term_ends_on = models.DateField(
-        _("term ends on"), null=True, blank=True, editable=False, db_index=True
+        _("term ends on"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        validators=[dates.validate_day],
     )
 
     # Where it came from: e.g. a platform's disposal filing (issue 4).
@@ -277,6 +287,7 @@ class Entry(models.Model):
                     "An entry is identified by a resident ID number or a USCC."
                 ),
             ),
+            *dates.range_constraints("entry", days=["decision_date", "listed_on", "term_ends_on"]),
         ]
 
     def __str__(self) -> str:
@@ -370,7 +381,7 @@ class Statement(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="statements"
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[dates.validate_day])
     text = models.TextField(_("statement"))
     hearing_requested = models.BooleanField(_("hearing requested"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -387,6 +398,7 @@ class Statement(models.Model):
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["received_on", "id"]
+        constraints = dates.range_constraints("statement", days=["received_on"])
 
     def __str__(self) -> str:
         return f"{self.entry} {self.received_on:%Y-%m-%d}"
@@ -404,7 +416,7 @@ class RepairApplication(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="repairs"
     )
-    applied_on = models.DateField(_("applied on"))
+    applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
     grounds = models.TextField(
         _("what the party has done"),
         help_text=_(
@@ -415,7 +427,9 @@ class RepairApplication(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[dates.validate_day]
+    )
     decision_reason = models.TextField(_("reasons of the decision"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -443,7 +457,8 @@ class RepairApplication(models.Model):
                 fields=["entry"],
                 condition=Q(outcome="pending"),
                 name="repair_one_pending_per_entry",
-            )
+            ),
+            *dates.range_constraints("repair", days=["applied_on", "decided_on"]),
         ]
 
     def __str__(self) -> str:
@@ -457,11 +472,11 @@ class PlatformAppeal(models.Model):
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="appeals"
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=[dates.validate_day])
     grounds = models.TextField(_("grounds of the appeal"))
     upheld = models.BooleanField(_("appeal upheld (entry removed)"))
     reason = models.TextField(_("reasons of the decision"))
-    decided_on = models.DateField(_("decided on"))
+    decided_on = models.DateField(_("decided on"), validators=[dates.validate_day])
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -477,6 +492,7 @@ class PlatformAppeal(models.Model):
         verbose_name = _("platform appeal")
         verbose_name_plural = _("platform appeals")
         ordering = ["decided_on", "id"]
+        constraints = dates.range_constraints("appeal", days=["received_on", "decided_on"])
 
     def __str__(self) -> str:
         return f"{self.entry} {self.decided_on:%Y-%m-%d}"
@@ -496,7 +512,7 @@ class MeasureImplementation(models.Model):
         related_name="+",
     )
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT)
-    applied_on = models.DateField(_("applied on"))
+    applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -515,7 +531,8 @@ class MeasureImplementation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "department", "measure"], name="measure_once_per_department"
-            )
+            ),
+            *dates.range_constraints("implementation", days=["applied_on"]),
         ]
 
     def __str__(self) -> str:

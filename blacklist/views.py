@@ -4,8 +4,6 @@ Everything an entry page shows or allows comes from
 ``blacklist.selectors.entries_visible_to``: out of scope answers 404.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal import csv as portal_csv
 from portal.errors import DomainError
 from portal.identity import mask_ric
 from portal.models import ClockRule, Deadline
@@ -474,8 +473,8 @@ def _csv_response(rows) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="screening-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
     )
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    response.write(portal_csv.BOM)  # so spreadsheet programs read the file as UTF-8
+    writer = portal_csv.Writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         match, entry = row["match"], row["entry"]

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region
+from portal import dates
 from registry.models import ViolationCategory
 
 from .filing_selectors import measure_condition
@@ -30,16 +31,28 @@ class FilingFilter(django_filters.FilterSet):
         method="filter_region",
     )
     acted_from = django_filters.DateFilter(
-        label=_("Acted from"), field_name="acted_at", lookup_expr="date__gte"
+        label=_("Acted from"),
+        field_name="acted_at",
+        lookup_expr="date__gte",
+        validators=[dates.validate_day],
     )
     acted_to = django_filters.DateFilter(
-        label=_("Acted to"), field_name="acted_at", lookup_expr="date__lte"
+        label=_("Acted to"),
+        field_name="acted_at",
+        lookup_expr="date__lte",
+        validators=[dates.validate_day],
     )
     received_from = django_filters.DateFilter(
-        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
+        label=_("Received from"),
+        field_name="received_at",
+        lookup_expr="date__gte",
+        validators=[dates.validate_day],
     )
     received_to = django_filters.DateFilter(
-        label=_("Received to"), field_name="received_at", lookup_expr="date__lte"
+        label=_("Received to"),
+        field_name="received_at",
+        lookup_expr="date__lte",
+        validators=[dates.validate_day],
     )
     external_id = django_filters.CharFilter(label=_("Platform's id"))
 

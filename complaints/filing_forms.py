@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Platform
+from portal import csv as portal_csv
+from portal import dates
 from registry.models import ViolationCategory
 
 from .models import FilingParty, Measure, NoticeKind
@@ -67,12 +69,14 @@ class FilingForm(forms.Form):
     suspended_until = forms.DateField(
         label=_l("Suspended until"),
         required=False,
+        validators=[dates.validate_day],
         widget=DateInput,
         help_text=_l("For a suspension for a term."),
     )
     blacklisted_until = forms.DateField(
         label=_l("Blacklisted until"),
         required=False,
+        validators=[dates.validate_day],
         widget=DateInput,
         help_text=_l("For blacklisting: the day the party leaves the list (Order 117 Art. 14)."),
     )
@@ -82,9 +86,15 @@ class FilingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     conduct_at = forms.DateTimeField(
-        label=_l("When the conduct happened"), widget=DateTimeLocalInput
+        label=_l("When the conduct happened"),
+        widget=DateTimeLocalInput,
+        validators=[dates.validate_past_moment],
     )
-    acted_at = forms.DateTimeField(label=_l("When your platform acted"), widget=DateTimeLocalInput)
+    acted_at = forms.DateTimeField(
+        label=_l("When your platform acted"),
+        widget=DateTimeLocalInput,
+        validators=[dates.validate_past_moment],
+    )
     facts = forms.CharField(
         label=_l("Facts"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -158,7 +168,7 @@ def read_filing_csv(upload) -> list[dict]:
 
 def filing_csv_template() -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.Writer(out)
     writer.writerow(ITEM_FIELDS)
     writer.writerow(
         [

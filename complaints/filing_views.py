@@ -6,8 +6,6 @@ notices; department staff see the filings that reached their jurisdiction
 render; scope comes from ``complaints.filing_selectors`` (out of scope: 404).
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import jurisdiction_of
+from portal import csv as portal_csv
 from portal.dashboards import cached_figures
 from portal.errors import DomainError
 from portal.pagination import BoundedPaginator
@@ -57,11 +56,6 @@ def _may_see_filings(user) -> bool:
         user.has_perm("accounts.file_platform_reports")
         or user.has_perm("accounts.view_jurisdiction_cases")
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _filtered(request):
@@ -102,7 +96,7 @@ def filing_list(request):
 def filing_export(request):
     """CSV of exactly what the filter shows, streamed; identity numbers masked."""
     filterset = _filtered(request)
-    writer = csv.writer(_Echo())
+    writer = portal_csv.Writer()
     header = [
         _("Id"),
         _("Platform"),
@@ -122,7 +116,7 @@ def filing_export(request):
     ]
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
+        yield portal_csv.BOM + writer.writerow(header)
         for f in filterset.qs.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
@@ -271,14 +265,14 @@ def filing_upload_report(request):
     report = request.session.get(UPLOAD_REPORT_KEY)
     if not report:
         return redirect("filings:upload")
-    writer = csv.writer(_Echo())
+    writer = portal_csv.Writer()
     lines = [
         writer.writerow(
             [_("Row"), _("Platform's id"), _("Result"), _("Filing"), _("Field"), _("Message")]
         ),
         *(writer.writerow(line) for line in report["lines"]),
     ]
-    response = HttpResponse("\ufeff" + "".join(lines), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(portal_csv.BOM + "".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="filings-report.csv"'
     return response
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region, User
+from portal import dates
 from registry.models import ViolationCategory
 
 from .models import Complaint
@@ -27,8 +28,12 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_region",
     )
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
-    received_from = django_filters.DateFilter(label=_("Received from"), method="filter_received")
-    received_to = django_filters.DateFilter(label=_("Received to"), method="filter_received")
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), method="filter_received", validators=[dates.validate_day]
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"), method="filter_received", validators=[dates.validate_day]
+    )
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("next_due", "due"), ("status", "status")),

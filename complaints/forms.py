@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform, Region, User
+from portal import dates
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
@@ -97,6 +98,7 @@ class ComplaintForm(forms.Form):
         label=_("When it happened"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.validate_past_day],
     )
     order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
     amount = forms.DecimalField(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import dates
 from portal.identity import validate_uscc
 from registry.models import IdentityNumberMixin
 
@@ -113,7 +114,9 @@ class Complaint(models.Model):
     live_room_name = models.CharField(_("live room name"), max_length=200, blank=True)
     live_room_url = models.URLField(_("link to the live room"), blank=True)
     marketer_name = models.CharField(_("marketer"), max_length=100, blank=True)
-    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+    occurred_on = models.DateField(
+        _("when it happened"), null=True, blank=True, validators=[dates.validate_day]
+    )
     order_number = models.CharField(_("order number"), max_length=64, blank=True)
     amount = models.DecimalField(
         _("amount (yuan)"),
@@ -223,6 +226,7 @@ class Complaint(models.Model):
         verbose_name = _("complaint or report")
         verbose_name_plural = _("complaints and reports")
         ordering = ["-received_at"]
+        constraints = dates.range_constraints("complaint", days=["occurred_on"])
         indexes = [
             models.Index(fields=["department", "status"]),
             models.Index(fields=["contact_phone", "received_at"]),
@@ -394,7 +398,7 @@ class PlatformForward(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     message = models.TextField(_("what the platform is asked to do"))
-    due_on = models.DateField(_("answer due on"))
+    due_on = models.DateField(_("answer due on"), validators=[dates.validate_day])
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -409,6 +413,7 @@ class PlatformForward(models.Model):
         verbose_name = _("case forwarded to a platform")
         verbose_name_plural = _("cases forwarded to platforms")
         ordering = ["-forwarded_at"]
+        constraints = dates.range_constraints("forward", days=["due_on"])
 
     def __str__(self) -> str:
         return f"{self.complaint} → {self.platform}"
@@ -534,11 +539,15 @@ class DisposalFiling(IdentityNumberMixin):
         related_name="+",
     )
     measures = models.JSONField(_("measures taken"), default=list)
-    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
-    blacklisted_until = models.DateField(_("blacklisted until"), null=True, blank=True)
+    suspended_until = models.DateField(
+        _("suspended until"), null=True, blank=True, validators=[dates.validate_day]
+    )
+    blacklisted_until = models.DateField(
+        _("blacklisted until"), null=True, blank=True, validators=[dates.validate_day]
+    )
     appeal_route = models.TextField(_("how to appeal the blacklisting"), blank=True)
-    conduct_at = models.DateTimeField(_("conduct at"))
-    acted_at = models.DateTimeField(_("platform acted at"))
+    conduct_at = models.DateTimeField(_("conduct at"), validators=[dates.validate_moment])
+    acted_at = models.DateTimeField(_("platform acted at"), validators=[dates.validate_moment])
     facts = models.TextField(_("facts"), max_length=5000)
     evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
@@ -574,6 +583,11 @@ class DisposalFiling(IdentityNumberMixin):
                 condition=Q(acted_at__gte=models.F("conduct_at")),
                 name="filing_acted_after_conduct",
                 violation_error_message=_("The platform cannot act before the conduct."),
+            ),
+            *dates.range_constraints(
+                "filing",
+                days=["suspended_until", "blacklisted_until"],
+                moments=["conduct_at", "acted_at"],
             ),
         ]
         indexes = [

@@ -1,7 +1,6 @@
 """Pages: the public form and tracking, the staff queues and case page, the
 platform's queue of forwarded cases. Views parse, call one service, render."""
 
-import csv
 import mimetypes
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import csv as portal_csv
 from portal.errors import DomainError
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
@@ -255,17 +255,12 @@ def case_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
 def case_export(request):
     """CSV of exactly what the filter shows, streamed."""
     _name, _within, filterset = _filtered(request)
-    writer = csv.writer(_Echo())
+    writer = portal_csv.Writer()
     header = [
         _("Tracking code"),
         _("Kind"),
@@ -280,7 +275,7 @@ def case_export(request):
     ]
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
+        yield portal_csv.BOM + writer.writerow(header)
         for case in filterset.qs.iterator(chunk_size=2000):
             yield writer.writerow(
                 [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Platform
 from complaints.forms import MultipleFileField
 from complaints.uploads import limits_text
+from portal import dates
 from portal.models import ClockRule
 from registry.models import Agency, Operator
 
@@ -73,8 +74,12 @@ class CampaignForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Legal basis"), max_length=300, initial=DEFAULT_LEGAL_BASIS
     )
-    period_start = forms.DateField(label=_("Period from"), widget=_date_input())
-    period_end = forms.DateField(label=_("Period to"), widget=_date_input())
+    period_start = forms.DateField(
+        label=_("Period from"), widget=_date_input(), validators=[dates.validate_day]
+    )
+    period_end = forms.DateField(
+        label=_("Period to"), widget=_date_input(), validators=[dates.validate_day]
+    )
     participants = DepartmentsField(
         label=_("Departments taking part"),
         queryset=Department.objects.none(),
@@ -160,7 +165,9 @@ class RectificationOrderForm(forms.Form):
     requirements = forms.CharField(
         label=_("What must be rectified"), max_length=10000, widget=_textarea(5)
     )
-    due_on = forms.DateField(label=_("Rectify by"), widget=_date_input())
+    due_on = forms.DateField(
+        label=_("Rectify by"), widget=_date_input(), validators=[dates.validate_day]
+    )
 
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +197,7 @@ class VerificationForm(forms.Form):
         label=_("New date to rectify by"),
         required=False,
         widget=_date_input(),
+        validators=[dates.validate_day],
         help_text=_("When the rectification is not done."),
     )
     new_requirements = forms.CharField(
@@ -376,7 +384,9 @@ class OutcomeForm(forms.Form):
 class ConsultationForm(LinksMixin):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     background = forms.CharField(label=_("Background"), max_length=10000, widget=_textarea(5))
-    held_on = forms.DateField(label=_("Held on"), widget=_date_input())
+    held_on = forms.DateField(
+        label=_("Held on"), widget=_date_input(), validators=[dates.validate_day]
+    )
     participants = DepartmentsField(
         label=_("Departments taking part"),
         queryset=Department.objects.none(),
@@ -403,7 +413,9 @@ class ConcludeForm(forms.Form):
 class FollowUpForm(forms.Form):
     owner = DepartmentChoiceField(label=_("Owner department"), queryset=Department.objects.none())
     text = forms.CharField(label=_("Action"), max_length=5000, widget=_textarea(2))
-    due_on = forms.DateField(label=_("Due on"), widget=_date_input())
+    due_on = forms.DateField(
+        label=_("Due on"), widget=_date_input(), validators=[dates.validate_day]
+    )
 
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -447,6 +459,7 @@ class InterviewForm(forms.Form):
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[dates.validate_moment],
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     responsible_persons = forms.CharField(
@@ -481,7 +494,9 @@ class MinutesForm(forms.Form):
     commitments = forms.CharField(
         label=_("Commitments made"), max_length=10000, widget=_textarea(5)
     )
-    follow_up_on = forms.DateField(label=_("Follow-up check on"), widget=_date_input())
+    follow_up_on = forms.DateField(
+        label=_("Follow-up check on"), widget=_date_input(), validators=[dates.validate_day]
+    )
 
 
 class CheckForm(forms.Form):

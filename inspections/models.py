@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DepartmentType
+from portal import dates
 
 
 def _localised(obj, field: str) -> str:
@@ -107,8 +108,8 @@ class Campaign(models.Model):
         blank=True,
         related_name="campaigns_joined",
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=[dates.validate_day])
+    period_end = models.DateField(_("period to"), validators=[dates.validate_day])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -139,7 +140,8 @@ class Campaign(models.Model):
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="campaign_period_ordered",
                 violation_error_message=_("The period cannot end before it starts."),
-            )
+            ),
+            *dates.range_constraints("campaign", days=["period_start", "period_end"]),
         ]
 
     def __str__(self) -> str:
@@ -335,7 +337,7 @@ class RectificationOrder(models.Model):
     )
     sequence = models.PositiveSmallIntegerField(_("number within the inspection"), default=1)
     requirements = models.TextField(_("what must be rectified"), max_length=10000)
-    due_on = models.DateField(_("rectify by"))
+    due_on = models.DateField(_("rectify by"), validators=[dates.validate_day])
     items = models.ManyToManyField(
         InspectionItem, verbose_name=_("findings concerned"), blank=True, related_name="+"
     )
@@ -354,7 +356,8 @@ class RectificationOrder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "sequence"], name="rectification_order_sequence"
-            )
+            ),
+            *dates.range_constraints("rectification", days=["due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -702,7 +705,7 @@ class Consultation(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     background = models.TextField(_("background"), max_length=10000)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[dates.validate_day])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
@@ -720,6 +723,7 @@ class Consultation(models.Model):
         verbose_name = _("joint consultation")
         verbose_name_plural = _("joint consultations")
         ordering = ["-held_on", "-id"]
+        constraints = dates.range_constraints("consultation", days=["held_on"])
         permissions = [
             (
                 "hold_consultations",
@@ -781,7 +785,7 @@ class FollowUpAction(models.Model):
         related_name="follow_up_actions",
     )
     text = models.TextField(_("action"), max_length=5000)
-    due_on = models.DateField(_("due on"), db_index=True)
+    due_on = models.DateField(_("due on"), db_index=True, validators=[dates.validate_day])
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -798,6 +802,7 @@ class FollowUpAction(models.Model):
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["due_on", "id"]
+        constraints = dates.range_constraints("follow_up", days=["due_on"])
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.due_on:%Y-%m-%d}"

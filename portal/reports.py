@@ -35,6 +35,7 @@ from .dashboards import (
     median_days,
     platform_answers,
 )
+from .dates import validate_day
 from .errors import NotAllowed
 from .models import StatisticalReport
 from .pdf import html_to_pdf
@@ -247,8 +248,12 @@ def statistics(
 
 
 class StatisticsFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("Received from"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("Received until"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("Received from"), required=False, validators=[validate_day]
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Received until"), required=False, validators=[validate_day]
+    )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
     category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=None, required=False)
     platform = forms.ModelChoiceField(label=gettext_lazy("Platform"), queryset=None, required=False)
@@ -365,6 +370,7 @@ class ReportRequestForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("Any day of the month or quarter"),
         help_text=gettext_lazy("The report covers the whole month or quarter holding this day."),
+        validators=[validate_day],
     )
     language = forms.ChoiceField(
         label=gettext_lazy("Language"), choices=StatisticalReport.Language.choices

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
+from portal import csv as portal_csv
+
 from .roster_services import COLUMN_LABELS, ROSTER_COLUMNS
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -111,7 +113,7 @@ def _read_xlsx(upload) -> list[dict]:
 def template_csv() -> str:
     """An empty roster with its header line and one example row of each kind."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.Writer(out)
     writer.writerow(ROSTER_COLUMNS)
     uscc_body, ric_body = "91330106MA0000001", "33010619961120062"
     writer.writerow(

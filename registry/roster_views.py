@@ -8,7 +8,6 @@ the previous one, and the operators of other provinces' platforms who do
 business in its province (Art. 48). Out of scope answers 404.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from portal import csv as portal_csv
 from portal.errors import DomainError
 
 from .models import RosterStatus
@@ -163,10 +163,10 @@ def roster_detail(request, pk: int):
 def roster_errors_csv(request, pk: int):
     roster = get_object_or_404(rosters_visible_to(request.user), pk=pk)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = portal_csv.Writer(out)
     writer.writerow([_("Row"), _("Column"), _("Value sent"), _("Error")])
     writer.writerows(error_report_rows(roster))
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(portal_csv.BOM + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="roster-{roster.period_label}-v{roster.version}-errors.csv"'
     )

@@ -7,7 +7,6 @@ for other platforms; resident ID numbers only ever masked (the entry never
 holds the number).
 """
 
-import csv
 import io
 import json
 from datetime import datetime
@@ -24,6 +23,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import csv as portal_csv
+from portal import dates
 from registry.models import PartyKind
 
 from ..models import ACTIVE_STATUSES, Entry, EntryState
@@ -60,8 +61,8 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
+        out.write(portal_csv.BOM)
+        writer = portal_csv.Writer(out)
         if isinstance(data, list):
             writer.writerow(CSV_COLUMNS)
             for row in data:
@@ -183,6 +184,9 @@ def parse_since(raw: str | None) -> datetime:
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    message = dates.moment_error(value)
+    if message:
+        raise ValidationError({"since": [str(message)]})
     return value
 
 

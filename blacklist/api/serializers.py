@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal import dates
 from registry.models import PartyKind, ViolationCategory
 
 from ..forms import validate_screening_identifiers
@@ -144,7 +145,7 @@ class PlatformEntrySerializer(serializers.Serializer):
     )
     facts = serializers.CharField()
     legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    term_ends_on = serializers.DateField()
+    term_ends_on = serializers.DateField(validators=[dates.validate_day])
     appeal_route = serializers.CharField()
     measures = serializers.SlugRelatedField(
         slug_field="code",
@@ -152,7 +153,7 @@ class PlatformEntrySerializer(serializers.Serializer):
         required=False,
         queryset=Measure.objects.filter(is_active=True, for_platforms=True),
     )
-    listed_on = serializers.DateField(required=False)
+    listed_on = serializers.DateField(required=False, validators=[dates.validate_past_day])
 
 
 class MeasureRecordSerializer(serializers.Serializer):
@@ -161,7 +162,7 @@ class MeasureRecordSerializer(serializers.Serializer):
         many=True,
         queryset=Measure.objects.filter(is_active=True, for_departments=True),
     )
-    applied_on = serializers.DateField()
+    applied_on = serializers.DateField(validators=[dates.validate_past_day])
     note = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -178,4 +179,8 @@ class AppealSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlatformAppeal
         fields = ["id", "received_on", "grounds", "upheld", "reason", "decided_on"]
-        extra_kwargs = {"decided_on": {"required": False}}
+        # What happened: not after tomorrow, beyond the fields' fixed window.
+        extra_kwargs = {
+            "received_on": {"validators": [dates.validate_past_day]},
+            "decided_on": {"required": False, "validators": [dates.validate_past_day]},
+        }

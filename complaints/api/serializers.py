@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Department, Platform, Region, User
+from portal import dates
 from portal.models import EXCLUDED_PERIODS, Deadline
 from registry.models import ViolationCategory
 
@@ -95,7 +96,9 @@ class IntakeSerializer(FreshFieldsMixin, serializers.Serializer):
     live_room_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     live_room_url = serializers.URLField(required=False, allow_blank=True)
     marketer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    occurred_on = serializers.DateField(required=False, allow_null=True)
+    occurred_on = serializers.DateField(
+        required=False, allow_null=True, validators=[dates.validate_past_day]
+    )
     order_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True

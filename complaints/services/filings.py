@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, DepartmentType, Platform, Region
+from portal import dates
 from portal.audit import audit_record
 from portal.errors import DomainError, NotAllowed
 from portal.identity import (
@@ -273,6 +274,12 @@ def _moment(raw: dict, name: str, errors: dict) -> datetime | None:
             return None
     if timezone.is_naive(moment):  # read in the portal's time zone (Asia/Shanghai)
         moment = timezone.make_aware(moment)
+    # Year 1 at +14:00 parses, but PostgreSQL would store it as 1 BC, which no page
+    # can read back: the kernel's bounds, checked before any time-zone arithmetic.
+    message = dates.moment_error(moment)
+    if message:
+        errors[name] = [str(message)]
+        return None
     return moment
 
 
@@ -280,9 +287,9 @@ def _day(raw: dict, name: str, errors: dict) -> date | None:
     value = raw.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
     day = None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
     if isinstance(value, str):
         try:
             day = parse_date(value.strip())
@@ -290,6 +297,11 @@ def _day(raw: dict, name: str, errors: dict) -> date | None:
             day = None
     if day is None:
         errors[name] = [_("Give a date, e.g. 2026-03-31.")]
+        return None
+    message = dates.day_error(day)
+    if message:
+        errors[name] = [str(message)]
+        return None
     return day
 
 

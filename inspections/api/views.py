@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api import HasPerm
 from portal.errors import Conflict, NotAllowed
+from portal.parsers import JSONParser
 
 from .. import services
 from ..links import find_linkable

@@ -2,14 +2,14 @@
 its parts, sortable, exportable as CSV; "start an inspection" opens the campaign
 form with the platform chosen."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal import csv as portal_csv
 
 from .. import risk
 from ..permissions import RUN
@@ -60,11 +60,6 @@ def risk_view(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def risk_export(request):
     """CSV of the whole view, in the order shown, each part and its weight."""
@@ -73,7 +68,7 @@ def risk_export(request):
     if view not in VIEWS:
         view = "platforms"
     queryset, _sort, parts, _today = _rows(request, view)
-    writer = csv.writer(_Echo())
+    writer = portal_csv.Writer()
     if view == "platforms":
         head = [_("Platform"), _("Unified social credit code"), _("Domicile")]
     else:
@@ -85,7 +80,7 @@ def risk_export(request):
     ]
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield portal_csv.BOM + writer.writerow(header)
         for row in queryset.iterator(chunk_size=2000):
             if view == "platforms":
                 first = [row.name, row.uscc, row.domicile.label]

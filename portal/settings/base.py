@@ -220,6 +220,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.StaffTokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # orjson, with a nesting limit: a hostile [[[[…]]]] is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

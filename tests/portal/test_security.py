@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ def production_env(tmp_path, **overrides) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/6",
         "IDENTITY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "IDENTITY_HASH_KEY": "hash-key-for-this-test-only",
+        "IDENTITY_HASH_KEY": secrets.token_urlsafe(48),
         "PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
     }
     env.update(overrides)
