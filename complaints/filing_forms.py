@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.models import Platform
+from portal.uploads import data_file_policy, upload_validator
 from registry.models import ViolationCategory
 
 from .models import FilingParty, Measure, NoticeKind
@@ -119,6 +120,7 @@ class FilingUploadForm(forms.Form):
             "Lists (measures, evidence links) are separated by “;”."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        validators=[upload_validator(data_file_policy(limit=MAX_CSV_BYTES, xlsx=False))],
     )
 
 

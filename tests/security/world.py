@@ -31,9 +31,10 @@ from inspections.models import (
 from portal.demo import load_demo
 from portal.models import StatisticalReport
 from registry.models import LiveRoom, Marketer, Roster, ViolationCategory
+from tests.pdftools import blank_pdf
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = blank_pdf()  # a genuine PDF: uploads are parsed (portal.uploads)
 
 
 def _pdf(name="材料.pdf"):
