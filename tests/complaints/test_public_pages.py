@@ -24,7 +24,7 @@ def _one_pixel_png() -> bytes:
     return out.getvalue()
 
 
-# A real picture: uploads are decoded in full (complaints.uploads).
+# A real picture: uploads are decoded in full (portal.uploads).
 PNG = _one_pixel_png()
 PDF = blank_pdf()  # a genuine PDF: uploads are parsed (portal.uploads)
 
