@@ -80,7 +80,7 @@ def totp_device_confirm(*, request, device: TOTPDevice, token: str) -> bool:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(actor=device.user, action="two_factor.enrolled", subject=device.user)
-    otp_login(request, device)
+    _verified(request, device)
     return True
 
 
@@ -90,8 +90,16 @@ def two_factor_verify(*, request, token: str) -> bool:
     device = match_token(request.user, token)
     if device is None or not device.confirmed:
         return False
-    otp_login(request, device)
+    _verified(request, device)
     return True
+
+
+def _verified(request, device: TOTPDevice) -> None:
+    """Mark the session verified under a new session key: a key that leaked
+    between the password and the code (a shared computer, a captured cookie) is
+    worth nothing once the code is given."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def two_factor_reset(*, user, actor, reason: str) -> int:

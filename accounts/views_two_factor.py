@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .forms import TotpCodeForm
+from .lockout import account_locked_everywhere
 from .two_factor import (
     qr_code_data_uri,
     totp_device_confirm,
@@ -92,13 +93,16 @@ def enrol(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer to a sign-in for a locked username (429, translated)."""
+    """django-axes' answer to a sign-in for a locked username (429, translated):
+    locked from this address, or (the backstop) from every address."""
     cool_off = get_cool_off(request)
     return render(
         request,
         "registration/locked_out.html",
         {
+            "everywhere": account_locked_everywhere(request, credentials),
             "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "account_failure_limit": settings.AXES_ACCOUNT_FAILURE_LIMIT,
             "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
         },
         status=429,

@@ -10,28 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import dates
 from portal.identity import validate_ric, validate_uscc
+from portal.uploads import DECISION_DOCUMENT, check_upload, data_file_policy, upload_validator
 from registry.models import PartyKind, Supplier, ViolationCategory
 from registry.selectors import agencies_visible_to, marketers_visible_to, operators_visible_to
 
 from .models import Entry, Measure, ShareScope
 from .services import DEFAULT_TERM_MONTHS, ScreeningQuery
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_SCREENING_ROWS = 1000
-# The first bytes of the document types accepted as a decision's copy.
-UPLOAD_SIGNATURES = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff")  # PDF, PNG, JPEG
+SCREENING_FILE = data_file_policy(limit=2 * 1024 * 1024, xlsx=False)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def validate_upload(upload) -> None:
-    """A PDF, PNG or JPEG of at most 10 MB, checked by its content, not its name."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in UPLOAD_SIGNATURES):
-        raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="file_type")
+    """A PDF, PNG or JPEG of at most 10 MB, checked by the kernel's one checker
+    (by its content, not its name: a PDF is parsed, an image decoded)."""
+    check_upload(upload, DECISION_DOCUMENT)
 
 
 def validate_screening_identifiers(name: str, id_number: str, uscc: str) -> dict:
@@ -317,13 +312,8 @@ class ScreeningForm(forms.Form):
         label=_("Or upload a CSV file"),
         required=False,
         help_text=_("Columns name, id_number, uscc (UTF-8), at most 1,000 rows."),
+        validators=[upload_validator(SCREENING_FILE)],
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload and upload.size > 2 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 2 MB."))
-        return upload
 
     def clean(self):
         cleaned = super().clean()

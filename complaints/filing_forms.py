@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from accounts.models import Platform
 from portal import csv as portal_csv
 from portal import dates
+from portal.uploads import data_file_policy, upload_validator
 from registry.models import ViolationCategory
 
 from .models import FilingParty, Measure, NoticeKind
@@ -129,6 +130,7 @@ class FilingUploadForm(forms.Form):
             "Lists (measures, evidence links) are separated by “;”."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        validators=[upload_validator(data_file_policy(limit=MAX_CSV_BYTES, xlsx=False))],
     )
 
 

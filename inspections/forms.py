@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform
 from complaints.forms import MultipleFileField
-from complaints.uploads import limits_text
 from portal import dates
 from portal.models import ClockRule
+from portal.uploads import limits_text
 from registry.models import Agency, Operator
 
 from .links import LINK_KINDS, filing_model, find_linkable

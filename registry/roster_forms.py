@@ -4,7 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import data_file_policy, upload_validator
+
+from .roster_files import MAX_BYTES
 from .roster_services import roster_period_of
+
+ROSTER_FILE = data_file_policy(limit=MAX_BYTES, xlsx=True)
 
 
 def _years():
@@ -31,6 +36,7 @@ class RosterUploadForm(forms.Form):
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
+        validators=[upload_validator(ROSTER_FILE)],
     )
 
     def __init__(self, *args, **kwargs):

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from portal.errors import DomainError
@@ -40,7 +41,7 @@ def marketer_detail(request, pk: int):
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(
+    response = render(
         request,
         "registry/marketer_detail.html",
         {
@@ -53,3 +54,8 @@ def marketer_detail(request, pk: int):
             ).select_related("platform"),
         },
     )
+    if revealed is not None:
+        # The unmasked number is in this answer: no browser or proxy may keep it
+        # (Cache-Control: no-store), so that it is not there for the next user.
+        add_never_cache_headers(response)
+    return response

@@ -37,3 +37,80 @@ def pdf_fonts(content: bytes) -> str:
                 [_tool("pdffonts"), handle.name], capture_output=True, check=True
             )
     return result.stdout.decode("utf-8")
+
+
+# --- PDFs made here, for upload tests (saved by qpdf, so that they are whole) -----
+
+
+def _saved(pdf, **options) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, **options)
+    return out.getvalue()
+
+
+def blank_pdf() -> bytes:
+    """A genuine one-page PDF, as a program would save it."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    return _saved(pdf)
+
+
+def pdf_with_image_bytes(pixels: bytes) -> bytes:
+    """A genuine scan: one page showing an image whose raw data is ``pixels``."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    image = pikepdf.Stream(pdf, pixels)
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height = len(pixels), 1
+    image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceGray, 8
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    return _saved(pdf, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+
+
+def pdf_with_javascript_in_object_stream(encoding: str) -> bytes:
+    """A PDF whose OpenAction runs JavaScript, the action's dictionary inside an
+    object stream encoded with ``encoding`` (none, ASCIIHex, ASCII85, Flate)."""
+    import base64
+    import re
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pdf.make_indirect(
+        pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    )
+    data = _saved(
+        pdf,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+    )
+    found = re.search(rb"<< /Type /ObjStm /Length (\d+) (.*?)>>\nstream\n", data)
+    length = int(found[1])
+    body = data[found.end() : found.end() + length]
+    encoded, filter_ = {
+        "none": (body, b""),
+        "ASCIIHex": (body.hex().encode() + b">", b"/Filter /ASCIIHexDecode "),
+        "ASCII85": (base64.a85encode(body) + b"~>", b"/Filter /ASCII85Decode "),
+        "Flate": (zlib.compress(body), b"/Filter /FlateDecode "),
+    }[encoding]
+    # The offsets after it move: qpdf rebuilds the cross-reference table, as
+    # readers do.
+    return (
+        data[: found.start()]
+        + b"<< /Type /ObjStm "
+        + filter_
+        + b"/Length %d " % len(encoded)
+        + found[2]
+        + b">>\nstream\n"
+        + encoded
+        + data[found.end() + length :]
+    )

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
-from complaints.uploads import MAX_FILES, check_upload
+from portal.uploads import MAX_FILES, check_upload
 
 from ..links import LINK_KINDS
 from ..models import Attachment, ClueLink, ClueTransfer, DocumentRequest, RectificationOrder

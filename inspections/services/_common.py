@@ -66,9 +66,9 @@ def move(obj: models.Model, target: str, table: dict[str, set[str]], *, field="s
 
 
 def store_attachment(*, upload, actor, **owner) -> Attachment:
-    """Keep one upload checked by ``complaints.uploads.check_upload`` for its owner."""
+    """Keep one upload checked by ``portal.uploads.check_upload`` for its owner."""
     if not getattr(upload, "checked_content_type", None):
-        from complaints.uploads import check_upload
+        from portal.uploads import check_upload
 
         check_upload(upload)
     digest = hashlib.sha256()

@@ -129,20 +129,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Cache: Redis when REDIS_URL is set, else process memory.
+# Cache: Redis when REDIS_URL is set, else process memory. Every use of it fails
+# open (portal/cache.py): while Redis is down or silent, each call answers as a
+# miss after at most the socket timeout, the next few seconds' calls skip Redis,
+# and a warning is logged at most once a minute.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that drops packets must not hold a request: the callers that
-            # can do without the cache (the intake throttles) carry on after 0.5 s.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit (the public form and tracking pages): a count the cache could
+# not keep lets the request through rather than refusing it.
+RATELIMIT_FAIL_OPEN = True
+
+# Client addresses (portal/clients.py): how many proxies in front of the portal
+# append to X-Forwarded-For. 0: gunicorn faces the clients, the header is ignored
+# and REMOTE_ADDR is the client. Behind the nginx of deploy/nginx alone: 1. The
+# API throttles, django-ratelimit and django-axes all count by this address.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+RATELIMIT_IP_META_KEY = "portal.clients.client_address"
 
 # Celery: a real broker when REDIS_URL is set; eager (in-process) otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -279,16 +290,20 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security: sign-in, two-factor, browser policy, logs ---------------------
 
-# Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username
-# lock it for AXES_COOLOFF_HOURS; a site admin unlocks earlier with
+# Lockout (django-axes, accounts/lockout.py): AXES_FAILURE_LIMIT wrong passwords
+# for one username from one address lock that username at that address for
+# AXES_COOLOFF_HOURS, so that a stranger cannot lock a colleague out; as a
+# backstop, AXES_ACCOUNT_FAILURE_LIMIT wrong passwords for one username from any
+# addresses lock it everywhere. A site admin unlocks earlier with
 # `manage.py axes_reset_username <username>` (or `axes_reset` for everyone).
+# Guessing from one address across many usernames is slowed by nginx
+# (limit_req on /login/, deploy/nginx).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# By username only: departments sign in from behind one office NAT address,
-# which an address lockout would lock as a whole. Guessing from one address
-# across many usernames is slowed by nginx (limit_req on /login/, deploy/nginx).
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views_two_factor.locked_out"
 

@@ -88,8 +88,12 @@ STORAGES = {
 # and sets X-Forwarded-Proto; set DJANGO_BEHIND_PROXY=false only when gunicorn
 # faces the clients itself, else every request would look insecure (or, worse,
 # a client could claim https).
-if env.bool("DJANGO_BEHIND_PROXY", default=True):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=True)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address is the one nginx forwards (deploy/nginx/portal_proxy.conf
+# sets X-Forwarded-For to $remote_addr): one trusted hop behind it, none without.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1 if BEHIND_PROXY else 0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # /healthz is probed over plain HTTP from the load balancer's side.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

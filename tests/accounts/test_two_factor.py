@@ -217,3 +217,37 @@ def test_two_factor_off_lets_force_login_through(client, handler):
     with override_settings(OTP_REQUIRED=False):
         client.force_login(handler)
         assert client.get("/complaints/cases/").status_code == 200
+
+
+def test_the_session_key_changes_at_the_code_step(client, handler):
+    """A session key seen between the password and the code (a shared computer,
+    a captured cookie) is worth nothing once the code is given."""
+    enrol(client, handler)
+    client.post("/logout/")
+    sign_in(client, handler)
+    before_code = client.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=handler, confirmed=True)
+
+    good = client.post("/login/two-factor/", {"code": code_for(device), "next": "/"})
+
+    assert good.status_code == 302
+    after_code = client.cookies["sessionid"].value
+    assert after_code != before_code
+    assert client.get("/complaints/cases/").status_code == 200
+    # The key from before the code no longer signs anyone in.
+    stale = type(client)()
+    stale.cookies["sessionid"] = before_code
+    assert stale.get("/complaints/cases/")["Location"].startswith("/login/")
+
+
+def test_the_session_key_changes_when_the_first_device_is_confirmed(client, handler):
+    sign_in(client, handler)
+    client.get("/account/two-factor/")
+    before_code = client.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=handler, confirmed=False)
+
+    done = client.post("/account/two-factor/", {"code": code_for(device), "next": "/"})
+
+    assert done.status_code == 302
+    assert client.cookies["sessionid"].value != before_code
+    assert client.get("/complaints/cases/").status_code == 200

@@ -414,3 +414,21 @@ def test_the_key_index_finds_every_hit_a_full_scan_finds(world, written):
 
     assert scanned, "the list holds a hit for every form tried"
     assert found == scanned
+
+
+def test_screening_upload_that_is_no_csv_is_refused_beside_the_field(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.pdftools import blank_pdf
+
+    client.force_login(world.handler)
+    upload = SimpleUploadedFile("list.csv", blank_pdf(), content_type="text/csv")
+
+    page = client.post(
+        reverse("blacklist:screening"),
+        {"file": upload, "format": "html"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "is not a CSV file (its content was checked)" in page.text
+    assert not ScreeningLog.objects.exists()

@@ -14,6 +14,7 @@ from blacklist.models import Entry, Measure, MeasureImplementation, ShareScope, 
 from blacklist.selectors import entries_visible_to
 from portal.errors import Conflict, NotAllowed
 from tests.factories import DepartmentFactory, UserFactory
+from tests.pdftools import blank_pdf, pdf_with_javascript_in_object_stream
 
 from .factories import EntryFactory, ListedEntryFactory, PlatformEntryFactory
 
@@ -224,7 +225,7 @@ def test_public_page_shows_nothing_for_removed_entries(client, world):
 
 def test_handler_proposes_from_the_page_with_the_penalty_decision_attached(client, world):
     client.force_login(world.handler)
-    upload = SimpleUploadedFile("decision.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    upload = SimpleUploadedFile("decision.pdf", blank_pdf(), content_type="application/pdf")
 
     response = client.post(
         reverse("blacklist:propose"),
@@ -257,9 +258,40 @@ def entries_category_pk():
     return ViolationCategory.objects.get(code="false-information").pk
 
 
-def test_propose_page_refuses_an_upload_that_is_not_a_document(client, world):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(
+            lambda: b"MZ\x90\x00 not a pdf",
+            "is not a PDF, PNG or JPEG file (its content was checked)",
+            id="program",
+        ),
+        pytest.param(
+            lambda: b"%PDF-1.4\n<script>alert(document.cookie)</script>\n",
+            "holds a web page or script besides the document",
+            id="pdf-header-then-script",
+        ),
+        pytest.param(
+            lambda: b"%PDF-1.4 test",
+            "could not be read as a PDF document",
+            id="pdf-header-only",
+        ),
+        pytest.param(
+            lambda: pdf_with_javascript_in_object_stream("ASCIIHex"),
+            "contains active content (JavaScript)",
+            id="javascript-in-asciihex-object-stream",
+        ),
+        pytest.param(
+            lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+            "could not be read as a whole image",
+            id="png-header-garbage",
+        ),
+    ],
+)
+def test_propose_page_refuses_an_upload_that_is_not_a_document(client, world, content, message):
+    """The penalty decision goes through the kernel's one upload checker."""
     client.force_login(world.handler)
-    upload = SimpleUploadedFile("decision.pdf", b"MZ\x90\x00 not a pdf")
+    upload = SimpleUploadedFile("decision.pdf", content())
 
     response = client.post(
         reverse("blacklist:propose"),
@@ -279,7 +311,7 @@ def test_propose_page_refuses_an_upload_that_is_not_a_document(client, world):
     )
 
     assert response.status_code == 200
-    assert "Upload a PDF, PNG or JPEG file." in response.text
+    assert message in response.text
     assert 'class="error-summary"' in response.text
     assert not Entry.objects.exists()
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from inspections.models import DocumentRequest, RectificationOrder
 from portal.demo import DEMO_PASSWORD, load_demo
-from tests.pdftools import pdf_text
+from tests.pdftools import blank_pdf, pdf_text
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +24,7 @@ pytestmark = [
 ]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = blank_pdf()  # a genuine PDF: uploads are parsed (portal.uploads)
 
 
 async def _sign_in(page, base, username):

@@ -13,7 +13,7 @@ from PIL import Image
 
 from complaints.models import Complaint
 from registry.models import ViolationCategory
-from tests.pdftools import pdf_fonts, pdf_text
+from tests.pdftools import blank_pdf, pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,9 @@ def _one_pixel_png() -> bytes:
     return out.getvalue()
 
 
-# A real picture: uploads are decoded in full (complaints.uploads).
+# A real picture: uploads are decoded in full (portal.uploads).
 PNG = _one_pixel_png()
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # a genuine PDF: uploads are parsed (portal.uploads)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from accounts.services import api_key_issue
 from complaints.models import Complaint, Evidence
 from inspections import services as inspections
 from tests.factories import DepartmentFactory, PlatformFactory, UserFactory
+from tests.pdftools import blank_pdf, pdf_with_image_bytes, pdf_with_javascript_in_object_stream
 
 from .test_public_pages import form_data
 
@@ -89,17 +90,13 @@ def pdf_with_hidden_launch() -> bytes:
     )
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = blank_pdf()
 
 
 def pdf_with_image_stream() -> bytes:
     """A genuine scan: its image data happens to hold the bytes "/JS(" and "PK\x03\x04"."""
-    pixels = bytes(range(256)) * 8 + b"/JS(x) /Launch PK\x03\x04" + bytes(range(256)) * 8
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n"
-        + f"2 0 obj<</Type/XObject/Subtype/Image/Length {len(pixels)}>>stream\n".encode()
-        + pixels
-        + b"\nendstream\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return pdf_with_image_bytes(
+        bytes(range(256)) * 8 + b"/JS(x) /Launch PK\x03\x04" + bytes(range(256)) * 8
     )
 
 
@@ -137,7 +134,7 @@ HOSTILE = [
     pytest.param(
         "截图.png",
         pixel_bomb,
-        "has more pixels than we accept (at most 89 million)",
+        "has more pixels than we accept (at most 25 million)",
         id="pixel-bomb",
     ),
     pytest.param(
@@ -169,6 +166,36 @@ HOSTILE = [
         pdf_with_hidden_launch,
         "contains active content (a launch action)",
         id="pdf-launch-in-object-stream",
+    ),
+    *[
+        pytest.param(
+            "订单.pdf",
+            lambda encoding=encoding: pdf_with_javascript_in_object_stream(encoding),
+            "contains active content (JavaScript)",
+            id=f"pdf-javascript-in-{encoding}-object-stream",
+        )
+        for encoding in ("none", "ASCIIHex", "ASCII85", "Flate")
+    ],
+    pytest.param(
+        "订单.pdf",
+        lambda: b"%PDF-1.4\n<script>alert(document.cookie)</script>\n",
+        "holds a web page or script besides the document",
+        id="pdf-header-then-script",
+    ),
+    pytest.param(
+        "订单.pdf",
+        lambda: (
+            pdf_with_image_bytes(bytes(range(256)) * 8)
+            + b"<html><body><img src=x onerror=alert(1)></body></html>"
+        ),
+        "holds a web page or script besides the document",
+        id="pdf-then-web-page",
+    ),
+    pytest.param(
+        "订单.pdf",
+        lambda: b"%PDF-1.7\n" + bytes(range(256)) * 16,
+        "could not be read as a PDF document",
+        id="pdf-header-garbage",
     ),
     pytest.param(
         "订单.pdf",

@@ -179,3 +179,15 @@ def test_the_admin_shows_where_a_filing_went(client, platforms):
     for name in ("yuhang_market", "zj_cyber", "zj_market"):
         assert platforms.departments[name].label in text
     assert "provincial department of the platform" in text  # the reason, per department
+
+
+def test_a_filings_upload_that_is_no_csv_is_refused_beside_the_field(client, platforms):
+    from tests.pdftools import blank_pdf
+
+    client.force_login(platforms.officer_a)
+    upload = SimpleUploadedFile("filings.csv", blank_pdf(), "text/csv")
+
+    response = client.post("/filings/upload/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "is not a CSV file (its content was checked)" in response.content.decode()
+    assert not DisposalFiling.objects.exists()

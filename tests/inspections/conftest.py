@@ -19,9 +19,10 @@ from tests.factories import (
     PlatformFactory,
     UserFactory,
 )
+from tests.pdftools import blank_pdf
 
-# The smallest valid PDF: enough for the content check of uploads.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A genuine one-page PDF: uploads are parsed (portal.uploads).
+PDF_BYTES = blank_pdf()
 
 
 def pdf_upload(name: str = "答复材料.pdf") -> SimpleUploadedFile:

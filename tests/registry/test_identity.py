@@ -152,6 +152,7 @@ def test_handler_sees_the_number_masked_and_cannot_reveal_it(client, departments
 
     assert "110105********002X" in page.text
     assert RIC_WITH_X not in page.text + refused.text
+    assert "no-store" not in page.get("Cache-Control", "")  # masked: an ordinary page
     assert not IdentityView.objects.exists()
 
 
@@ -166,6 +167,9 @@ def test_supervisor_reveals_the_number_and_the_view_is_recorded(
     )
 
     assert RIC_WITH_X in page.text
+    # No browser or proxy cache may keep the answer that holds the number.
+    assert "no-store" in page["Cache-Control"]
+    assert "private" in page["Cache-Control"]
     view = IdentityView.objects.get()
     assert (view.actor, view.purpose, view.object_id) == (
         supervisor,

@@ -353,3 +353,64 @@ def test_admin_shows_rosters_and_rows_read_only_and_masked(client, platforms):
         == 403
     )
     assert Roster.objects.filter(pk=roster.pk).exists()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def _workbook() -> bytes:
+    workbook = Workbook()
+    workbook.active.append(list(ROSTER_COLUMNS))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _zip_that_is_no_workbook() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("payload.html", "<script>alert(1)</script>")
+    return out.getvalue()
+
+
+def _workbook_bomb() -> bytes:
+    """An XLSX whose sheet unpacks to 300 MB (a zip bomb of a few hundred KB)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b" " * (1024 * 1024)
+            for _ in range(300):
+                sheet.write(block)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("roster.csv", _png, "is not a CSV file or an XLSX workbook (its content was checked)"),
+        ("roster.xlsx", _zip_that_is_no_workbook, "is not a CSV file or an XLSX workbook"),
+        ("roster.xlsx", lambda: _workbook()[:-200], "could not be read as an XLSX workbook"),
+        ("roster.xlsx", _workbook_bomb, "unpacks to more than 200.0"),
+        ("roster.csv", lambda: "类型,姓名\n".encode("utf-16"), "is not a CSV file or an XLSX"),
+    ],
+)
+def test_the_roster_upload_goes_through_the_kernel_checker(
+    client, platforms, name, content, message
+):
+    client.force_login(platforms.officer_a)
+    upload = SimpleUploadedFile(name, content())
+    response = client.post("/rosters/", {"year": 2026, "half": 1, "file": upload})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Roster.objects.exists()

@@ -18,7 +18,6 @@ from blacklist import services as blacklist_services
 from blacklist.models import Measure, ShareScope
 from complaints import services as complaint_services
 from complaints.models import Complaint, DisposalFiling, PlatformNotice
-from complaints.uploads import check_upload
 from inspections import services as inspection_services
 from inspections.models import (
     ClueTransfer,
@@ -30,10 +29,12 @@ from inspections.models import (
 )
 from portal.demo import load_demo
 from portal.models import StatisticalReport
+from portal.uploads import check_upload
 from registry.models import LiveRoom, Marketer, Roster, ViolationCategory
+from tests.pdftools import blank_pdf
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = blank_pdf()  # a genuine PDF: uploads are parsed (portal.uploads)
 
 
 def _pdf(name="材料.pdf"):
