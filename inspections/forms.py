@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Platform
 from complaints.forms import MultipleFileField
 from complaints.uploads import limits_text
-from portal.models import ClockRule
+from portal.errors import DomainError
+from portal.models import Certainty
+from portal.services import clock_rule_for
 from registry.models import Agency, Operator
 
 from .links import LINK_KINDS, filing_model, find_linkable
@@ -54,15 +56,33 @@ def _other_departments(user):
     return queryset.order_by("region__code", "type")
 
 
+def _clock(code: str, department):
+    """The clock of the rule set in force today, with the department's own length
+    where the rules leave it to the department (``portal.rules``)."""
+    try:
+        return clock_rule_for(code, department)
+    except DomainError:
+        return None
+
+
+def clocks_in_force(codes, department) -> list:
+    """The clocks ``codes`` of the rule sets in force today, for a page to list."""
+    return [clock for code in codes if (clock := _clock(code, department)) is not None]
+
+
 def _clock_days(code: str, department) -> int | None:
-    rules = {r.department_id: r for r in ClockRule.objects.filter(code=code)}
-    rule = rules.get(getattr(department, "pk", None)) or rules.get(None)
-    return rule.working_days if rule else None
+    clock = _clock(code, department)
+    return clock.days if clock else None
 
 
-def _clock_help(code: str) -> str:
-    rule = ClockRule.objects.filter(code=code, department__isnull=True).first()
-    return rule.source_label if rule else ""
+def _clock_help(code: str, department=None) -> str:
+    """Where the clock's default comes from; a local one says that the rules set no time."""
+    clock = _clock(code, department)
+    if clock is None:
+        return ""
+    if clock.is_local:
+        return f"{clock.source_label} — {Certainty.LOCAL.label}"
+    return clock.source_label
 
 
 # --- campaigns and inspections -----------------------------------------------------
@@ -132,7 +152,7 @@ class DocumentRequestForm(forms.Form):
     def __init__(self, *args, department=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["working_days"].initial = _clock_days("document-request", department) or 10
-        self.fields["working_days"].help_text = _clock_help("document-request")
+        self.fields["working_days"].help_text = _clock_help("document-request", department)
 
 
 class FindingForm(forms.Form):
@@ -328,9 +348,9 @@ class ClueTransferForm(LinksMixin):
         department = getattr(user, "department", None)
         self.fields["to_department"].queryset = _other_departments(user)
         self.fields["acknowledge_days"].initial = _clock_days("clue-acknowledge", department) or 5
-        self.fields["acknowledge_days"].help_text = _clock_help("clue-acknowledge")
+        self.fields["acknowledge_days"].help_text = _clock_help("clue-acknowledge", department)
         self.fields["outcome_days"].initial = _clock_days("clue-outcome", department) or 30
-        self.fields["outcome_days"].help_text = _clock_help("clue-outcome")
+        self.fields["outcome_days"].help_text = _clock_help("clue-outcome", department)
 
     def clean(self):
         data = super().clean()

@@ -54,7 +54,7 @@ MAX_WORKING_DAYS = 120
 
 
 def _days(value: int | None, clock: str, department) -> int:
-    days = value or clock_rule_for(clock, department).working_days
+    days = value or clock_rule_for(clock, department).days
     if not 1 <= days <= MAX_WORKING_DAYS:
         raise InspectionError(
             _("Give between 1 and %(n)s working days.") % {"n": MAX_WORKING_DAYS},
