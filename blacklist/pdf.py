@@ -14,6 +14,7 @@ Documents are served to the party in Chinese by default (``language``).
 
 from datetime import date
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
@@ -56,6 +57,11 @@ def listing_basis(rule_set: RuleSet | None) -> str:
     return citation.source_label if citation else ""
 
 
+# Worded when the document is rendered, in the document's language.
+_source = lazy(clock_source, str)
+_basis = lazy(listing_basis, str)
+
+
 def _set_in_force(matter: str, day: date | None) -> RuleSet | None:
     if day is None:
         return None
@@ -72,7 +78,7 @@ def _common(entry: Entry) -> dict:
         "measures": list(entry.proposed_measures.all()),
         "category": entry.category,
         "rule_set": entry.rule_set,
-        "listing_basis": listing_basis(entry.rule_set),
+        "listing_basis": _basis(entry.rule_set),
     }
 
 
@@ -88,7 +94,7 @@ def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "notified": notified,
         "notified_on": notified.data.get("notified_on"),
         "deadline": deadline,
-        "clock_source": clock_source(entry.rule_set, STATEMENT_CLOCK),
+        "clock_source": _source(entry.rule_set, STATEMENT_CLOCK),
     }
     return render_pdf("blacklist/pdf/notice.html", context, language=language)
 
@@ -104,7 +110,7 @@ def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "notified": _state(entry, Status.NOTIFIED),
         "statements": list(entry.statements.all()),
         "repair_set": repair_set,
-        "repair_clock_source": clock_source(repair_set, REPAIR_CLOCK),
+        "repair_clock_source": _source(repair_set, REPAIR_CLOCK),
     }
     return render_pdf("blacklist/pdf/decision.html", context, language=language)
 
@@ -123,6 +129,6 @@ def repair_decision_pdf(
         "application": application,
         "granted": application.outcome == RepairApplication.Outcome.GRANTED,
         "repair_set": application.rule_set,
-        "repair_clock_source": clock_source(application.rule_set, REPAIR_CLOCK),
+        "repair_clock_source": _source(application.rule_set, REPAIR_CLOCK),
     }
     return render_pdf("blacklist/pdf/repair_decision.html", context, language=language)

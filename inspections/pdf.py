@@ -12,6 +12,7 @@ scoped by ``inspections.selectors``.
 """
 
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline
@@ -43,6 +44,10 @@ def _clock_source(code: str, deadline: Deadline | None = None) -> str:
     if clock.is_local:
         return f"{clock.source_label} — {Certainty.LOCAL.label}"
     return clock.source_label
+
+
+# Worded when the document is rendered, in the document's language.
+_source = lazy(_clock_source, str)
 
 
 def rectification_order_pdf(order: RectificationOrder, *, language=DEFAULT_LANGUAGE) -> bytes:
@@ -85,7 +90,7 @@ def inspection_report_pdf(inspection: PlatformInspection, *, language=DEFAULT_LA
         "counts": counts,
         "requests": requests,
         "orders": orders,
-        "document_clock_source": _clock_source(
+        "document_clock_source": _source(
             "document-request", next((r.deadline for r in requests if r.deadline), None)
         ),
         "today": timezone.localdate(),
@@ -108,8 +113,8 @@ def transfer_letter_pdf(transfer: ClueTransfer, *, language=DEFAULT_LANGUAGE) ->
         "links": list(transfer.links.all()),
         "files": list(transfer.files.all()),
         "acknowledge": deadlines.get("clue-acknowledge"),
-        "acknowledge_source": _clock_source("clue-acknowledge", deadlines.get("clue-acknowledge")),
-        "outcome_source": _clock_source("clue-outcome", deadlines.get("clue-outcome")),
+        "acknowledge_source": _source("clue-acknowledge", deadlines.get("clue-acknowledge")),
+        "outcome_source": _source("clue-outcome", deadlines.get("clue-outcome")),
     }
     return render_pdf("inspections/pdf/transfer_letter.html", context, language=language)
 
