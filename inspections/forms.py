@@ -14,12 +14,11 @@ from complaints.uploads import limits_text
 from portal.errors import DomainError
 from portal.models import Certainty
 from portal.services import clock_rule_for
-from registry.models import Agency, Operator
+from registry.models import Agency, Marketer, Operator
 
 from .links import LINK_KINDS, filing_model, find_linkable
 from .models import (
     InspectionItem,
-    InterviewGround,
     InterviewTarget,
     ItemResult,
     Verification,
@@ -457,9 +456,10 @@ class InterviewForm(forms.Form):
     operator = forms.ModelChoiceField(
         label=_("Live room operator"), queryset=Operator.objects.none(), required=False
     )
-    ground = forms.ChoiceField(
-        label=_("Ground (Order 117 Art. 52)"), choices=InterviewGround.choices
+    marketer = forms.ModelChoiceField(
+        label=_("Live marketer"), queryset=Marketer.objects.none(), required=False
     )
+    ground = forms.ChoiceField(label=_("Ground (Order 117 Art. 52)"), choices=())
     ground_detail = forms.CharField(
         label=_("The facts behind the ground"), max_length=5000, widget=_textarea(4)
     )
@@ -479,11 +479,21 @@ class InterviewForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.selectors import platforms_visible_to
-        from registry.selectors import agencies_visible_to, operators_visible_to
+        from registry.selectors import (
+            agencies_visible_to,
+            marketers_visible_to,
+            operators_visible_to,
+        )
+
+        from .services import interview_grounds
 
         self.fields["platform"].queryset = platforms_visible_to(user).filter(is_active=True)
         self.fields["agency"].queryset = agencies_visible_to(user)
         self.fields["operator"].queryset = operators_visible_to(user)
+        self.fields["marketer"].queryset = marketers_visible_to(user)
+        self.fields["ground"].choices = [
+            (g.code, g.label) for g in interview_grounds(timezone.localdate())
+        ]
 
     def clean(self):
         data = super().clean()
