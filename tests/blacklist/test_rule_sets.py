@@ -145,10 +145,11 @@ def test_credit_repair_is_timed_from_acceptance_under_the_set_in_force_that_day(
     application = _apply(world, entry, date(2025, 12, 22))
     assert not Deadline.objects.for_object(application).exists()
     with _at(accepted_on, 15):
-        with pytest.raises(Conflict, match="Accept the application first|受理"):
+        with pytest.raises(Conflict) as refused:
             services.entry_repair_decide(
                 actor=world.supervisor, application=application, granted=True, reason="符合"
             )
+        assert refused.value.code == "not_accepted"
         services.entry_repair_accept(actor=world.handler, application=application)
         services.entry_repair_accept(actor=world.handler, application=application)  # no-op
 
