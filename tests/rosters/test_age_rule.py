@@ -81,7 +81,7 @@ def test_the_roster_upload_and_the_api_refuse_it_too(client, platforms):
     assert answer.status_code == 422, answer.content
     body = answer.json()
     assert body["status"] == RosterStatus.REJECTED
-    assert "Under 16" in str(body["errors"])
+    assert "未满十六周岁" in str(body["errors"])  # the API answers in Chinese
 
 
 def test_the_model_refuses_a_15_year_old_operator_and_wants_consent_at_17():
