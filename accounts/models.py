@@ -101,7 +101,8 @@ class Region(BilingualNameMixin):
 
 
 class DepartmentType(models.TextChoices):
-    """The seven kinds of department of Trial Art. 4 / Order 117 Art. 46."""
+    """The seven kinds of department of Trial Art. 4 (Order 117 Art. 46 names only
+    market supervision and cyberspace)."""
 
     MARKET_SUPERVISION = "market", _("market supervision")
     CYBERSPACE = "cyberspace", _("cyberspace administration")

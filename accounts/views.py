@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
 from portal.dashboards import platform_dashboard, staff_dashboard
-from portal.models import ClockRule
 from portal.pagination import COUNT_LIMIT, bounded_count
+from portal.rules import clock_of, clocks_of, rule_sets_in_force
 from portal.workdays import official_through
 from registry.models import ViolationCategory
 from registry.selectors import live_rooms_visible_to
@@ -68,7 +68,7 @@ def _home(request):
                 for c in ViolationCategory.objects.filter(is_active=True)
                 if department.type in c.department_types
             ],
-            clocks=ClockRule.objects.filter(department__isnull=True),
+            clock_sets=_clocks_in_force(department),
             open_cases=bounded_count(
                 complaints_visible_to(user).exclude(status__in=FINISHED_STATUSES)
             ),
@@ -103,6 +103,17 @@ def _home(request):
         )
     template = HOME_TEMPLATES.get(role, "accounts/home_none.html")
     return render(request, template, context)
+
+
+def _clocks_in_force(department) -> list[tuple]:
+    """Each rule set in force today with its clocks as they apply to ``department``
+    (its own length of a clock the rules leave to it)."""
+    found = []
+    for rule_set in rule_sets_in_force(timezone.localdate()):
+        clocks = [clock_of(rule_set, c.code, department=department) for c in clocks_of(rule_set)]
+        if clocks:
+            found.append((rule_set, clocks))
+    return found
 
 
 def _platform_reports(user) -> dict:

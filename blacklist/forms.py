@@ -100,7 +100,7 @@ class ProposeForm(PartyChoiceMixin):
     legal_basis = forms.CharField(
         label=_("Legal basis (article)"),
         max_length=300,
-        help_text=_("The article the listing rests on, e.g. Trial Art. 14 ¶3, 29."),
+        help_text=_("The article the listing rests on, e.g. Trial Art. 29; Order 117 Art. 51."),
     )
     decision_number = forms.CharField(label=_("Number of the penalty decision"), max_length=100)
     decision_date = forms.DateField(
@@ -150,7 +150,10 @@ class NotifyForm(forms.Form):
         min_value=1,
         max_value=60,
         required=False,
-        help_text=_("Leave empty for the default of the clock shown above."),
+        help_text=_(
+            "Leave empty for the default shown above: the rules set no time, your "
+            "department sets it."
+        ),
     )
 
 
@@ -194,6 +197,23 @@ class RepairApplyForm(forms.Form):
             "(SAMR serious-dishonesty list rules (2021) Art. 18)."
         ),
     )
+
+
+class RepairAcceptForm(forms.Form):
+    accepted_on = forms.DateField(
+        label=_("Application accepted on"),
+        widget=DATE_WIDGET,
+        initial=timezone.localdate,
+        help_text=_(
+            "The decision clock starts on this day, under the credit repair rules in force on it."
+        ),
+    )
+
+    def clean_accepted_on(self):
+        day = self.cleaned_data["accepted_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The application cannot be accepted on a future day."))
+        return day
 
 
 class RepairDecideForm(forms.Form):

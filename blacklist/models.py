@@ -1,9 +1,12 @@
 """The joint-punishment blacklist: one entry family for two lists.
 
-- the departments' joint-punishment list (Trial Art. 14 ¶3, 29; Order 117
-  Art. 51; SAMR serious-dishonesty list rules, 2021), listed with due process:
+- the departments' joint-punishment list (Trial Art. 29; Order 117 Art. 51;
+  SAMR serious-dishonesty list rules, 2021), listed with due process:
   proposal, notice (告知书), the party's statement, decision (决定书), then
-  expiry, credit repair or revocation;
+  expiry, credit repair or revocation. The entry is pinned to the listing
+  rule set in force on the day the notice is served (``Entry.rule_set``); a
+  credit repair application to the repair set in force on the day it is
+  accepted (``RepairApplication.rule_set``);
 - the platforms' shared blacklist (Order 117 Art. 14): a platform lists a
   party for a term with an appeal route; other platforms see it when they
   screen (Art. 14 ¶4).
@@ -54,6 +57,7 @@ class Status(models.TextChoices):
     HEARD = "heard", _("statement recorded")
     LISTED = "listed", _("listed")
     REPAIR_PENDING = "repair_pending", _("listed, credit repair applied for")
+    REPAIR_ACCEPTED = "repair_accepted", _("listed, credit repair application accepted")
     DROPPED = "dropped", _("not listed (dropped)")
     EXPIRED = "expired", _("removed: term ended")
     REPAIRED = "repaired", _("removed: credit repaired")
@@ -61,7 +65,7 @@ class Status(models.TextChoices):
 
 
 # The states in which an entry is on the list (and shown, screened, enforced).
-ACTIVE_STATUSES = (Status.LISTED, Status.REPAIR_PENDING)
+ACTIVE_STATUSES = (Status.LISTED, Status.REPAIR_PENDING, Status.REPAIR_ACCEPTED)
 REMOVED_STATUSES = (Status.EXPIRED, Status.REPAIRED, Status.REVOKED)
 PRE_LISTING_STATUSES = (Status.PROPOSED, Status.NOTIFIED, Status.HEARD, Status.DROPPED)
 
@@ -208,6 +212,17 @@ class Entry(models.Model):
         _("how to appeal"),
         blank=True,
         help_text=_("Where and how the party appeals the listing (Order 117 Art. 14)."),
+    )
+
+    # The listing rule set in force on the day the notice was served (departments' list).
+    rule_set = models.ForeignKey(
+        "portal.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="listings",
     )
 
     # Set once, when the entry is listed.
@@ -417,6 +432,31 @@ class RepairApplication(models.Model):
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="repairs"
     )
     applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
+    accepted_on = models.DateField(
+        _("accepted on"),
+        validators=[dates.validate_day],
+        null=True,
+        blank=True,
+        help_text=_("The decision clock runs from the day the application is accepted."),
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The credit repair rule set in force on the day of acceptance.
+    rule_set = models.ForeignKey(
+        "portal.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="repair_applications",
+    )
     grounds = models.TextField(
         _("what the party has done"),
         help_text=_(
@@ -463,6 +503,16 @@ class RepairApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.applied_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.accepted_on and self.accepted_on < self.applied_on:
+            raise ValidationError(
+                {"accepted_on": _("An application is accepted on or after the day it was made.")}
+            )
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_on is not None
 
 
 class PlatformAppeal(models.Model):

@@ -6,17 +6,27 @@
   answer to it, the term, removal and remedies;
 - the decision on a credit repair application.
 
+Each cites the rule set its matter is pinned to: a listing the listing set in
+force on the day of its notice (its ``listing-basis`` articles), a credit
+repair the repair set in force on the day the application was accepted.
 Documents are served to the party in Chinese by default (``language``).
 """
 
+from datetime import date
+
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from portal.models import ClockRule, Deadline
+from portal.errors import DomainError
+from portal.models import Certainty, Deadline, RuleSet
 from portal.pdf import render_pdf
+from portal.rules import citation_of, clock_of, rule_set_for
 
 from .models import Entry, EntryState, RepairApplication, Status
 
 DEFAULT_LANGUAGE = "zh-hans"
+STATEMENT_CLOCK = "blacklist-statement"
+REPAIR_CLOCK = "credit-repair-decision"
 
 
 class DocumentNotReady(Exception):
@@ -27,9 +37,38 @@ def _state(entry: Entry, status: str) -> EntryState | None:
     return entry.states.filter(status=status).order_by("-at", "-id").first()
 
 
-def _clock_source(code: str) -> str:
-    rule = ClockRule.objects.filter(code=code, department__isnull=True).first()
-    return rule.source_label if rule else ""
+def clock_source(rule_set: RuleSet | None, code: str, department=None) -> str:
+    """The article clock ``code`` of ``rule_set`` rests on; a clock the rules leave to
+    the department says so, never passing for a legal time limit."""
+    if rule_set is None:
+        return ""
+    try:
+        clock = clock_of(rule_set, code, department=department)
+    except DomainError:
+        return ""
+    if clock.is_local:
+        return f"{clock.source_label} — {Certainty.LOCAL.label}"
+    return clock.source_label
+
+
+def listing_basis(rule_set: RuleSet | None) -> str:
+    """The articles the departments' list rests on under ``rule_set``."""
+    citation = citation_of(rule_set, "listing-basis") if rule_set is not None else None
+    return citation.source_label if citation else ""
+
+
+# Worded when the document is rendered, in the document's language.
+_source = lazy(clock_source, str)
+_basis = lazy(listing_basis, str)
+
+
+def _set_in_force(matter: str, day: date | None) -> RuleSet | None:
+    if day is None:
+        return None
+    try:
+        return rule_set_for(matter, day)
+    except DomainError:
+        return None
 
 
 def _common(entry: Entry) -> dict:
@@ -38,6 +77,8 @@ def _common(entry: Entry) -> dict:
         "department": entry.department,
         "measures": list(entry.proposed_measures.all()),
         "category": entry.category,
+        "rule_set": entry.rule_set,
+        "listing_basis": _basis(entry.rule_set),
     }
 
 
@@ -46,17 +87,14 @@ def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     if notified is None:
         raise DocumentNotReady(_("No notice has been served on this entry."))
     deadline = (
-        Deadline.objects.for_object(entry)
-        .filter(clock="blacklist-statement")
-        .order_by("pk")
-        .first()
+        Deadline.objects.for_object(entry).filter(clock=STATEMENT_CLOCK).order_by("pk").first()
     )
     context = _common(entry) | {
         "number": f"{entry.reference}-1",
         "notified": notified,
         "notified_on": notified.data.get("notified_on"),
         "deadline": deadline,
-        "clock_source": _clock_source("blacklist-statement"),
+        "clock_source": _source(entry.rule_set, STATEMENT_CLOCK),
     }
     return render_pdf("blacklist/pdf/notice.html", context, language=language)
 
@@ -65,12 +103,14 @@ def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     listed = _state(entry, Status.LISTED)
     if listed is None or entry.listed_on is None or entry.department_id is None:
         raise DocumentNotReady(_("This entry has not been listed by a department."))
+    repair_set = _set_in_force(RuleSet.Matter.REPAIR, entry.listed_on)
     context = _common(entry) | {
         "number": f"{entry.reference}-2",
         "listed": listed,
         "notified": _state(entry, Status.NOTIFIED),
         "statements": list(entry.statements.all()),
-        "repair_clock_source": _clock_source("credit-repair-decision"),
+        "repair_set": repair_set,
+        "repair_clock_source": _source(repair_set, REPAIR_CLOCK),
     }
     return render_pdf("blacklist/pdf/decision.html", context, language=language)
 
@@ -88,6 +128,7 @@ def repair_decision_pdf(
         "number": f"{entry.reference}-R{application.pk}",
         "application": application,
         "granted": application.outcome == RepairApplication.Outcome.GRANTED,
-        "repair_clock_source": _clock_source("credit-repair-decision"),
+        "repair_set": application.rule_set,
+        "repair_clock_source": _source(application.rule_set, REPAIR_CLOCK),
     }
     return render_pdf("blacklist/pdf/repair_decision.html", context, language=language)

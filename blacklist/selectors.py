@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.scoping import jurisdiction_of
 
 from .models import (
+    ACTIVE_STATUSES,
     PRE_LISTING_STATUSES,
     Entry,
     EntryState,
@@ -35,7 +36,6 @@ from .models import (
     MeasureImplementation,
     ScreeningLog,
     ShareScope,
-    Status,
 )
 
 
@@ -59,8 +59,7 @@ def entries_visible_to(user) -> QuerySet[Entry]:
         return queryset
     if jurisdiction.platform_id:
         return queryset.filter(list=ListKind.PLATFORMS).filter(
-            Q(platform_id=jurisdiction.platform_id)
-            | Q(current__status__in=[Status.LISTED, Status.REPAIR_PENDING])
+            Q(platform_id=jurisdiction.platform_id) | Q(current__status__in=ACTIVE_STATUSES)
         )
     if jurisdiction.region_path:
         own_path = jurisdiction.region_path
@@ -138,9 +137,7 @@ def entries_in_feed_of(user) -> QuerySet[Entry]:
     that a removal reaches them (they could see the entry while it was listed)."""
     jurisdiction = jurisdiction_of(user)
     if jurisdiction.platform_id and not jurisdiction.everything:
-        ever_listed = EntryState.objects.filter(
-            status__in=[Status.LISTED, Status.REPAIR_PENDING]
-        ).values("entry_id")
+        ever_listed = EntryState.objects.filter(status__in=ACTIVE_STATUSES).values("entry_id")
         return (
             _base()
             .filter(list=ListKind.PLATFORMS)
@@ -166,6 +163,7 @@ def entry_roles(user, entry) -> dict[str, bool]:
         "statement": propose,
         "decide": decide,
         "repair_apply": propose,
+        "repair_accept": propose,
         "repair_decide": decide,
         "revoke": decide or platform,
         "measures": entry.list == ListKind.DEPARTMENTS

@@ -31,7 +31,8 @@ from accounts.models import Department, Platform, User
 from portal.audit import audit_event, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import identity_hash, mask_name, mask_ric, validate_ric, validate_uscc
-from portal.models import AuditEvent, Deadline
+from portal.models import AuditEvent, Deadline, RuleSet
+from portal.rules import rule_set_for
 from portal.services import deadline_close, deadline_start
 from portal.sql import among
 from registry.models import Agency, Marketer, Operator, PartyKind, Supplier, ViolationCategory
@@ -75,7 +76,10 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.NOTIFIED: {Status.HEARD, Status.LISTED, Status.DROPPED},
     Status.HEARD: {Status.LISTED, Status.DROPPED},
     Status.LISTED: {Status.REPAIR_PENDING, Status.EXPIRED, Status.REVOKED},
-    Status.REPAIR_PENDING: {Status.LISTED, Status.REPAIRED, Status.EXPIRED, Status.REVOKED},
+    # An application is accepted before it is decided: the decision clock runs from
+    # acceptance (Order 107; the 2021 measures likewise).
+    Status.REPAIR_PENDING: {Status.REPAIR_ACCEPTED, Status.EXPIRED, Status.REVOKED},
+    Status.REPAIR_ACCEPTED: {Status.LISTED, Status.REPAIRED, Status.EXPIRED, Status.REVOKED},
     Status.DROPPED: set(),
     Status.EXPIRED: set(),
     Status.REPAIRED: set(),
@@ -278,7 +282,7 @@ def entry_propose(
     measures: Iterable[Measure] = (),
     share_scope: str = ShareScope.ALL,
 ) -> Entry:
-    """A department proposes listing a register party (Trial Art. 14 ¶3, 29; Order 117 Art. 51).
+    """A department proposes listing a register party (Trial Art. 29; Order 117 Art. 51).
 
     The entry copies the party's identifiers (name, keyed hash of the ID
     number, USCC) and indexes the name for screening.
@@ -318,14 +322,18 @@ def entry_propose(
 def entry_notify(
     *, actor, entry: Entry, notified_on: date | None = None, working_days: int | None = None
 ) -> Entry:
-    """Serve the notice (告知书) and start the party's statement window (default 10
-    working days, clock ``blacklist-statement``)."""
+    """Serve the notice (告知书) and start the party's statement window.
+
+    The entry is pinned to the listing rule set in force on the day of the notice
+    and keeps it; the window is that set's ``blacklist-statement`` clock, a length
+    the rules leave to the department (its own length, or ``working_days``)."""
     _require(actor, "blacklist.propose_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     if not _may_move(entry, Status.NOTIFIED):
         return entry
     notified_on = notified_on or timezone.localdate()
+    rule_set = rule_set_for(RuleSet.Matter.LISTING, notified_on)
     deadline = deadline_start(
         subject=entry,
         clock=STATEMENT_CLOCK,
@@ -333,7 +341,10 @@ def entry_notify(
         actor=_user(actor),
         department=entry.department,
         working_days=working_days,
+        rule_set=rule_set,
     )
+    entry.rule_set = rule_set
+    entry.save(update_fields=["rule_set"])
     _append_state(
         entry,
         Status.NOTIFIED,
@@ -343,6 +354,8 @@ def entry_notify(
             "statement_due_on": deadline.due_on.isoformat(),
             "working_days": deadline.working_days,
             "provisional": deadline.provisional,
+            "rule_set": rule_set.code,
+            "rule_set_version": rule_set.version,
         },
     )
     return entry
@@ -489,13 +502,14 @@ def _repairs_moot(entry_ids: list[int], *, reason: str) -> None:
 @transaction.atomic
 def entry_repair_apply(*, actor, entry: Entry, applied_on: date, grounds: str) -> RepairApplication:
     """Record the party's application for early removal (credit repair), possible after one
-    year on the list (SAMR serious-dishonesty list rules (2021) Art. 18), and start the
-    department's decision clock (``credit-repair-decision``)."""
+    year on the list (SAMR serious-dishonesty list rules (2021) Art. 18). No clock runs
+    yet: the decision clock starts when the department accepts the application
+    (:func:`entry_repair_accept`)."""
     _require(actor, "blacklist.propose_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     pending = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
-    if entry.status == Status.REPAIR_PENDING and pending is not None:
+    if entry.status in (Status.REPAIR_PENDING, Status.REPAIR_ACCEPTED) and pending is not None:
         return pending
     _may_move(entry, Status.REPAIR_PENDING)
     earliest = _add_months(entry.listed_on, REPAIR_AFTER_MONTHS)
@@ -508,27 +522,71 @@ def entry_repair_apply(*, actor, entry: Entry, applied_on: date, grounds: str) -
             % {"day": earliest.isoformat()},
             code="too_early",
         )
+    if applied_on > timezone.localdate():
+        raise DomainError(_("The application cannot be dated in the future."), code="future")
     application = RepairApplication(
         entry=entry, applied_on=applied_on, grounds=grounds.strip(), recorded_by=_user(actor)
     )
     application.full_clean()
     application.save()
-    deadline = deadline_start(
-        subject=application,
-        clock=REPAIR_CLOCK,
-        started_on=applied_on,
-        actor=_user(actor),
-        department=entry.department,
-    )
     _append_state(
         entry,
         Status.REPAIR_PENDING,
         actor=actor,
         reason=grounds.strip(),
+        data={"application": application.pk, "applied_on": applied_on.isoformat()},
+    )
+    return application
+
+
+@transaction.atomic
+def entry_repair_accept(
+    *, actor, application: RepairApplication, accepted_on: date | None = None
+) -> RepairApplication:
+    """The department accepts a credit repair application (受理).
+
+    The application is pinned to the credit repair rule set in force on the day of
+    acceptance, whose decision clock starts that day: 7 working days under Order 107
+    (accepted from 2025-12-25), 15 under the 2021 measures. Accepting it again does
+    nothing."""
+    _require(actor, "blacklist.propose_entry")
+    entry = _lock(application.entry)
+    _require_lister_department(actor, entry)
+    application = RepairApplication.objects.select_for_update().get(pk=application.pk)
+    if application.is_accepted:
+        return application
+    if application.outcome != RepairApplication.Outcome.PENDING:
+        raise Conflict(_("This application has already been decided."), code="decided")
+    _may_move(entry, Status.REPAIR_ACCEPTED)
+    accepted_on = accepted_on or timezone.localdate()
+    if accepted_on > timezone.localdate():
+        raise ValidationError(
+            {"accepted_on": [_("The application cannot be accepted on a future day.")]}
+        )
+    rule_set = rule_set_for(RuleSet.Matter.REPAIR, accepted_on)
+    application.accepted_on = accepted_on
+    application.accepted_by = _user(actor)
+    application.rule_set = rule_set
+    application.full_clean()
+    application.save(update_fields=["accepted_on", "accepted_by", "rule_set"])
+    deadline = deadline_start(
+        subject=application,
+        clock=REPAIR_CLOCK,
+        started_on=accepted_on,
+        actor=_user(actor),
+        department=entry.department,
+        rule_set=rule_set,
+    )
+    _append_state(
+        entry,
+        Status.REPAIR_ACCEPTED,
+        actor=actor,
         data={
             "application": application.pk,
-            "applied_on": applied_on.isoformat(),
+            "accepted_on": accepted_on.isoformat(),
             "decision_due_on": deadline.due_on.isoformat(),
+            "rule_set": rule_set.code,
+            "rule_set_version": rule_set.version,
         },
     )
     return application
@@ -543,7 +601,8 @@ def entry_repair_decide(
     reason: str,
     decided_on: date | None = None,
 ) -> RepairApplication:
-    """The department decides a credit repair application: removed early, or stays listed."""
+    """The department decides an accepted credit repair application: removed early, or
+    stays listed."""
     _require(actor, "blacklist.decide_entry")
     entry = _lock(application.entry)
     _require_lister_department(actor, entry)
@@ -553,12 +612,24 @@ def entry_repair_decide(
         return application
     if application.outcome != RepairApplication.Outcome.PENDING:
         raise Conflict(_("This application has already been decided."))
+    if not application.is_accepted:
+        raise Conflict(
+            _("Accept the application first: the decision follows its acceptance."),
+            code="not_accepted",
+        )
     target = Status.REPAIRED if granted else Status.LISTED
     _may_move(entry, target)
     if not reason.strip():
         raise DomainError(_("Give the reasons of the decision."), code="reason")
+    decided_on = decided_on or timezone.localdate()
+    if decided_on < application.accepted_on:
+        raise DomainError(
+            _("The decision cannot come before the acceptance (%(day)s).")
+            % {"day": application.accepted_on.isoformat()},
+            code="decided_on",
+        )
     application.outcome = outcome
-    application.decided_on = decided_on or timezone.localdate()
+    application.decided_on = decided_on
     application.decision_reason = reason.strip()
     application.decided_by = _user(actor)
     application.full_clean()

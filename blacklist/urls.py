@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/statement/", views.entry_statement, name="statement"),
     path("<int:pk>/decide/", views.entry_decide, name="decide"),
     path("<int:pk>/repair/", views.entry_repair_apply, name="repair-apply"),
+    path("<int:pk>/repair/accept/", views.entry_repair_accept, name="repair-accept"),
     path("<int:pk>/repair/decide/", views.entry_repair_decide, name="repair-decide"),
     path("<int:pk>/revoke/", views.entry_revoke, name="revoke"),
     path("<int:pk>/measures/", views.entry_measures, name="measures"),

@@ -4,6 +4,8 @@ Everything an entry page shows or allows comes from
 ``blacklist.selectors.entries_visible_to``: out of scope answers 404.
 """
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 from portal import csv as portal_csv
 from portal.errors import DomainError
 from portal.identity import mask_ric
-from portal.models import ClockRule, Deadline
+from portal.models import Deadline, RuleSet
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
+from portal.rules import clock_label, clock_of, rule_set_for
 
 from . import pdf, services
 from .filters import EntryFilter
@@ -30,13 +33,14 @@ from .forms import (
     NotifyForm,
     PlatformEntryForm,
     ProposeForm,
+    RepairAcceptForm,
     RepairApplyForm,
     RepairDecideForm,
     RevokeForm,
     ScreeningForm,
     StatementForm,
 )
-from .models import ListKind, RepairApplication, ScreeningLog, Status
+from .models import ACTIVE_STATUSES, ListKind, RepairApplication, ScreeningLog, Status
 from .selectors import (
     department_hits,
     entries_visible_to,
@@ -86,26 +90,50 @@ def entry_list(request):
 def _actions(request, entry) -> dict:
     """Which action forms this user sees on this entry (the services check again)."""
     roles, status = entry_roles(request.user, entry), entry.status
-    active = status in (Status.LISTED, Status.REPAIR_PENDING)
+    active = status in ACTIVE_STATUSES
     return {
         "notify": roles["notify"] and status == Status.PROPOSED,
         "statement": roles["statement"] and status == Status.NOTIFIED,
         "decide": roles["decide"] and status in (Status.PROPOSED, Status.NOTIFIED, Status.HEARD),
         "repair_apply": roles["repair_apply"] and status == Status.LISTED,
-        "repair_decide": roles["repair_decide"] and status == Status.REPAIR_PENDING,
+        "repair_accept": roles["repair_accept"] and status == Status.REPAIR_PENDING,
+        "repair_decide": roles["repair_decide"] and status == Status.REPAIR_ACCEPTED,
         "revoke": roles["revoke"] and active,
         "measures": roles["measures"] and active,
         "appeal": roles["appeal"] and active,
     }
 
 
+def _clock_rows(deadlines) -> list:
+    """Stored clocks with their name and whether the rules left their length to the
+    department (shown so, never as a legal time limit)."""
+    for deadline in deadlines:
+        deadline.label = clock_label(deadline.clock, deadline.rule_set_id)
+        deadline.is_local = False
+        if deadline.rule_set_id:
+            with contextlib.suppress(DomainError):
+                deadline.is_local = clock_of(deadline.rule_set, deadline.clock).is_local
+    return deadlines
+
+
+def _clocks_in_force(matter: str, code: str, department) -> list:
+    """Clock ``code`` of the ``matter`` rule set in force today (for an action form)."""
+    try:
+        return [clock_of(rule_set_for(matter, timezone.localdate()), code, department=department)]
+    except DomainError:
+        return []
+
+
 @login_required
 def entry_detail(request, pk: int):
     entry = _entry_or_404(request, pk)
-    deadlines = Deadline.objects.for_object(entry)
-    repairs = list(entry.repairs.all())
+    deadlines = _clock_rows(list(Deadline.objects.for_object(entry).select_related("rule_set")))
+    repairs = list(entry.repairs.select_related("rule_set"))
     for application in repairs:
-        application.deadline = Deadline.objects.for_object(application).first()
+        found = _clock_rows(
+            list(Deadline.objects.for_object(application).select_related("rule_set")[:1])
+        )
+        application.deadline = found[0] if found else None
     return render(
         request,
         "blacklist/entry_detail.html",
@@ -122,6 +150,7 @@ def entry_detail(request, pk: int):
             "actions": _actions(request, entry),
             "has_notice": entry.states.filter(status=Status.NOTIFIED).exists(),
             "has_decision": entry.list == ListKind.DEPARTMENTS and entry.listed_on is not None,
+            "listing_basis": pdf.listing_basis(entry.rule_set),
             "today": timezone.localdate(),
         },
     )
@@ -163,9 +192,12 @@ def entry_propose(request):
     return render(request, "blacklist/propose.html", {"form": form})
 
 
-def _action_view(request, pk, action, form_class, act, *, title, template="blacklist/action.html"):
+def _action_view(
+    request, pk, action, form_class, act, *, title, clocks=(), template="blacklist/action.html"
+):
     """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service). An
-    entry out of scope is 404; an action the user's role may not take on it, 403."""
+    entry out of scope is 404; an action the user's role may not take on it, 403.
+    ``clocks`` (matter, code): the clocks in force today that the action starts."""
     entry = _entry_or_404(request, pk)
     if not entry_roles(request.user, entry)[action]:
         raise PermissionDenied
@@ -178,11 +210,13 @@ def _action_view(request, pk, action, form_class, act, *, title, template="black
         else:
             messages.success(request, _("Recorded."))
             return redirect(entry)
-    clocks = ClockRule.objects.filter(
-        code__in=[services.STATEMENT_CLOCK, services.REPAIR_CLOCK], department__isnull=True
-    )
+    shown = [
+        clock
+        for matter, code in clocks
+        for clock in _clocks_in_force(matter, code, entry.department)
+    ]
     return render(
-        request, template, {"entry": entry, "form": form, "title": title, "clocks": clocks}
+        request, template, {"entry": entry, "form": form, "title": title, "clocks": shown}
     )
 
 
@@ -201,6 +235,7 @@ def entry_notify(request, pk: int):
             working_days=data["working_days"],
         ),
         title=_("Serve the notice"),
+        clocks=[(RuleSet.Matter.LISTING, services.STATEMENT_CLOCK)],
     )
 
 
@@ -256,6 +291,29 @@ def entry_repair_apply(request, pk: int):
             grounds=data["grounds"],
         ),
         title=_("Record a credit repair application"),
+        clocks=[(RuleSet.Matter.REPAIR, services.REPAIR_CLOCK)],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_repair_accept(request, pk: int):
+    def act(entry, data):
+        application = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
+        if application is None:
+            raise DomainError(_("There is no pending application."))
+        services.entry_repair_accept(
+            actor=request.user, application=application, accepted_on=data["accepted_on"]
+        )
+
+    return _action_view(
+        request,
+        pk,
+        "repair_accept",
+        RepairAcceptForm,
+        act,
+        title=_("Accept the credit repair application"),
+        clocks=[(RuleSet.Matter.REPAIR, services.REPAIR_CLOCK)],
     )
 
 

@@ -11,14 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Platform
 from complaints.forms import MultipleFileField
 from portal import dates
-from portal.models import ClockRule
+from portal.errors import DomainError
+from portal.models import Certainty
+from portal.services import clock_rule_for
 from portal.uploads import limits_text
-from registry.models import Agency, Operator
+from registry.models import Agency, Marketer, Operator
 
 from .links import LINK_KINDS, filing_model, find_linkable
 from .models import (
     InspectionItem,
-    InterviewGround,
     InterviewTarget,
     ItemResult,
     Verification,
@@ -55,15 +56,33 @@ def _other_departments(user):
     return queryset.order_by("region__code", "type")
 
 
+def _clock(code: str, department):
+    """The clock of the rule set in force today, with the department's own length
+    where the rules leave it to the department (``portal.rules``)."""
+    try:
+        return clock_rule_for(code, department)
+    except DomainError:
+        return None
+
+
+def clocks_in_force(codes, department) -> list:
+    """The clocks ``codes`` of the rule sets in force today, for a page to list."""
+    return [clock for code in codes if (clock := _clock(code, department)) is not None]
+
+
 def _clock_days(code: str, department) -> int | None:
-    rules = {r.department_id: r for r in ClockRule.objects.filter(code=code)}
-    rule = rules.get(getattr(department, "pk", None)) or rules.get(None)
-    return rule.working_days if rule else None
+    clock = _clock(code, department)
+    return clock.days if clock else None
 
 
-def _clock_help(code: str) -> str:
-    rule = ClockRule.objects.filter(code=code, department__isnull=True).first()
-    return rule.source_label if rule else ""
+def _clock_help(code: str, department=None) -> str:
+    """Where the clock's default comes from; a local one says that the rules set no time."""
+    clock = _clock(code, department)
+    if clock is None:
+        return ""
+    if clock.is_local:
+        return f"{clock.source_label} — {Certainty.LOCAL.label}"
+    return clock.source_label
 
 
 # --- campaigns and inspections -----------------------------------------------------
@@ -137,7 +156,7 @@ class DocumentRequestForm(forms.Form):
     def __init__(self, *args, department=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["working_days"].initial = _clock_days("document-request", department) or 10
-        self.fields["working_days"].help_text = _clock_help("document-request")
+        self.fields["working_days"].help_text = _clock_help("document-request", department)
 
 
 class FindingForm(forms.Form):
@@ -336,9 +355,9 @@ class ClueTransferForm(LinksMixin):
         department = getattr(user, "department", None)
         self.fields["to_department"].queryset = _other_departments(user)
         self.fields["acknowledge_days"].initial = _clock_days("clue-acknowledge", department) or 5
-        self.fields["acknowledge_days"].help_text = _clock_help("clue-acknowledge")
+        self.fields["acknowledge_days"].help_text = _clock_help("clue-acknowledge", department)
         self.fields["outcome_days"].initial = _clock_days("clue-outcome", department) or 30
-        self.fields["outcome_days"].help_text = _clock_help("clue-outcome")
+        self.fields["outcome_days"].help_text = _clock_help("clue-outcome", department)
 
     def clean(self):
         data = super().clean()
@@ -449,9 +468,10 @@ class InterviewForm(forms.Form):
     operator = forms.ModelChoiceField(
         label=_("Live room operator"), queryset=Operator.objects.none(), required=False
     )
-    ground = forms.ChoiceField(
-        label=_("Ground (Order 117 Art. 52)"), choices=InterviewGround.choices
+    marketer = forms.ModelChoiceField(
+        label=_("Live marketer"), queryset=Marketer.objects.none(), required=False
     )
+    ground = forms.ChoiceField(label=_("Ground (Order 117 Art. 52)"), choices=())
     ground_detail = forms.CharField(
         label=_("The facts behind the ground"), max_length=5000, widget=_textarea(4)
     )
@@ -472,11 +492,21 @@ class InterviewForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.selectors import platforms_visible_to
-        from registry.selectors import agencies_visible_to, operators_visible_to
+        from registry.selectors import (
+            agencies_visible_to,
+            marketers_visible_to,
+            operators_visible_to,
+        )
+
+        from .services import interview_grounds
 
         self.fields["platform"].queryset = platforms_visible_to(user).filter(is_active=True)
         self.fields["agency"].queryset = agencies_visible_to(user)
         self.fields["operator"].queryset = operators_visible_to(user)
+        self.fields["marketer"].queryset = marketers_visible_to(user)
+        self.fields["ground"].choices = [
+            (g.code, g.label) for g in interview_grounds(timezone.localdate())
+        ]
 
     def clean(self):
         data = super().clean()

@@ -823,35 +823,55 @@ class FollowUpAction(models.Model):
 # --- interviews (约谈; Order 117 Art. 52) -------------------------------------------
 
 
-class InterviewGround(models.TextChoices):
-    """The grounds for interviewing responsible persons, phrased generally after
-    Order 117 Art. 52."""
+class InterviewGround:
+    """The codes of the interview grounds of Order 117 Art. 52 (1)-(5) as seeded in
+    the rule set ``order-117`` (its ``interview`` list: the texts and articles are
+    data there, ``portal.RuleGround``)."""
 
-    OBLIGATIONS = (
-        "obligations",
-        _("failing to perform the obligations of these Measures (Order 117 Art. 52)"),
-    )
-    COMPLAINTS = (
-        "complaints",
-        _("complaints or reports concentrated on it (Order 117 Art. 52)"),
-    )
-    MAJOR_RISK = "major_risk", _("a major risk or hidden danger (Order 117 Art. 52)")
-    NOT_RECTIFIED = (
-        "not_rectified",
-        _("failing to rectify as ordered (Order 117 Art. 52)"),
-    )
-    OTHER = "other", _("other circumstances calling for an interview (Order 117 Art. 52)")
+    DUTIES = "duties"  # (1) legal duties not fully performed
+    PUBLIC_OPINION = "public_opinion"  # (2) a major negative public-opinion event
+    SUPERVISION = "supervision"  # (3) problems found in day-to-day supervision
+    CONSUMERS = "consumers"  # (4) consumers' and others' lawful rights not protected
+    OTHER = "other"  # (5) other circumstances
+
+
+INTERVIEW_GROUNDS_SET = "order-117"
 
 
 class InterviewTarget(models.TextChoices):
     PLATFORM = "platform", _("platform")
     AGENCY = "agency", _("marketer service agency (MCN)")
     OPERATOR = "operator", _("live room operator")
+    MARKETER = "marketer", _("live marketer")
+
+
+# The party field each kind of interviewed party is named in.
+INTERVIEW_TARGET_FIELDS = {
+    InterviewTarget.PLATFORM: "platform",
+    InterviewTarget.AGENCY: "agency",
+    InterviewTarget.OPERATOR: "operator",
+    InterviewTarget.MARKETER: "marketer",
+}
+
+
+def _one_target_condition() -> Q:
+    """Exactly the party field of ``target_kind`` is filled."""
+    condition = Q()
+    for kind, field in INTERVIEW_TARGET_FIELDS.items():
+        condition |= Q(
+            target_kind=kind,
+            **{f"{other}__isnull": other != field for other in INTERVIEW_TARGET_FIELDS.values()},
+        )
+    return condition
 
 
 class Interview(models.Model):
-    """An interview (约谈) of the responsible persons of a platform, an agency or a
-    live room operator, and its minutes (约谈纪要)."""
+    """An interview (约谈) of the responsible persons of a platform, an agency, a live
+    room operator or a live marketer (Order 117 Art. 52), and its minutes (约谈纪要).
+
+    Its ground is a code of the ``interview`` grounds list of the rule set it is
+    pinned to (``rule_set``): the set in force on the day it was scheduled that has
+    such a list, else the ``order-117`` set (the Trial Measures have no list)."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")
@@ -891,6 +911,14 @@ class Interview(models.Model):
         blank=True,
         related_name="+",
     )
+    marketer = models.ForeignKey(
+        "registry.Marketer",
+        verbose_name=_("live marketer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     inspection = models.ForeignKey(
         PlatformInspection,
         verbose_name=_("inspection it follows"),
@@ -899,7 +927,20 @@ class Interview(models.Model):
         blank=True,
         related_name="interviews",
     )
-    ground = models.CharField(_("ground"), max_length=16, choices=InterviewGround.choices)
+    rule_set = models.ForeignKey(
+        "portal.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="interviews",
+    )
+    ground = models.CharField(
+        _("ground"),
+        max_length=40,
+        help_text=_("A code of the interview grounds list of the rule set."),
+    )
     ground_detail = models.TextField(_("the facts behind the ground"), max_length=5000)
     scheduled_for = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
@@ -935,26 +976,7 @@ class Interview(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        target_kind="platform",
-                        platform__isnull=False,
-                        agency__isnull=True,
-                        operator__isnull=True,
-                    )
-                    | Q(
-                        target_kind="agency",
-                        platform__isnull=True,
-                        agency__isnull=False,
-                        operator__isnull=True,
-                    )
-                    | Q(
-                        target_kind="operator",
-                        platform__isnull=True,
-                        agency__isnull=True,
-                        operator__isnull=False,
-                    )
-                ),
+                condition=_one_target_condition(),
                 name="interview_one_target",
                 violation_error_message=_("Name the one party interviewed."),
             )
@@ -967,12 +989,8 @@ class Interview(models.Model):
         return reverse("inspections:interview", args=[self.pk])
 
     def clean(self):
-        expected = {
-            InterviewTarget.PLATFORM: "platform",
-            InterviewTarget.AGENCY: "agency",
-            InterviewTarget.OPERATOR: "operator",
-        }.get(self.target_kind)
-        for field in ("platform", "agency", "operator"):
+        expected = INTERVIEW_TARGET_FIELDS.get(self.target_kind)
+        for field in INTERVIEW_TARGET_FIELDS.values():
             present = getattr(self, f"{field}_id") is not None
             if field == expected and not present:
                 raise ValidationError({field: _("Name the party interviewed.")})
@@ -981,7 +999,26 @@ class Interview(models.Model):
 
     @property
     def target(self):
-        return self.platform or self.agency or self.operator
+        return self.platform or self.agency or self.operator or self.marketer
+
+    @property
+    def ground_row(self):
+        """The ground of the rule set (its text and article), ``None`` for an unknown code."""
+        from portal.rules import ground_of, rule_set_get
+
+        if not self.rule_set_id:
+            return None
+        return ground_of(rule_set_get(self.rule_set_id), "interview", self.ground)
+
+    @property
+    def ground_label(self) -> str:
+        row = self.ground_row
+        return row.label if row else self.ground
+
+    @property
+    def ground_source(self) -> str:
+        row = self.ground_row
+        return row.source_label if row else ""
 
     @property
     def number(self) -> str:

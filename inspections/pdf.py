@@ -12,9 +12,12 @@ scoped by ``inspections.selectors``.
 """
 
 from django.utils import timezone
+from django.utils.functional import lazy
 
-from portal.models import ClockRule, Deadline
+from portal.errors import DomainError
+from portal.models import Certainty, Deadline
 from portal.pdf import render_pdf
+from portal.rules import clock_for, clock_of, rule_set_get
 
 from .models import (
     ClueTransfer,
@@ -27,9 +30,24 @@ from .models import (
 DEFAULT_LANGUAGE = "zh-hans"
 
 
-def _clock_source(code: str) -> str:
-    rule = ClockRule.objects.filter(code=code, department__isnull=True).first()
-    return rule.source_label if rule else ""
+def _clock_source(code: str, deadline: Deadline | None = None) -> str:
+    """The article a document cites for clock ``code``: from the rule set its clock was
+    started under, else from the set in force today. A clock the rules leave to the
+    department says so: it is never shown as a legal time limit."""
+    try:
+        if deadline is not None and deadline.rule_set_id:
+            clock = clock_of(rule_set_get(deadline.rule_set_id), code)
+        else:
+            clock = clock_for(code, on=timezone.localdate())
+    except DomainError:
+        return ""
+    if clock.is_local:
+        return f"{clock.source_label} — {Certainty.LOCAL.label}"
+    return clock.source_label
+
+
+# Worded when the document is rendered, in the document's language.
+_source = lazy(_clock_source, str)
 
 
 def rectification_order_pdf(order: RectificationOrder, *, language=DEFAULT_LANGUAGE) -> bytes:
@@ -72,7 +90,9 @@ def inspection_report_pdf(inspection: PlatformInspection, *, language=DEFAULT_LA
         "counts": counts,
         "requests": requests,
         "orders": orders,
-        "document_clock_source": _clock_source("document-request"),
+        "document_clock_source": _source(
+            "document-request", next((r.deadline for r in requests if r.deadline), None)
+        ),
         "today": timezone.localdate(),
     }
     return render_pdf("inspections/pdf/inspection_report.html", context, language=language)
@@ -93,8 +113,8 @@ def transfer_letter_pdf(transfer: ClueTransfer, *, language=DEFAULT_LANGUAGE) ->
         "links": list(transfer.links.all()),
         "files": list(transfer.files.all()),
         "acknowledge": deadlines.get("clue-acknowledge"),
-        "acknowledge_source": _clock_source("clue-acknowledge"),
-        "outcome_source": _clock_source("clue-outcome"),
+        "acknowledge_source": _source("clue-acknowledge", deadlines.get("clue-acknowledge")),
+        "outcome_source": _source("clue-outcome", deadlines.get("clue-outcome")),
     }
     return render_pdf("inspections/pdf/transfer_letter.html", context, language=language)
 

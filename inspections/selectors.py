@@ -199,7 +199,7 @@ def follow_ups_visible_to(user) -> QuerySet[FollowUpAction]:
 
 def interviews_visible_to(user) -> QuerySet[Interview]:
     queryset = Interview.objects.select_related(
-        "department", "department__region", "platform", "agency", "operator"
+        "department", "department__region", "platform", "agency", "operator", "marketer"
     )
     jurisdiction = jurisdiction_of(user)
     if jurisdiction.everything:

@@ -68,6 +68,7 @@ class OperatorAdmin(IdentityAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "uscc"]
     autocomplete_fields = ["domicile", "business_region"]
+    readonly_fields = ["id_number_masked", "birth_date"]
 
 
 @admin.register(Marketer)

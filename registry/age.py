@@ -1,5 +1,6 @@
-"""The age rule of Trial Art. 17: a natural-person marketer is at least 16,
-and one aged 16 or 17 needs the consent of a guardian."""
+"""The age rule of Trial Art. 17: a live marketer, and a live room operator who is
+a natural person, is at least 16, and one aged 16 or 17 needs the consent of a
+guardian (REGULATIONS.md, "Parties and the age rule")."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -27,16 +28,26 @@ class AgeStatus:
     @property
     def message(self) -> str:
         if not self.allowed:
-            return str(_("Under 16: may not act as a live marketer (Trial Art. 17)."))
+            return str(
+                _(
+                    "Under 16: may not act as a live marketer or run a live room as a "
+                    "natural person (Trial Art. 17)."
+                )
+            )
         if self.needs_guardian_consent:
             return str(_("Aged 16–17: needs a guardian's consent (Trial Art. 17)."))
         return str(_("Adult"))
 
 
-def marketer_age_status(birth: date, on: date) -> AgeStatus:
+def age_status(birth: date, on: date) -> AgeStatus:
+    """Where a natural person born on ``birth`` stands under Trial Art. 17 on ``on``."""
     age = age_on(birth, on)
     return AgeStatus(
         age=age,
         allowed=age >= MINIMUM_AGE,
         needs_guardian_consent=MINIMUM_AGE <= age < ADULT_AGE,
     )
+
+
+# The name it had when only marketers were checked.
+marketer_age_status = age_status

@@ -19,7 +19,7 @@ from portal.identity import (
     validate_uscc,
 )
 
-from .age import marketer_age_status
+from .age import age_status
 
 
 class IdentityNumberMixin(models.Model):
@@ -78,6 +78,15 @@ class Agency(BilingualNameMixin):
         return self.label
 
 
+def _check_age(party) -> None:
+    """Trial Art. 17: under 16 refused; 16 or 17 only with a guardian's consent."""
+    status = party.age_status()
+    if status and not status.allowed:
+        raise ValidationError({"id_number_masked": status.message})
+    if status and status.needs_guardian_consent and not party.guardian_consent:
+        raise ValidationError({"guardian_consent": status.message})
+
+
 class Operator(IdentityNumberMixin):
     """A live room operator (直播间运营者): a person, sole trader or organisation."""
 
@@ -112,6 +121,13 @@ class Operator(IdentityNumberMixin):
         ),
     )
     contact = models.CharField(_("contact"), max_length=100, blank=True)
+    # From the resident ID number (``set_id_number``): the age rule of Trial Art. 17.
+    birth_date = models.DateField(_("birth date"), editable=False, null=True, blank=True)
+    guardian_consent = models.BooleanField(
+        _("guardian's consent on file"),
+        default=False,
+        help_text=_("Needed for a natural-person operator aged 16 or 17 (Trial Art. 17)."),
+    )
 
     class Meta:
         verbose_name = _("live room operator")
@@ -139,6 +155,14 @@ class Operator(IdentityNumberMixin):
             raise ValidationError(
                 _("A sole trader is identified by a USCC or a resident ID number.")
             )
+        _check_age(self)
+
+    def age_status(self, on=None):
+        """Trial Art. 17 applies to an operator who is a natural person (a sole trader
+        too): ``None`` for an organisation or an unknown birth date."""
+        if self.kind == PartyKind.ORGANISATION or not self.birth_date:
+            return None
+        return age_status(self.birth_date, on or timezone.localdate())
 
 
 class Marketer(IdentityNumberMixin):
@@ -183,16 +207,12 @@ class Marketer(IdentityNumberMixin):
             raise ValidationError(
                 {"id_number_masked": _("A live marketer is identified by a resident ID number.")}
             )
-        status = self.age_status()
-        if status and not status.allowed:
-            raise ValidationError(status.message)
-        if status and status.needs_guardian_consent and not self.guardian_consent:
-            raise ValidationError({"guardian_consent": status.message})
+        _check_age(self)
 
     def age_status(self, on=None):
         if not self.birth_date:
             return None
-        return marketer_age_status(self.birth_date, on or timezone.localdate())
+        return age_status(self.birth_date, on or timezone.localdate())
 
 
 class Supplier(IdentityNumberMixin):
@@ -295,8 +315,9 @@ class ViolationCategory(BilingualNameMixin):
 
 
 class NegativeCatalogueItem(BilingualNameMixin):
-    """Goods or services that may not be sold by live marketing (Trial Art. 7;
-    Order 117 Art. 33), each with the law that bars it."""
+    """Goods or services that may not be sold by live marketing: the negative
+    catalogue of Trial Art. 7 ¶3, each with the law that bars it. (Order 117 Art. 33
+    lists unsafe, substandard and prohibited goods; it is not a negative catalogue.)"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     basis = models.CharField(_("legal basis"), max_length=300)
@@ -427,6 +448,7 @@ class RosterRow(IdentityNumberMixin):
         related_name="+",
     )
     contact = models.CharField(_("contact"), max_length=100, blank=True)
+    guardian_consent = models.BooleanField(_("guardian's consent on file"), default=False)
     errors = models.JSONField(_("errors"), default=dict, blank=True)
 
     class Meta:

@@ -34,6 +34,7 @@ HEADER_ALIASES = {
     "住所地": "home_region",
     "住所或经常居住地": "home_region",
     "联系方式": "contact",
+    "监护人同意": "guardian_consent",
 }
 
 
@@ -126,6 +127,7 @@ def template_csv() -> str:
             "330106",
             "330106",
             "0571-88888888",
+            "",
         ]
     )
     writer.writerow(
@@ -138,6 +140,7 @@ def template_csv() -> str:
             "",
             "330106",
             "13800000000",
+            "",
         ]
     )
     return "\ufeff" + out.getvalue()

@@ -21,8 +21,16 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Platform, Region
 from portal.audit import audit_record
 from portal.errors import DomainError, NotAllowed
-from portal.identity import encrypt_identity, identity_hash, mask_ric, validate_ric, validate_uscc
+from portal.identity import (
+    encrypt_identity,
+    identity_hash,
+    mask_ric,
+    ric_birth_date,
+    validate_ric,
+    validate_uscc,
+)
 
+from .age import age_status
 from .models import Roster, RosterChannel, RosterRow, RosterRowKind, RosterStatus
 
 MAX_ROWS = 50_000
@@ -37,6 +45,7 @@ ROSTER_COLUMNS = (
     "business_region",
     "home_region",
     "contact",
+    "guardian_consent",
 )
 COLUMN_LABELS = {
     "kind": gettext_lazy("kind (operator or marketer)"),
@@ -47,6 +56,7 @@ COLUMN_LABELS = {
     "business_region": gettext_lazy("actual business region (GB/T 2260 code)"),
     "home_region": gettext_lazy("domicile or usual residence (GB/T 2260 code)"),
     "contact": gettext_lazy("contact"),
+    "guardian_consent": gettext_lazy("guardian's consent (yes or no: for a person aged 16 or 17)"),
     "row": gettext_lazy("the row"),
 }
 KIND_ALIASES = {
@@ -58,6 +68,10 @@ KIND_ALIASES = {
     "直播营销人员": RosterRowKind.MARKETER,
     "主播": RosterRowKind.MARKETER,
 }
+
+
+CONSENT_YES = {"yes", "y", "true", "1", "是", "有", "同意"}
+CONSENT_NO = {"", "no", "n", "false", "0", "否", "无", "不同意"}
 
 
 def roster_period_of(day: date) -> tuple[int, int]:
@@ -128,6 +142,20 @@ def validate_roster_row(raw, *, row_number: int, regions: dict[str, Region]) -> 
             "id_number", [_("A live marketer is identified by a resident ID number.")]
         )
 
+    consent = _cell(raw, "guardian_consent").lower()
+    values["guardian_consent"] = consent in CONSENT_YES
+    if consent not in CONSENT_YES | CONSENT_NO:
+        errors["guardian_consent"] = [_("Write “yes” or “no”.")]
+    # Trial Art. 17: a marketer, and an operator who is a natural person (identified by
+    # a resident ID number, not a USCC), is at least 16; at 16 or 17 with consent.
+    natural_person = kind == RosterRowKind.MARKETER or (kind == RosterRowKind.OPERATOR and not uscc)
+    if natural_person and number and "id_number" not in errors:
+        status = age_status(ric_birth_date(number), timezone.localdate())
+        if not status.allowed:
+            errors["id_number"] = [status.message]
+        elif status.needs_guardian_consent and not values["guardian_consent"]:
+            errors.setdefault("guardian_consent", [status.message])
+
     for name in ("business_region", "home_region"):
         code = _cell(raw, name)
         values[name] = regions.get(code) if code else None
@@ -153,6 +181,7 @@ def _row(roster: Roster, clean: CleanRow, raw_number: str) -> RosterRow:
     row = RosterRow(roster=roster, row_number=clean.row_number, errors=clean.errors)
     for name in ("kind", "name", "uscc", "live_room_account", "contact"):
         setattr(row, name, clean.values.get(name, ""))
+    row.guardian_consent = bool(clean.values.get("guardian_consent"))
     row.business_region = clean.values.get("business_region")
     row.home_region = clean.values.get("home_region")
     if clean.id_number and "id_number" not in clean.errors:

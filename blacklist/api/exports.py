@@ -113,7 +113,8 @@ EXPORT_EXAMPLE = [
         "id_number_masked": "330106********0018",
         "uscc": "",
         "grounds": {"code": "false-information", "name": "…", "articles": "…"},
-        "legal_basis": "《网络直播营销管理办法（试行）》第十四条第三款、第二十九条",
+        "legal_basis": "《网络直播营销管理办法（试行）》第二十九条；"
+        "《直播电商监督管理办法》第五十一条",
         "listed_by": "杭州市市场监督管理局",
         "listed_on": "2026-03-02",
         "term_ends_on": "2029-03-02",

@@ -52,8 +52,10 @@ from .meetings import (
     consultation_opinion_record,
     follow_up_add,
     follow_up_complete,
+    interview_grounds,
     interview_record_check,
     interview_record_minutes,
+    interview_rule_set,
     interview_schedule,
 )
 from .sweep import SweepResult, inspections_sweep
@@ -91,8 +93,10 @@ __all__ = [
     "inspection_open",
     "inspection_verify",
     "inspections_sweep",
+    "interview_grounds",
     "interview_record_check",
     "interview_record_minutes",
+    "interview_rule_set",
     "interview_schedule",
     "item_record_finding",
     "links_add",

@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform
 from portal.audit import audit_record
-from registry.models import Agency, Operator
+from portal.models import RuleSet
+from portal.rules import grounds_of, rule_sets_in_force
+from registry.models import Agency, Marketer, Operator
 
 from ..models import (
+    INTERVIEW_GROUNDS_SET,
     Consultation,
     ConsultationOpinion,
     FollowUpAction,
     Interview,
-    InterviewGround,
     InterviewTarget,
     PlatformInspection,
 )
@@ -224,6 +226,26 @@ def follow_up_complete(*, actor, action: FollowUpAction, result: str) -> FollowU
 # --- interviews (Order 117 Art. 52) --------------------------------------------------
 
 
+def interview_rule_set(day: date) -> RuleSet:
+    """The rule set whose interview grounds govern an interview scheduled on ``day``:
+    the set in force that day with an interview grounds list, else the ``order-117``
+    set (the Trial Measures, alone before 2026-02-01, have no list of their own)."""
+    holders = [s for s in rule_sets_in_force(day) if grounds_of(s, "interview")]
+    if holders:
+        return max(holders, key=lambda s: (s.in_force_from, s.version, s.pk))
+    fallback = (
+        RuleSet.objects.filter(code=INTERVIEW_GROUNDS_SET).order_by("in_force_from", "version")
+    ).first()
+    if fallback is None:
+        raise InspectionError(_("No rule set has a list of interview grounds."), code="ground")
+    return fallback
+
+
+def interview_grounds(day: date) -> list:
+    """The grounds an interview scheduled on ``day`` may rest on (Order 117 Art. 52)."""
+    return grounds_of(interview_rule_set(day), "interview")
+
+
 @transaction.atomic
 def interview_schedule(
     *,
@@ -237,20 +259,31 @@ def interview_schedule(
     platform: Platform | None = None,
     agency: Agency | None = None,
     operator: Operator | None = None,
+    marketer: Marketer | None = None,
     inspection: PlatformInspection | None = None,
 ) -> Interview:
-    """Summon the responsible persons of a platform, agency or operator to an
-    interview on one of the grounds of Order 117 Art. 52."""
+    """Summon the responsible persons of a platform, agency or operator, or a live
+    marketer, to an interview on one of the grounds of Order 117 Art. 52 (1)-(5):
+    ``ground`` is a code of the interview grounds list of the rule set in force on
+    the day it is scheduled (:func:`interview_rule_set`), which the interview keeps."""
     department = require_department(actor, INTERVIEW)
-    if ground not in InterviewGround.values or target_kind not in InterviewTarget.values:
-        raise InspectionError(_("Choose the ground and who is interviewed."), code="ground")
+    if target_kind not in InterviewTarget.values:
+        raise InspectionError(_("Choose who is interviewed."), code="target")
+    rule_set = interview_rule_set(timezone.localdate())
+    if ground not in {g.code for g in grounds_of(rule_set, "interview")}:
+        raise InspectionError(
+            _("Choose one of the grounds of %(source)s.") % {"source": rule_set.label},
+            code="ground",
+        )
     interview = Interview(
         department=department,
         target_kind=target_kind,
         platform=platform if target_kind == InterviewTarget.PLATFORM else None,
         agency=agency if target_kind == InterviewTarget.AGENCY else None,
         operator=operator if target_kind == InterviewTarget.OPERATOR else None,
+        marketer=marketer if target_kind == InterviewTarget.MARKETER else None,
         inspection=inspection,
+        rule_set=rule_set,
         ground=ground,
         ground_detail=ground_detail.strip(),
         scheduled_for=scheduled_for,
@@ -265,7 +298,7 @@ def interview_schedule(
         action="interview.scheduled",
         subject=interview,
         reason=interview.ground_detail,
-        data={"ground": ground, "target": target_kind},
+        data={"ground": ground, "target": target_kind, "rule_set": rule_set.code},
     )
     return interview
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.errors import DomainError
-from portal.models import ClockRule, Deadline
+from portal.models import Deadline
 from portal.pdf import pdf_response
 
 from .. import forms, pdf, services
@@ -96,9 +96,8 @@ def clue_new(request):
         "inspections/clue_new.html",
         {
             "form": form,
-            "clocks": ClockRule.objects.filter(
-                code__in=[services.ACKNOWLEDGE_CLOCK, services.OUTCOME_CLOCK],
-                department__isnull=True,
+            "clocks": forms.clocks_in_force(
+                [services.ACKNOWLEDGE_CLOCK, services.OUTCOME_CLOCK], request.user.department
             ),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.errors import DomainError
-from portal.models import ClockRule
 from portal.pdf import pdf_response
 
 from .. import forms, pdf, services
@@ -248,9 +247,10 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
             "open_action": action,
             "role": role,
             "today": timezone.localdate(),
-            "document_clock": ClockRule.objects.filter(
-                code=services.DOCUMENT_CLOCK, department__isnull=True
-            ).first(),
+            "document_clock": next(
+                iter(forms.clocks_in_force([services.DOCUMENT_CLOCK], request.user.department)),
+                None,
+            ),
             "counts": {r: sum(1 for i in items if i.result == r) for r in ItemResult.values},
         },
         status=400 if bound_form is not None or finding_forms else 200,

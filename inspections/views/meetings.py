@@ -232,6 +232,7 @@ def interview_new(request):
                 platform=data.get("platform"),
                 agency=data.get("agency"),
                 operator=data.get("operator"),
+                marketer=data.get("marketer"),
                 ground=data["ground"],
                 ground_detail=data["ground_detail"],
                 scheduled_for=data["scheduled_for"],

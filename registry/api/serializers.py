@@ -27,6 +27,14 @@ class RosterRowInput(serializers.Serializer):
         required=False, allow_blank=True, help_text=_("GB/T 2260 code: domicile or residence.")
     )
     contact = serializers.CharField(required=False, allow_blank=True)
+    guardian_consent = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "“yes” when a guardian consented: needed for a marketer or a natural-person "
+            "operator aged 16 or 17 (Trial Art. 17); under 16 is refused."
+        ),
+    )
 
 
 class RosterInput(serializers.Serializer):

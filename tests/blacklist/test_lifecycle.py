@@ -32,7 +32,8 @@ def _propose(world, **overrides):
         "party": world.marketer,
         "category": category("false-information"),
         "facts": "2026年1月在直播中虚构减肥产品功效，欺骗消费者。",
-        "legal_basis": "《网络直播营销管理办法（试行）》第十四条第三款、第二十九条",
+        "legal_basis": "《网络直播营销管理办法（试行）》第二十九条；"
+        "《直播电商监督管理办法》第五十一条",
         "decision_number": "杭西市监罚〔2026〕12号",
         "decision_date": date(2026, 1, 20),
         "measures": Measure.objects.filter(code__in=["key-supervision", "credit-publicity"]),
@@ -221,10 +222,13 @@ def test_credit_repair_granted_removes_the_entry_and_prints_the_decision(listed,
             applied_on=date(2027, 3, 3),
             grounds="已缴清罚款，已主动消除不良影响，一年内未再受较重行政处罚。",
         )
-        deadline = Deadline.objects.for_object(application).get()
-        assert (deadline.clock, deadline.working_days) == ("credit-repair-decision", 15)
-        assert "第十九条" in deadline.source
+        assert not Deadline.objects.for_object(application).exists()  # runs from acceptance
         assert Entry.objects.get(pk=listed.pk).status == Status.REPAIR_PENDING
+        services.entry_repair_accept(actor=world.handler, application=application)
+        deadline = Deadline.objects.for_object(application).get()
+        assert (deadline.clock, deadline.working_days) == ("credit-repair-decision", 7)
+        assert "第107号" in deadline.source
+        assert Entry.objects.get(pk=listed.pk).status == Status.REPAIR_ACCEPTED
 
         services.entry_repair_decide(
             actor=world.supervisor,
@@ -241,6 +245,7 @@ def test_credit_repair_granted_removes_the_entry_and_prints_the_decision(listed,
     assert application.outcome == RepairApplication.Outcome.GRANTED
     text = _read(repair_decision_pdf(application))
     assert "符合提前移出条件" in text and "张伟" in text
+    assert "2027-03-03" in text and "第107号" in text  # accepted on, and the rules applied
 
 
 def test_credit_repair_refused_keeps_the_entry_listed(listed, world):
@@ -248,6 +253,7 @@ def test_credit_repair_refused_keeps_the_entry_listed(listed, world):
         application = services.entry_repair_apply(
             actor=world.handler, entry=listed, applied_on=date(2027, 3, 3), grounds="已整改"
         )
+        services.entry_repair_accept(actor=world.handler, application=application)
         services.entry_repair_decide(
             actor=world.supervisor, application=application, granted=False, reason="仍有投诉"
         )
@@ -259,7 +265,7 @@ def test_credit_repair_refused_keeps_the_entry_listed(listed, world):
                 actor=world.supervisor, application=application, granted=True, reason="改判"
             )
 
-    assert _statuses(listed)[-2:] == [Status.REPAIR_PENDING, Status.LISTED]
+    assert _statuses(listed)[-3:] == [Status.REPAIR_PENDING, Status.REPAIR_ACCEPTED, Status.LISTED]
     application.refresh_from_db()
     assert "仍有投诉" in _read(repair_decision_pdf(application))
 

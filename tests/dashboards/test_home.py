@@ -59,7 +59,9 @@ def test_staff_home_counts_match_the_cases_and_their_queues(client, world, cases
     assert action_count(page, "unassigned") == 5  # 7 in scope, 2 assigned
     assert action_count(page, "platform") == 1
     assert "Trial Art. 15; Order 117 Art. 20" in page
-    assert "SAMR complaint rules (2019) Art. 14" in page
+    # the time limits of the rule sets in force that day: Order 121, not the 2019 rules
+    assert "SAMR complaint rules (Order 121) Art. 15" in page
+    assert "SAMR complaint rules (2019) Art. 14" not in page
     # each count is what its link lists
     for key in ("overdue", "due_soon", "unassigned", "platform"):
         listing = client.get(action_href(page, key))

@@ -240,7 +240,7 @@ class Rows:
             actor=handler,
             target_kind="platform",
             platform=p.a,
-            ground=InterviewGround.COMPLAINTS,
+            ground=InterviewGround.CONSUMERS,
             ground_detail="近三个月投诉集中于退货难。",
             scheduled_for=datetime(2026, 4, 8, 9, 30, tzinfo=SHANGHAI) + timedelta(days=i),
             place="会议室",

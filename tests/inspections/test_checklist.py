@@ -11,17 +11,18 @@ pytestmark = pytest.mark.django_db
 
 # The obligations the issue names, and the article each must cite.
 OBLIGATIONS = {
-    "identity-verification": "Order 117 Art. 9",
+    "identity-verification": "Order 117 Art. 8 ¶1",  # re-verified every six months
     "identity-rosters": "Order 117 Art. 9",
     "disposal-system": "Order 117 Art. 12",
     "disposal-reports": "Order 117 Art. 12",
     "blacklist-system": "Order 117 Art. 14",
     "complaint-mechanism": "Order 117 Art. 20",
-    "records-three-years": "Order 117 Art. 16, 27, 28",
-    "ai-person-labelling": "Order 117 Art. 37",
+    "records-three-years": "Order 117 Art. 16",  # from the completion of the transaction
+    # the platform's own duties, not the operators' (Order 117 Art. 37, 29; Trial Art. 20, 25)
+    "ai-person-labelling": "Trial Art. 13; Order 117 Art. 17",
     "minors": "Trial Art. 17",
-    "negative-catalogue": "Trial Art. 7",
-    "key-links-review": "Order 117 Art. 29",
+    "negative-catalogue": "Trial Art. 7 ¶3",
+    "key-links-review": "Order 117 Art. 6 ¶2",
     "inspection-cooperation": "Order 117 Art. 21, 46",
 }
 
@@ -34,7 +35,10 @@ def test_template_is_seeded_with_every_obligation_and_its_article():
         assert article in items[code].article_en
         assert "第" in items[code].article and "条" in items[code].article
     assert "六个月" in items["identity-verification"].text
-    assert "三年" in items["records-three-years"].text
+    assert "自交易完成之日起" in items["records-three-years"].text
+    # Order 117 Art. 33 is no negative catalogue; Arts. 27, 28 bind operators
+    assert "第三十三条" not in items["negative-catalogue"].article
+    assert "第二十七条" not in items["records-three-years"].article
 
 
 def test_inspection_copies_the_active_template_in_its_order(world, campaign, inspection):

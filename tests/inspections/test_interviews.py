@@ -24,7 +24,7 @@ def interview(world):
         actor=world.handler,
         target_kind="platform",
         platform=world.platform,
-        ground=InterviewGround.COMPLAINTS,
+        ground=InterviewGround.CONSUMERS,
         ground_detail="近三个月投诉集中于退货难。",
         scheduled_for=datetime(2026, 4, 8, 9, 30, tzinfo=SHANGHAI),
         place="杭州市市场监督管理局第三会议室",
@@ -87,7 +87,7 @@ def test_one_party_is_named(world):
         services.interview_schedule(
             actor=world.handler,
             target_kind="agency",
-            ground=InterviewGround.OBLIGATIONS,
+            ground=InterviewGround.DUTIES,
             ground_detail="x",
             scheduled_for=datetime(2026, 4, 8, 9, tzinfo=SHANGHAI),
             place="x",
@@ -107,9 +107,10 @@ def test_minutes_pdf_reads_as_minutes(client, world, interview):
     assert response["Content-Type"] == "application/pdf"
     with translation.override("zh-hans"):
         title = translation.gettext("Minutes of an interview")
-        ground = str(InterviewGround.COMPLAINTS.label)
     assert "".join(title.split()) in text
-    assert "".join(ground.split())[:12] in text
+    # the ground as Order 117 Art. 52 (4) words it, and its article
+    assert "未保障消费者等有关各方主体合法权益的" in text
+    assert "《直播电商监督管理办法》第五十二条第（四）项" in text
     for expected in (
         world.platform.name,
         "张明合规总监",
@@ -138,7 +139,7 @@ def test_pages_schedule_and_record(client, world):
         {
             "target_kind": "platform",
             "platform": world.platform.pk,
-            "ground": "not_rectified",
+            "ground": "duties",
             "ground_detail": "逾期未整改",
             "scheduled_for": "2026-04-08T09:30",
             "place": "会议室",
@@ -159,3 +160,78 @@ def test_pages_schedule_and_record(client, world):
     assert (response.status_code, minutes.status_code) == (302, 302)
     interview.refresh_from_db()
     assert interview.status == Interview.Status.HELD
+
+
+def test_grounds_are_exactly_art_52_of_the_order_117_set(world):
+    with translation.override("zh-hans"):
+        grounds = services.interview_grounds(date(2026, 4, 8))
+    assert [g.code for g in grounds] == [
+        "duties",
+        "public_opinion",
+        "supervision",
+        "consumers",
+        "other",
+    ]
+    assert [g.source for g in grounds] == [
+        f"《直播电商监督管理办法》第五十二条第（{n}）项" for n in "一二三四五"
+    ]
+    assert {g.rule_set.code for g in grounds} == {"order-117"}
+
+
+def test_an_interview_keeps_its_set_and_a_ground_not_on_it_is_refused(world, interview):
+    assert interview.rule_set.code == "order-117"
+    assert interview.ground_source == "《直播电商监督管理办法》第五十二条第（四）项"
+    with pytest.raises(services.InspectionError):
+        services.interview_schedule(
+            actor=world.handler,
+            target_kind="platform",
+            platform=world.platform,
+            ground="complaints",  # one of the portal's former grounds, not of Art. 52
+            ground_detail="x",
+            scheduled_for=datetime(2026, 4, 8, 9, tzinfo=SHANGHAI),
+            place="x",
+            responsible_persons="x",
+        )
+
+
+def test_before_order_117_the_order_117_list_applies(world):
+    import time_machine
+
+    with time_machine.travel(datetime(2025, 11, 3, 10, tzinfo=SHANGHAI)):
+        interview = services.interview_schedule(
+            actor=world.handler,
+            target_kind="platform",
+            platform=world.platform,
+            ground=InterviewGround.PUBLIC_OPINION,
+            ground_detail="重大负面舆情。",
+            scheduled_for=datetime(2025, 11, 10, 9, tzinfo=SHANGHAI),
+            place="会议室",
+            responsible_persons="张明 合规总监",
+        )
+    assert interview.rule_set.code == "order-117"
+    assert interview.ground_source.endswith("第五十二条第（二）项")
+
+
+def test_a_marketer_is_interviewed_on_the_page(client, world):
+    from tests.factories import MarketerFactory
+
+    marketer = MarketerFactory(name="赵丽")
+    world.room.marketers.add(marketer)
+    client.force_login(world.handler)
+    response = client.post(
+        reverse("inspections:interview-new"),
+        {
+            "target_kind": "marketer",
+            "marketer": marketer.pk,
+            "ground": "duties",
+            "ground_detail": "直播中多次夸大宣传。",
+            "scheduled_for": "2026-04-09T10:00",
+            "place": "第三会议室",
+            "responsible_persons": "赵丽 主播",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    interview = Interview.objects.get(marketer=marketer)
+    assert interview.target == marketer and interview.ground == "duties"
+    page = client.get(interview.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Order 117 Art. 52(1)" in page

@@ -226,3 +226,17 @@ def test_keyed_hash_is_hmac_sha256_in_base32(settings):
     expected = base64.b32encode(digest.digest()).decode().rstrip("=").lower()
     assert identity_hash(RIC_WITH_X) == expected
     assert identity_hash(RIC_WITH_X.lower()) == expected  # the canonical form is hashed
+
+
+@pytest.mark.django_db
+def test_the_negative_catalogue_rests_on_trial_art_7_para_3_only():
+    from registry.models import NegativeCatalogueItem, ViolationCategory
+
+    category = ViolationCategory.objects.get(code="negative-catalogue")
+    assert (category.articles, category.articles_en) == (
+        "《网络直播营销管理办法（试行）》第七条第三款",
+        "Trial Art. 7 ¶3",
+    )
+    for code in ("unfit-for-live", "prohibited-by-law"):
+        assert NegativeCatalogueItem.objects.get(code=code).basis_en == "Trial Art. 7 ¶3"
+    assert not NegativeCatalogueItem.objects.filter(basis__contains="第三十三条").exists()

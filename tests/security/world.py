@@ -193,7 +193,7 @@ def build_world() -> SimpleNamespace:
         actor=handler,
         target_kind="platform",
         platform=xinghe,
-        ground=InterviewGround.COMPLAINTS,
+        ground=InterviewGround.CONSUMERS,
         ground_detail="近三个月投诉集中于退货难。",
         scheduled_for=timezone.now() + timedelta(days=5),
         place="杭州市市场监督管理局第三会议室",
