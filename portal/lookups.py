@@ -75,13 +75,23 @@ class ReferenceCache:
         does not keep a ``None`` (a code nobody has, from a client's input)."""
         data = self._current()
         if data is None:
-            return load()
+            # Reading through: what this thread loaded since its last change still
+            # holds (every change it makes starts a new epoch), so one request does
+            # not load the same rows again and again.
+            data = self._through()
         value = data.get(key, _MISSING)
         if value is _MISSING:
             value = load()
             if value is not None or keep_none:
                 data[key] = value
         return value
+
+    def _through(self) -> dict:
+        epoch = getattr(self._local, "epoch", 0)
+        memo = getattr(self._local, "memo", None)
+        if memo is None or memo[0] != epoch:
+            memo = self._local.memo = (epoch, {})
+        return memo[1]
 
     def recheck(self) -> None:
         """Compare the token again at the next read, not a second later."""
@@ -93,6 +103,7 @@ class ReferenceCache:
             self._data = {}
             self._version = _MISSING
             self._checked_at = float("-inf")
+        self._local.epoch = getattr(self._local, "epoch", 0) + 1
 
     def reset(self) -> None:
         """Forget everything, including that this thread changed data (each test

@@ -91,17 +91,14 @@ def _in_force(rule_set: RuleSet, day: date) -> bool:
 
 def rule_sets_in_force(day: date) -> list[RuleSet]:
     """Every set in force on ``day``, the newest version of each code."""
-    seen, found = set(), []
+    newest: dict[str, RuleSet] = {}
     for rule_set in _loaded().sets:
-        if rule_set.code in seen or not _in_force(rule_set, day):
+        if not _in_force(rule_set, day):
             continue
-        newest = max(
-            (s for s in _loaded().sets if s.code == rule_set.code and _in_force(s, day)),
-            key=lambda s: s.version,
-        )
-        seen.add(rule_set.code)
-        found.append(newest)
-    return found
+        kept = newest.get(rule_set.code)
+        if kept is None or rule_set.version > kept.version:
+            newest[rule_set.code] = rule_set
+    return list(newest.values())
 
 
 def rule_set_for(matter: str, day: date) -> RuleSet:
@@ -172,7 +169,8 @@ def clock_of(rule_set: RuleSet, code: str, *, department=None) -> Clock:
 def clock_for(code: str, *, on: date, department=None) -> Clock:
     """Clock ``code`` of the set in force on ``on`` that has it (for matters not
     pinned to a set of their own: clues, notices, document requests)."""
-    holders = [s for s in rule_sets_in_force(on) if code in _loaded().clocks.get(s.pk, {})]
+    clocks = _loaded().clocks
+    holders = [s for s in rule_sets_in_force(on) if code in clocks.get(s.pk, {})]
     if not holders:
         raise DomainError(
             _("No rule set in force on %(day)s has the clock “%(code)s”.")
