@@ -22,6 +22,7 @@ PARAMS = {
     "blacklist:statement": _pk("entry"),
     "blacklist:decide": _pk("entry"),
     "blacklist:repair-apply": _pk("listed_entry"),
+    "blacklist:repair-accept": _pk("listed_entry"),
     "blacklist:repair-decide": _pk("listed_entry"),
     "blacklist:revoke": _pk("listed_entry"),
     "blacklist:measures": _pk("listed_entry"),

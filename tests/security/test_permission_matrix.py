@@ -141,6 +141,7 @@ SPEC: dict[str, Rule] = {
     "blacklist:statement": page(H, viewers=H | D | S, act=H, hidden=C | O),
     "blacklist:decide": page(SUP, viewers=H | D | S, act=SUP, hidden=C | O),
     "blacklist:repair-apply": page(H, viewers=H | D | C | S, act=H, hidden=O),
+    "blacklist:repair-accept": page(H, viewers=H | D | C | S, act=H, hidden=O),
     "blacklist:repair-decide": page(SUP, viewers=H | D | C | S, act=SUP, hidden=O),
     "blacklist:revoke": page(SUP, viewers=H | D | C | S, act=SUP, hidden=O),
     "blacklist:measures": page(H | C, viewers=H | D | C | S, act=H | C, hidden=O),
