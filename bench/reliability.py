@@ -36,7 +36,8 @@ PRIVATE redis-server (port ``--redis-port``, default 6391), and stops and
 removes both at the end (in a ``finally``), with gunicorn, the worker and beat.
 Settings: ``portal.settings.dev`` with DEBUG off, the broker and the cache on
 the private Redis (databases 0 and 1: a Redis restart takes both away at once,
-and intake must go on with the cache failing open), ``CELERY_VISIBILITY_TIMEOUT=30`` and ``NOTIFICATION_CLAIM_LEASE=30``
+and intake must go on with the cache failing open), ``CELERY_VISIBILITY_TIMEOUT=30``
+and ``NOTIFICATION_CLAIM_LEASE=30``
 (a killed worker's tasks and claims come back after 30 s instead of the
 production hour and ten minutes), beat's resend sweep every 15 s for emails
 unsent after 20 s, the file email backend. Bounded by ``--deadline`` seconds.
