@@ -106,13 +106,6 @@ class Certainty(models.TextChoices):
     LOCAL = "local", _("set by the department; the rules set no time")
 
 
-class RuleSetQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        return self.filter(in_force_from__lte=day).filter(
-            Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
-        )
-
-
 class RuleSet(models.Model):
     """One instrument (or one version of its rules) as data: when it governs, its
     clocks, its grounds lists and the articles each document cites.
@@ -153,8 +146,6 @@ class RuleSet(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = RuleSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rule set")
@@ -470,10 +461,6 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock} → {self.due_on:%Y-%m-%d}"
-
-    @property
-    def extended_days(self) -> int:
-        return sum(e.days for e in self.extensions.all()) if self.pk else 0
 
 
 class ClockExclusion(models.Model):
