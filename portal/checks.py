@@ -41,15 +41,19 @@ def published_keys() -> set[str]:
     return keys - set(_KEY_SETTINGS)
 
 
+def _decoded(key: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError):
+        return b""
+
+
 @register(Tags.security, deploy=True)
 def identity_keys_check(app_configs, **kwargs):
     errors = []
     published = published_keys()
     encryption_key = getattr(settings, "IDENTITY_ENCRYPTION_KEY", "") or ""
-    try:
-        decoded = base64.urlsafe_b64decode(encryption_key.encode())
-    except (binascii.Error, ValueError):
-        decoded = b""
+    decoded = _decoded(encryption_key)
     if len(decoded) != 32:
         errors.append(
             Error(
@@ -60,6 +64,15 @@ def identity_keys_check(app_configs, **kwargs):
                 id="portal.E001",
             )
         )
+    for index, fallback in enumerate(getattr(settings, "IDENTITY_ENCRYPTION_KEY_FALLBACKS", [])):
+        if len(_decoded(fallback)) != 32:
+            errors.append(
+                Error(
+                    f"IDENTITY_ENCRYPTION_KEY_FALLBACKS[{index}] is not a Fernet key: it must be "
+                    "32 bytes in URL-safe base64.",
+                    id="portal.E001",
+                )
+            )
     hash_key = getattr(settings, "IDENTITY_HASH_KEY", "") or ""
     if len(hash_key.encode()) < MIN_HASH_KEY_BYTES:
         errors.append(

@@ -15,7 +15,8 @@ import os
 from datetime import date
 from functools import lru_cache
 
-from cryptography.fernet import Fernet
+from cryptography.exceptions import InvalidTag
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -158,14 +159,35 @@ def encrypt_identity(number: str) -> str:
     return _AEAD_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
-def decrypt_identity(token: str) -> str:
-    """The number a token holds; raises if the token was altered (GCM's tag, Fernet's
-    HMAC)."""
-    key = settings.IDENTITY_ENCRYPTION_KEY
+def _decrypt_with(key: str, token: str) -> str:
     if token.startswith(_AEAD_PREFIX):
         raw = base64.urlsafe_b64decode(token[len(_AEAD_PREFIX) :].encode())
         return _aead(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], None).decode()
     return _fernet(key).decrypt(token.encode()).decode()
+
+
+def decrypt_identity(token: str) -> str:
+    """The number a token holds; raises if the token was altered (GCM's tag, Fernet's
+    HMAC). Tokens sealed under a key listed in ``IDENTITY_ENCRYPTION_KEY_FALLBACKS``
+    still open, so that the key can be rotated (``manage.py reseal_identity_numbers``)."""
+    keys = [settings.IDENTITY_ENCRYPTION_KEY, *settings.IDENTITY_ENCRYPTION_KEY_FALLBACKS]
+    for key in keys[:-1]:
+        try:
+            return _decrypt_with(key, token)
+        except (InvalidTag, InvalidToken):
+            continue
+    return _decrypt_with(keys[-1], token)
+
+
+def sealed_under_current_key(token: str) -> bool:
+    """Whether ``token`` opens with the current key and its current scheme (AES-GCM)."""
+    if not token.startswith(_AEAD_PREFIX):
+        return False
+    try:
+        _decrypt_with(settings.IDENTITY_ENCRYPTION_KEY, token)
+    except InvalidTag:
+        return False
+    return True
 
 
 # RFC 4648 base 32, two characters for each 10 bits (the hashes below are base 32).

@@ -17,6 +17,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Earlier secret keys: sessions and signed links made with them stay valid
+# until they expire, so that the key can be rotated without signing everyone out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
@@ -221,6 +224,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@portal.invalid")
 # Identity numbers: Fernet key for encryption at rest, HMAC key for lookups.
 IDENTITY_ENCRYPTION_KEY = env("IDENTITY_ENCRYPTION_KEY", default="")
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="")
+# Earlier encryption keys, newest first, still accepted for reading while
+# `manage.py reseal_identity_numbers` moves every number to the current key.
+IDENTITY_ENCRYPTION_KEY_FALLBACKS = env.list("IDENTITY_ENCRYPTION_KEY_FALLBACKS", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -37,6 +37,7 @@ def test_the_published_keys_are_those_committed():
         ),
         ({"IDENTITY_ENCRYPTION_KEY": DEV_ENCRYPTION_KEY}, {"portal.E003"}),
         ({"IDENTITY_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}, {"portal.E003"}),
+        ({"IDENTITY_ENCRYPTION_KEY_FALLBACKS": "abc"}, {"portal.E001"}),
         ({"IDENTITY_HASH_KEY": "a" * 31}, {"portal.E002"}),
         ({"IDENTITY_HASH_KEY": DEV_HASH_KEY}, {"portal.E002", "portal.E003"}),
         ({"IDENTITY_HASH_KEY": TEST_HASH_KEY}, {"portal.E002", "portal.E003"}),
