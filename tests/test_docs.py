@@ -27,9 +27,7 @@ def _prose(page: Path) -> str:
 def _slug(heading: str) -> str:
     """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
     text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
-    kept = "".join(
-        c for c in text if c in " -" or unicodedata.category(c)[0] in "LN" or c == "_"
-    )
+    kept = "".join(c for c in text if c in " -" or unicodedata.category(c)[0] in "LN" or c == "_")
     return kept.replace(" ", "-")
 
 
