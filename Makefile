@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-DEMO_ENV := DJANGO_SETTINGS_MODULE=portal.settings.dev
+PORT ?= 8000
+# Links in the demo's emails point at the address the demo serves.
+DEMO_ENV := DJANGO_SETTINGS_MODULE=portal.settings.dev PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test fuzz lint format messages system-packages clean
 
@@ -20,13 +22,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 system-packages:
 	bash scripts/system-packages.sh
 
-# The demo: SQLite in var/, Celery eager, demo data, http://127.0.0.1:8000
+# The demo: SQLite in var/, Celery eager, demo data, http://127.0.0.1:$(PORT) (make run PORT=8001)
 run: $(VENV)/.runtime
 	mkdir -p var
 	-command -v msgfmt >/dev/null && $(DEMO_ENV) $(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev system-packages
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
