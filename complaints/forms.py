@@ -6,10 +6,12 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform, Region, User
 from portal import dates
+from portal.forms import PortalForm
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
@@ -60,7 +62,7 @@ def region_choices():
     ]
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(PortalForm):
     """The one public form for a complaint or a report."""
 
     kind = forms.ChoiceField(
@@ -107,8 +109,9 @@ class ComplaintForm(forms.Form):
     description = forms.CharField(
         label=_("What happened, in your words"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Up to 5,000 characters: what was promised, what you got, what you ask for."),
+        widget=forms.Textarea(
+            attrs={"rows": 6, "data-counter": _("%(count)s of %(max)s characters")}
+        ),
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False, help_text=limits_text)
     consumer_region = forms.ChoiceField(label=_("Your region"), choices=())
@@ -133,6 +136,29 @@ class ComplaintForm(forms.Form):
             self.initial["stamp"] = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
         self.min_fill_seconds = min_fill_seconds
         self.kept_evidence: list[Evidence] = []
+        self.fields["description"].help_text = self._description_help()
+
+    DESCRIPTION_HELP = {
+        Complaint.Kind.COMPLAINT: _(
+            "For a complaint: what was promised, what you got, and what you ask for."
+        ),
+        Complaint.Kind.REPORT: _(
+            "For a report: what you saw, when and in which live room, and why it breaks the rules."
+        ),
+    }
+
+    def _description_help(self):
+        """Help that fits the kind chosen; before a choice, both (a script on the
+        page then shows the one that fits)."""
+        chosen = self.data.get(self.add_prefix("kind")) if self.is_bound else None
+        parts = [
+            format_html('<span data-for-kind="{}">{}</span>', kind, text)
+            for kind, text in self.DESCRIPTION_HELP.items()
+            if chosen not in self.DESCRIPTION_HELP or chosen == kind
+        ]
+        return format_html(
+            "{} {}", _("Up to 5,000 characters."), format_html_join(" ", "{}", ((p,) for p in parts))
+        )
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -200,6 +226,22 @@ class ComplaintForm(forms.Form):
         if self.is_bound and self.errors:
             self._keep_valid_uploads()
 
+    def keep_uploads(self):
+        """Keep the files of a valid form that is shown again unsent (the address's
+        limit was reached), as a failed one keeps them."""
+        if self.is_bound and not self.errors and not self.kept_evidence:
+            self._keep_valid_uploads()
+
+    ABUSE_CODES = frozenset({"honeypot", "stamp", "too_fast"})
+
+    def refused_as_abuse(self) -> bool:
+        """Whether the form was refused by its abuse controls, not for a mistake."""
+        return any(
+            error.code in self.ABUSE_CODES
+            for name in ("website", "stamp")
+            for error in self.errors.as_data().get(name, [])
+        )
+
     def _keep_valid_uploads(self):
         from .services import store_evidence
 
@@ -236,7 +278,12 @@ class ComplaintForm(forms.Form):
                 "anonymous",
                 _("A complaint cannot be anonymous: we need to reach you to settle it."),
             )
-        if not anonymous and not (data.get("contact_phone") or data.get("contact_email")):
+        contact_at_fault = "contact_phone" in self.errors or "contact_email" in self.errors
+        if (
+            not anonymous
+            and not contact_at_fault
+            and not (data.get("contact_phone") or data.get("contact_email"))
+        ):
             self.add_error(
                 "contact_phone",
                 _(
@@ -254,7 +301,7 @@ class ComplaintForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(PortalForm):
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     contact = forms.CharField(
         label=_("The mobile phone or email you gave (or your access key)"), max_length=254

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
@@ -23,7 +24,11 @@ from portal.pdf import pdf_response
 
 from . import forms, pdf, services
 from .actions import perform_action
-from .api.throttling import is_ratelimited  # fails open when the cache is down
+from .api.throttling import (  # fail open when the cache is down
+    is_ratelimited,
+    rate_exhausted,
+    rate_usage,
+)
 from .filters import ComplaintFilter
 from .models import Complaint, Evidence, PlatformForward
 from .permissions import ACTION_LABELS, allowed_actions
@@ -88,20 +93,28 @@ def complaint_new(request):
     )
     refused = None
     if request.method == "POST":
-        limited = is_ratelimited(
-            request,
-            group="complaint-intake",
-            key="ip",
-            rate=settings.COMPLAINT_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        )
-        if limited:
-            refused = _(
+        # Only what is accepted, or refused as abuse, counts against the address:
+        # a consumer correcting a mistake is never locked out for it.
+        limit = {"group": "complaint-intake", "key": "ip", "rate": settings.COMPLAINT_RATE_LIMIT}
+        usage = rate_usage(request, increment=False, **limit)
+        valid = form.is_valid()
+        if rate_exhausted(usage):
+            form.keep_uploads()
+            minutes = max(1, -(-usage["time_left"] // 60))
+            refused = ngettext(
                 "Too many submissions from your network address in a short time. "
-                "Please wait ten minutes and send again; what you typed is kept below."
-            )
-        elif form.is_valid():
+                "Please wait %(minutes)d minute and send again; what you typed and "
+                "the files you attached are kept below.",
+                "Too many submissions from your network address in a short time. "
+                "Please wait %(minutes)d minutes and send again; what you typed and "
+                "the files you attached are kept below.",
+                minutes,
+            ) % {"minutes": minutes}
+        elif not valid:
+            if form.refused_as_abuse():
+                rate_usage(request, increment=True, **limit)
+        else:
+            rate_usage(request, increment=True, **limit)
             intake = _intake_from(form.cleaned_data)
             uploads = form.cleaned_data.get("evidence") or []
             intake.evidence = list(form.cleaned_data.get("pending") or []) + [

@@ -21,6 +21,18 @@ def is_ratelimited(request, *, group, **kwargs) -> bool:
     return ratelimit.is_ratelimited(request, group=group, **kwargs)
 
 
+def rate_usage(request, *, group, key, rate, increment: bool) -> dict | None:
+    """``django_ratelimit``'s count for ``group`` without deciding anything:
+    ``{"count", "limit", "time_left"}`` (seconds to the end of the window), or
+    ``None`` when the cache could not count (fail open)."""
+    return ratelimit.get_usage(request, group=group, key=key, rate=rate, increment=increment)
+
+
+def rate_exhausted(usage: dict | None) -> bool:
+    """Whether one more counted request would go over the limit."""
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
 class PublicRateThrottle(ScopedRateThrottle):
     """``ScopedRateThrottle`` per client address and ``throttle_scope``."""
 
