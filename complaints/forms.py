@@ -156,9 +156,8 @@ class ComplaintForm(PortalForm):
             for kind, text in self.DESCRIPTION_HELP.items()
             if chosen not in self.DESCRIPTION_HELP or chosen == kind
         ]
-        return format_html(
-            "{} {}", _("Up to 5,000 characters."), format_html_join(" ", "{}", ((p,) for p in parts))
-        )
+        joined = format_html_join(" ", "{}", ((part,) for part in parts))
+        return format_html("{} {}", _("Up to 5,000 characters."), joined)
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
