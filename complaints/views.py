@@ -222,6 +222,7 @@ def tracked(request, code: str):
         {
             "complaint": complaint,
             "events": complaint.events.filter(public=True),
+            "evidence": complaint.evidence.order_by("pk"),
             "deadlines": [d for d in deadlines_of(complaint) if d.clock != "platform-answer"],
             "answer_form": answer_form,
             "rating_form": rating_form,
