@@ -18,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
 from portal.errors import DomainError
+from portal.models import RuleSet
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
+from portal.rules import clock_of, rule_set_for
 
 from . import forms, pdf, services
 from .actions import perform_action
@@ -127,10 +129,17 @@ def complaint_new(request):
                 _remember(request, complaint)
                 return redirect("complaints:submitted", code=complaint.tracking_code)
     status = 429 if refused else (400 if request.method == "POST" else 200)
+    rule_set = rule_set_for(RuleSet.Matter.COMPLAINT, timezone.localdate())
     return render(
         request,
         "complaints/new.html",
-        {"form": form, "refused": refused, "kept": getattr(form, "kept_evidence", [])},
+        {
+            "form": form,
+            "refused": refused,
+            "kept": getattr(form, "kept_evidence", []),
+            "accept_clock": clock_of(rule_set, "complaint-accept"),
+            "verify_clock": clock_of(rule_set, "report-verify"),
+        },
         status=status,
     )
 

@@ -123,3 +123,12 @@ def test_the_description_help_fits_the_kind_chosen(client, world):
     assert "For a complaint" in blank.text and "For a report" in blank.text
     assert "For a report" in report.text and "what you ask for" not in report.text
     assert "For a complaint" in complaint.text and "For a report" not in complaint.text
+
+
+def test_the_form_states_the_time_limits_of_the_rule_set_in_force(client, world):
+    zh = client.get(NEW, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    en = client.get(NEW, HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "承办部门应在7个工作日内决定是否受理投诉，在15个工作日内对举报作出是否立案的决定" in zh
+    assert "within 7 working days on a complaint and 15 working days on a report" in en
+    assert "Art. 18" in en  # the article the report's clock comes from
