@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform, Region, User
 from portal import dates
-from portal.forms import PortalForm
+from portal.forms import PortalForm, public_text
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
@@ -334,11 +334,13 @@ class RatingForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the consumer"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    message = public_text(
+        forms.CharField(
+            label=_("Message to the consumer"),
+            max_length=5000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
 
 
@@ -346,10 +348,12 @@ class DeclineForm(forms.Form):
     """The grounds are those of the rule set the case is pinned to."""
 
     reason = forms.ChoiceField(label=_("Ground"), choices=())
-    message = forms.CharField(
-        label=_("Explanation to the consumer"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    message = public_text(
+        forms.CharField(
+            label=_("Explanation to the consumer"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
 
     def __init__(self, *args, complaint=None, **kwargs):
@@ -397,10 +401,12 @@ class ExcludePeriodForm(forms.Form):
 
 
 class MaterialRequestForm(forms.Form):
-    message = forms.CharField(
-        label=_("What material is needed"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    message = public_text(
+        forms.CharField(
+            label=_("What material is needed"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
 
 
@@ -452,10 +458,12 @@ class CloseForm(forms.Form):
             )
         ],
     )
-    outcome_text = forms.CharField(
-        label=_("Outcome, as the consumer will read it"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    outcome_text = public_text(
+        forms.CharField(
+            label=_("Outcome, as the consumer will read it"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
 
 
@@ -481,7 +489,7 @@ class ExtensionDecisionForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    message = forms.CharField(label=_("Message"), max_length=2000, required=False)
+    message = public_text(forms.CharField(label=_("Message"), max_length=2000, required=False))
 
 
 class ReportDecisionForm(forms.Form):
@@ -491,10 +499,12 @@ class ReportDecisionForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    message = forms.CharField(
-        label=_("Decision and reasons, as the reporter will read them"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    message = public_text(
+        forms.CharField(
+            label=_("Decision and reasons, as the reporter will read them"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
 
 
@@ -516,8 +526,12 @@ class ConfirmForm(forms.Form):
 
 
 class AnswerForwardForm(forms.Form):
-    answer = forms.CharField(
-        label=_("The platform's answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    answer = public_text(
+        forms.CharField(
+            label=_("The platform's answer"),
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
     )
 
 

@@ -34,6 +34,13 @@ INVALID = [
 ]
 
 
+def public_text(field: forms.Field) -> forms.Field:
+    """Mark a field whose text the person who filed the case will read (an answer, a
+    decision, a closing message): every form shows the mark beside it."""
+    field.public_text = True
+    return field
+
+
 def portal_messages(form: forms.BaseForm) -> None:
     """Give every field of ``form`` the portal's wording for the errors it can show,
     keeping any message a field sets for itself."""
