@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import dates
+from portal import dates, i18n
 from portal.identity import validate_uscc
 from registry.models import IdentityNumberMixin
 
@@ -348,7 +348,12 @@ class CaseEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=40)
     public = models.BooleanField(_("visible to the consumer"), default=False)
+    # Written by a person: ``message``. Written by the portal: the msgid in
+    # ``message_key`` and its parameters, shown in the reader's language
+    # (``portal.i18n``); ``message`` then keeps the text in the portal's language.
     message = models.TextField(_("message"), blank=True)
+    message_key = models.TextField(blank=True, default="", editable=False)
+    message_params = models.JSONField(default=dict, blank=True, editable=False)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -358,6 +363,45 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} {self.action}"
+
+    @property
+    def text(self) -> str:
+        """The line in the active language."""
+        if not self.message_key:
+            return self.message
+        return i18n.render(self.message_key, self.message_params, fallback=self.message)
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+# What each kind of timeline line records, for staff reading the internal timeline.
+EVENT_LABELS = {
+    "received": _("received"),
+    "assigned": _("assigned"),
+    "accepted": _("accepted"),
+    "declined": _("declined"),
+    "material_requested": _("material requested"),
+    "material_received": _("material received"),
+    "transferred": _("transferred"),
+    "transfer_reason": _("reason for the transfer"),
+    "forwarded": _("forwarded to the platform"),
+    "platform_answered": _("the platform answered"),
+    "closed": _("closed"),
+    "public_update": _("message to the consumer"),
+    "internal_note": _("internal note"),
+    "extension_requested": _("extension requested"),
+    "extension_approved": _("extension approved"),
+    "extension_refused": _("extension refused"),
+    "period_excluded": _("period not counted"),
+    "exclusion_reason": _("reason for the period not counted"),
+    "due_date_moved": _("time limit moved"),
+    "report_decided": _("report decided"),
+    "merged": _("merged into another case"),
+    "merged_in": _("another case merged in"),
+    "rated": _("rated"),
+}
 
 
 class MaterialRequest(models.Model):

@@ -39,6 +39,8 @@ class RuleSetRefSerializer(serializers.Serializer):
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(source="text", read_only=True)
+
     class Meta:
         model = CaseEvent
         fields = ["at", "action", "message"]
@@ -242,7 +244,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
 
     def get_events(self, obj) -> list[dict]:
         return [
-            {"at": e.at, "action": e.action, "public": e.public, "message": e.message}
+            {"at": e.at, "action": e.action, "public": e.public, "message": e.text}
             for e in obj.events.all()
         ]
 

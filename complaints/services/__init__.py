@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
+from portal import i18n
 from portal.audit import audit_event
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, Deadline, RuleClock, RuleGround, RuleSet
@@ -133,16 +134,22 @@ def _event(complaint, *, actor, action, public, message="", params=None, data=No
 def _event_new(
     complaint, *, actor, action, public, message="", params=None, data=None
 ) -> tuple[CaseEvent, AuditEvent]:
-    """The timeline line and its audit event, unsaved (see :func:`_event`)."""
+    """The timeline line and its audit event, unsaved (see :func:`_event`). A message
+    of the portal's own (a lazy string) is kept as its key and parameters, and shown
+    in each reader's language; the text in the portal's language goes beside it."""
+    key, stored = "", {}
     if isinstance(message, Promise):
-        with translation.override(complaint.language if public else settings.LANGUAGE_CODE):
-            message = str(message) % {k: str(v) for k, v in (params or {}).items()}
+        key, stored = i18n.msgid_of(message), i18n.stored_params(params)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = i18n.render(key, stored)
     event = CaseEvent(
         complaint=complaint,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         public=public,
         message=message,
+        message_key=key,
+        message_params=stored,
         data=data or {},
     )
     record = audit_event(
@@ -730,7 +737,11 @@ def report_decide_extension(
         params={
             "old": old_due.isoformat() if old_due else "—",
             "new": clock.due_on.isoformat() if clock is not None else "—",
-            "source": clock.source if clock is not None else "",
+            "source": (
+                {"zh-hans": rule.source, "en": rule.source_en or rule.source}
+                if rule is not None
+                else (clock.source if clock is not None else "")
+            ),
         },
     )
     return complaint
@@ -769,10 +780,10 @@ def complaint_exclude_period(
             "moved from %(old)s to %(new)s."
         ),
         params={
-            "kind": exclusion.kind_label.capitalize(),
+            "kind": i18n.in_each_language(lambda: exclusion.kind_label.capitalize()),
             "from": starts_on.isoformat(),
             "to": ends_on.isoformat(),
-            "source": clock.source,
+            "source": i18n.in_each_language(lambda: _clock_rule(complaint, clock).source_label),
             "old": old.isoformat(),
             "new": clock.due_on.isoformat(),
         },
@@ -808,7 +819,9 @@ def due_date_moved_record(*, deadline: Deadline, old_due_on: date, reason: str, 
             "The time limit “%(clock)s” moved from %(old)s to %(new)s: %(reason)s"
         ),
         params={
-            "clock": clock_label(deadline.clock, deadline.rule_set_id),
+            "clock": i18n.in_each_language(
+                lambda: clock_label(deadline.clock, deadline.rule_set_id)
+            ),
             "old": old_due_on.isoformat(),
             "new": deadline.due_on.isoformat(),
             "reason": reason,
