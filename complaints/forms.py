@@ -120,9 +120,21 @@ class ComplaintForm(PortalForm):
         required=False,
         help_text=_("You will get an access key instead of giving a contact."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
-    contact_email = forms.EmailField(label=_("Email"), required=False)
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     # Abuse control: a field people never see, and the time the form was shown.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     stamp = forms.CharField(widget=forms.HiddenInput)

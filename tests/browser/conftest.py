@@ -39,20 +39,21 @@ def in_browser():
         pytest.skip(message)
     from playwright.async_api import async_playwright
 
-    async def run(scenario: Scenario, locale: str):
+    async def run(scenario: Scenario, locale: str, options: dict):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
             try:
-                context = await browser.new_context(locale=locale)
+                context = await browser.new_context(locale=locale, **options)
                 page = await context.new_page()
                 page.set_default_timeout(15_000)
                 return await scenario(page)
             finally:
                 await browser.close()
 
-    def runner(scenario: Scenario, *, locale: str = "zh-CN"):
-        return asyncio.run(run(scenario, locale))
+    def runner(scenario: Scenario, *, locale: str = "zh-CN", **options):
+        """``options`` go to the browser context (``viewport``, ``bypass_csp`` …)."""
+        return asyncio.run(run(scenario, locale, options))
 
     return runner
