@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, Platform, Region, User
+from accounts.models import Department, Platform, User
 from portal import dates
 from portal.forms import PortalForm, public_text
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
+from .lookups import category_by_pk, platform_by_pk, region_by_code, regions_below_national
 from .models import Complaint, Evidence, Outcome
 from .uploads import MAX_FILES, check_upload, limits_text
 
@@ -58,8 +59,36 @@ class MultipleFileField(forms.FileField):
 def region_choices():
     return [
         (r.code, f"{'　' * max(r.level - 1, 0)}{r.code} {r.label}")
-        for r in Region.objects.exclude(level=Region.Level.NATIONAL).order_by("code")
+        for r in regions_below_national()
     ]
+
+
+class RegionCodeField(forms.ChoiceField):
+    """A region chosen by its code: checked against the kept reference rows, and its
+    long list of choices built only when the form is shown."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=lambda: [("", _("— choose —")), *region_choices()], **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return region_by_code(str(value)) is not None
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose chosen row comes from the kept reference rows
+    (``complaints.lookups``) rather than a query per submission."""
+
+    def __init__(self, *args, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.lookup(value) if str(value).isdigit() else None
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
 
 
 class ComplaintForm(PortalForm):
@@ -74,14 +103,16 @@ class ComplaintForm(PortalForm):
             "a report tells us of a violation and may be anonymous."
         ),
     )
-    category = forms.ModelChoiceField(
+    category = ReferenceChoiceField(
         label=_("What happened"),
         queryset=ViolationCategory.objects.filter(is_active=True),
+        lookup=category_by_pk,
         empty_label=_("— choose —"),
     )
-    platform = forms.ModelChoiceField(
+    platform = ReferenceChoiceField(
         label=_("Platform"),
         queryset=Platform.objects.filter(is_active=True),
+        lookup=platform_by_pk,
         required=False,
         empty_label=_("— another platform —"),
     )
@@ -114,7 +145,7 @@ class ComplaintForm(PortalForm):
         ),
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False, help_text=limits_text)
-    consumer_region = forms.ChoiceField(label=_("Your region"), choices=())
+    consumer_region = RegionCodeField(label=_("Your region"))
     anonymous = forms.BooleanField(
         label=_("Report anonymously (reports only)"),
         required=False,
@@ -142,7 +173,6 @@ class ComplaintForm(PortalForm):
 
     def __init__(self, *args, min_fill_seconds: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consumer_region"].choices = [("", _("— choose —")), *region_choices()]
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if not self.is_bound:
             self.initial["stamp"] = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
@@ -198,7 +228,7 @@ class ComplaintForm(PortalForm):
         return self.cleaned_data["stamp"]
 
     def clean_consumer_region(self):
-        region = Region.objects.filter(code=self.cleaned_data["consumer_region"]).first()
+        region = region_by_code(self.cleaned_data["consumer_region"])
         if region is None:
             raise ValidationError(_("Choose your region from the list."), code="region")
         return region

@@ -33,6 +33,32 @@ def platform_by_uscc(uscc: str) -> Platform | None:
     )
 
 
+def category_by_pk(pk) -> ViolationCategory | None:
+    """An active violation category, by its id (the public form's choice)."""
+    return reference.get(
+        ("category-pk", str(pk)),
+        lambda: ViolationCategory.objects.filter(is_active=True, pk=pk).first(),
+        keep_none=False,
+    )
+
+
+def platform_by_pk(pk) -> Platform | None:
+    """An active platform, by its id (the public form's choice), with its domicile."""
+    return reference.get(
+        ("platform-pk", str(pk)),
+        lambda: Platform.objects.select_related("domicile").filter(is_active=True, pk=pk).first(),
+        keep_none=False,
+    )
+
+
+def regions_below_national() -> list[Region]:
+    """Every region but the national root, in code order: the public form's list."""
+    return reference.get(
+        ("regions-below-national",),
+        lambda: list(Region.objects.exclude(level=Region.Level.NATIONAL).order_by("code")),
+    )
+
+
 def region_by_code(code: str) -> Region | None:
     return reference.get(
         ("region", code), lambda: Region.objects.filter(code=code).first(), keep_none=False

@@ -6,6 +6,7 @@ transaction of its cause and sent once by ``tasks.send_notification_task``
 (see ``portal/notifications.py``)."""
 
 import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,18 +38,29 @@ CONSUMER_TEMPLATES = {
 }
 
 
-def consumer_email(complaint: Complaint, template: str, *, language: str | None = None):
-    """The subject and body of one consumer email, rendered in ``language``."""
+def consumer_email(
+    complaint: Complaint,
+    template: str,
+    *,
+    language: str | None = None,
+    due=None,
+    last_public=None,
+):
+    """The subject and body of one consumer email, rendered in ``language``. ``due``
+    (the decision clock) and ``last_public`` (the latest public timeline line) are
+    read from the database unless the caller holds them."""
     if template not in CONSUMER_TEMPLATES:
         raise ValueError(template)
 
     from .selectors import decision_due
 
+    if last_public is None:
+        last_public = complaint.events.filter(public=True).order_by("-at", "-id").first()
     context = {
         "complaint": complaint,
-        "due": decision_due(complaint),
+        "due": due if due is not None else decision_due(complaint),
         "track_url": settings.PORTAL_BASE_URL + reverse("complaints:track"),
-        "last_public": complaint.events.filter(public=True).order_by("-at", "-id").first(),
+        "last_public": last_public,
     }
     with translation.override(language or complaint.language):
         subject = render_to_string(f"complaints/email/{template}_subject.txt", context).strip()
@@ -60,7 +72,20 @@ CONSUMER_KIND = "complaints.consumer."
 DIGEST_KIND = "complaints.digest."
 
 
-def consumer_notify(complaint: Complaint, template: str, *, cause) -> None:
+@dataclass(frozen=True)
+class _Held:
+    complaint: Complaint
+    cause: object
+    due: object
+
+
+# Emails owed in this thread whose task runs here, right after the commit (Celery
+# eager, as on a simple desk): the case as the request holds it, so that rendering
+# reads nothing again. A worker in another process renders from the database.
+_held = threading.local()
+
+
+def consumer_notify(complaint: Complaint, template: str, *, cause, due=None) -> None:
     """Owe the consumer one email about ``cause`` (a timeline event), in the caller's
     transaction; it is rendered and sent by a worker after commit."""
     if template not in CONSUMER_TEMPLATES:
@@ -77,6 +102,11 @@ def consumer_notify(complaint: Complaint, template: str, *, cause) -> None:
     if notification is not None:
         from .tasks import send_notification_task
 
+        if settings.CELERY_TASK_ALWAYS_EAGER and cause.public:
+            held = getattr(_held, "emails", None)
+            if held is None or len(held) > 100:  # a rolled-back cause leaves its entry
+                held = _held.emails = {}
+            held[notification.pk] = _Held(complaint=complaint, cause=cause, due=due)
         notification_enqueue(send_notification_task, [notification.pk])
 
 
@@ -84,6 +114,9 @@ def render(notification: Notification) -> tuple[str, str] | None:
     """Subject and body of a consumer email at sending time; ``None`` if the case
     or its contact is gone."""
     template = notification.kind.removeprefix(CONSUMER_KIND)
+    held = getattr(_held, "emails", {}).pop(notification.pk, None)
+    if held is not None:
+        return consumer_email(held.complaint, template, due=held.due, last_public=held.cause)
     complaint = Complaint.objects.filter(pk=notification.object_id).first()
     if complaint is None or not complaint.contact_email:
         return None

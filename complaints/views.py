@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
 from portal.errors import DomainError
+from portal.lookups import reference
 from portal.models import RuleSet
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
@@ -130,6 +132,14 @@ def complaint_new(request):
                 return redirect("complaints:submitted", code=complaint.tracking_code)
     status = 429 if refused else (400 if request.method == "POST" else 200)
     rule_set = rule_set_for(RuleSet.Matter.COMPLAINT, timezone.localdate())
+    # The empty form's fields are the same for everyone in a language: rendered
+    # once per process, and again when the taxonomy, platforms or regions change.
+    fields_html = None
+    if not form.is_bound:
+        fields_html = reference.get(
+            ("complaint-form-fields", get_language()),
+            lambda: render_to_string("complaints/_form_fields.html", {"form": form}),
+        )
     return render(
         request,
         "complaints/new.html",
@@ -137,6 +147,7 @@ def complaint_new(request):
             "form": form,
             "refused": refused,
             "kept": getattr(form, "kept_evidence", []),
+            "fields_html": fields_html,
             "accept_clock": clock_of(rule_set, "complaint-accept"),
             "verify_clock": clock_of(rule_set, "report-verify"),
         },

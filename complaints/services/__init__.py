@@ -168,13 +168,14 @@ def _running(complaint, clock: str) -> Deadline | None:
     )
 
 
-def _notify(complaint: Complaint, template: str, cause: CaseEvent) -> None:
+def _notify(complaint: Complaint, template: str, cause: CaseEvent, *, due=None) -> None:
     """Owe the consumer an email about ``cause``, recorded in this transaction and
-    sent once by a worker after commit (``complaints.notifications``)."""
+    sent once by a worker after commit (``complaints.notifications``); ``due``, the
+    decision clock when the caller holds it."""
     if complaint.contact_email:
         from ..notifications import consumer_notify
 
-        consumer_notify(complaint, template, cause=cause)
+        consumer_notify(complaint, template, cause=cause, due=due)
 
 
 def _today() -> date:
@@ -271,7 +272,7 @@ def submission_create(*, intake: Intake, actor=None) -> Submission:
             Evidence.objects.filter(pk__in=[e.pk for e in intake.evidence], complaint=None).update(
                 complaint=complaint
             )
-        _notify(complaint, "received", draft.event)
+        _notify(complaint, "received", draft.event, due=draft.clock)
     return Submission(complaint=complaint, decision_clock=draft.clock)
 
 
