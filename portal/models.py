@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarYear(models.Model):
@@ -618,7 +619,7 @@ class StatisticalReport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
-        DONE = "done", _("done")
+        DONE = "done", pgettext_lazy("report status", "done")
         FAILED = "failed", _("failed")
 
     department = models.ForeignKey(
