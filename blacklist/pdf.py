@@ -1,4 +1,4 @@
-"""The documents of the listing procedure, rendered by :func:`portal.pdf.render_pdf`:
+"""The documents of the listing procedure, rendered to PDF by :func:`portal.pdf.html_to_pdf`:
 
 - the notice (告知书) served before listing: facts, grounds, basis, the
   measures proposed and the statement window;
@@ -14,13 +14,16 @@ Documents are served to the party in Chinese by default (``language``).
 
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline, RuleSet
-from portal.pdf import render_pdf
+from portal.pdf import html_to_pdf
 from portal.rules import citation_of, clock_of, rule_set_for
+from registry.models import PartyKind
 
 from .models import Entry, EntryState, RepairApplication, Status
 
@@ -71,6 +74,24 @@ def _set_in_force(matter: str, day: date | None) -> RuleSet | None:
         return None
 
 
+# The Chinese documents speak to the party as 你（单位） in the catalogue, which
+# fits either kind; the issued document addresses the one it is for: 你 for a
+# natural person or an individual business, 你单位 for an organisation.
+_NEUTRAL_ADDRESS = "你（单位）"
+
+
+def _addressed(html: str, entry: Entry) -> str:
+    if entry.party_kind == PartyKind.ORGANISATION:
+        return html.replace(_NEUTRAL_ADDRESS, "你单位")
+    return html.replace(_NEUTRAL_ADDRESS, "你")
+
+
+def _render(template: str, context: dict, *, language: str) -> bytes:
+    with override(language):
+        html = render_to_string(template, context)
+    return html_to_pdf(_addressed(html, context["entry"]))
+
+
 def _common(entry: Entry) -> dict:
     return {
         "entry": entry,
@@ -96,7 +117,7 @@ def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "deadline": deadline,
         "clock_source": _source(entry.rule_set, STATEMENT_CLOCK),
     }
-    return render_pdf("blacklist/pdf/notice.html", context, language=language)
+    return _render("blacklist/pdf/notice.html", context, language=language)
 
 
 def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
@@ -112,7 +133,7 @@ def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "repair_set": repair_set,
         "repair_clock_source": _source(repair_set, REPAIR_CLOCK),
     }
-    return render_pdf("blacklist/pdf/decision.html", context, language=language)
+    return _render("blacklist/pdf/decision.html", context, language=language)
 
 
 def repair_decision_pdf(
@@ -131,4 +152,4 @@ def repair_decision_pdf(
         "repair_set": application.rule_set,
         "repair_clock_source": _source(application.rule_set, REPAIR_CLOCK),
     }
-    return render_pdf("blacklist/pdf/repair_decision.html", context, language=language)
+    return _render("blacklist/pdf/repair_decision.html", context, language=language)

@@ -105,6 +105,9 @@ def test_notice_starts_a_ten_working_day_window_and_prints_the_notice(world):
         assert expected in text
     assert world.marketer.id_number_masked in text
     assert "CJK" in pdf_fonts(content)
+    # 张伟 is a natural person: addressed as 你, never as 你（单位） or 你单位.
+    flat = "".join(text.split())
+    assert "拟将你列入" in flat and "你（单位）" not in flat and "你单位" not in flat
 
 
 def test_notifying_twice_is_a_no_op(world):
@@ -310,3 +313,16 @@ def test_sweep_closes_a_pending_repair_of_an_expired_entry(world):
 
     application.refresh_from_db()
     assert application.outcome == RepairApplication.Outcome.MOOT
+
+
+@pytest.mark.parametrize(
+    ("kind", "addressed"),
+    [("person", "你"), ("sole_trader", "你"), ("organisation", "你单位")],
+)
+def test_documents_address_the_party_by_its_kind(kind, addressed):
+    from blacklist.models import Entry
+    from blacklist.pdf import _addressed
+
+    html = _addressed("拟将你（单位）列入名单。", Entry(party_kind=kind))
+
+    assert html == f"拟将{addressed}列入名单。"
