@@ -2,51 +2,99 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Role
 
 
 def navigation(request):
+    """The menu: ``nav_groups`` is a list of (label, [(label, address), …]); a group
+    of one entry is shown as a plain link."""
     user = getattr(request, "user", None)
-    items = []
     if user is None or not user.is_authenticated:
-        items = [
-            (_("File a complaint or report"), reverse("complaints:new")),
-            (_("Track a case"), reverse("complaints:track")),
-            (_("Joint-punishment list"), reverse("blacklist:public")),
-            (_("Statistics"), reverse("statistics")),
+        groups = [
+            (
+                _("File a complaint or report"),
+                [(_("File a complaint or report"), reverse("complaints:new"))],
+            ),
+            (_("Track a case"), [(_("Track a case"), reverse("complaints:track"))]),
+            (
+                _("Joint-punishment list"),
+                [(_("Joint-punishment list"), reverse("blacklist:public"))],
+            ),
+            (_("Statistics"), [(_("Statistics"), reverse("statistics"))]),
         ]
-    else:
-        items.append((_("Home"), reverse("home")))
-        role = user.role
-        if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN):
-            items.append((_("Cases"), reverse("complaints:list")))
-            items.append((_("Register of parties"), reverse("registry:live-rooms")))
-            items.append((_("Filings received"), reverse("filings:list")))
-            items.append((_("Notices to platforms"), reverse("filings:notices")))
-            items.append((_("Rosters"), reverse("rosters:list")))
-            items.append((_("Blacklist entries"), reverse("blacklist:entries")))
-            items.append((_("Screening"), reverse("blacklist:screening")))
-            items.append((_("Screenings that hit our entries"), reverse("blacklist:screenings")))
-            items.append((_("Inspections"), reverse("inspections:campaigns")))
-            items.append((_("Risk view"), reverse("inspections:risk")))
-            items.append((_("Clue transfers"), reverse("inspections:clues")))
-            items.append((_("Consultations"), reverse("inspections:consultations")))
-            items.append((_("Interviews"), reverse("inspections:interviews")))
-            items.append((_("Statistics"), reverse("statistics-staff")))
-            items.append((_("Periodic reports"), reverse("statistics-reports")))
-        if role == Role.PLATFORM_OFFICER:
-            items.append((_("Forwarded complaints"), reverse("complaints:forwards")))
-            items.append((_("Our live rooms"), reverse("registry:live-rooms")))
-            items.append((_("Notices"), reverse("filings:notices")))
-            items.append((_("Filings"), reverse("filings:list")))
-            items.append((_("Rosters"), reverse("rosters:list")))
-            items.append((_("Blacklist entries"), reverse("blacklist:entries")))
-            items.append((_("Screening"), reverse("blacklist:screening")))
-            items.append((_("Inspections"), reverse("inspections:platform")))
-            items.append((_("Interviews"), reverse("inspections:interviews")))
-            if user.has_perm("accounts.manage_platform_api_keys"):
-                items.append((_("API keys"), reverse("api-keys")))
-        if user.is_staff:
-            items.append((_("Administration"), reverse("admin:index")))
-    return {"nav_items": items}
+        return {"nav_groups": groups}
+    groups = [(_("Home"), [(_("Home"), reverse("home"))])]
+    role = user.role
+    if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN):
+        groups += [
+            (_("Cases"), [(_("Cases"), reverse("complaints:list"))]),
+            (
+                pgettext_lazy("menu", "Platforms"),
+                [
+                    (_("Register of parties"), reverse("registry:live-rooms")),
+                    (_("Filings received"), reverse("filings:list")),
+                    (_("Notices to platforms"), reverse("filings:notices")),
+                    (_("Rosters"), reverse("rosters:list")),
+                ],
+            ),
+            (
+                pgettext_lazy("menu", "Blacklist"),
+                [
+                    (_("Blacklist entries"), reverse("blacklist:entries")),
+                    (_("Screening"), reverse("blacklist:screening")),
+                    (_("Screenings that hit our entries"), reverse("blacklist:screenings")),
+                ],
+            ),
+            (
+                pgettext_lazy("menu", "Inspections"),
+                [
+                    (_("Inspections"), reverse("inspections:campaigns")),
+                    (_("Risk view"), reverse("inspections:risk")),
+                    (_("Clue transfers"), reverse("inspections:clues")),
+                    (_("Consultations"), reverse("inspections:consultations")),
+                    (_("Interviews"), reverse("inspections:interviews")),
+                ],
+            ),
+            (
+                pgettext_lazy("menu", "Statistics"),
+                [
+                    (_("Statistics"), reverse("statistics-staff")),
+                    (_("Periodic reports"), reverse("statistics-reports")),
+                ],
+            ),
+        ]
+    if role == Role.PLATFORM_OFFICER:
+        ours = [
+            (_("Our live rooms"), reverse("registry:live-rooms")),
+            (_("Notices"), reverse("filings:notices")),
+            (_("Filings"), reverse("filings:list")),
+            (_("Rosters"), reverse("rosters:list")),
+        ]
+        if user.has_perm("accounts.manage_platform_api_keys"):
+            ours.append((_("API keys"), reverse("api-keys")))
+        groups += [
+            (
+                _("Forwarded complaints"),
+                [(_("Forwarded complaints"), reverse("complaints:forwards"))],
+            ),
+            (pgettext_lazy("menu", "Our platform"), ours),
+            (
+                pgettext_lazy("menu", "Blacklist"),
+                [
+                    (_("Blacklist entries"), reverse("blacklist:entries")),
+                    (_("Screening"), reverse("blacklist:screening")),
+                ],
+            ),
+            (
+                pgettext_lazy("menu", "Inspections"),
+                [
+                    (_("Inspections"), reverse("inspections:platform")),
+                    (_("Interviews"), reverse("inspections:interviews")),
+                ],
+            ),
+        ]
+    if user.is_staff:
+        groups.append((_("Administration"), [(_("Administration"), reverse("admin:index"))]))
+    return {"nav_groups": groups}
