@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
@@ -150,14 +150,17 @@ def _key_platform(user) -> Platform:
     return user.platform
 
 
+ISSUED_KEY_SESSION = "api_key_issued"
+
+
 @login_required
 @permission_required("accounts.manage_platform_api_keys", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def api_keys(request):
-    """List, issue (the key is shown once, on the answer to the POST) and revoke."""
+    """List, issue and revoke. An issued key is shown once, on the page the POST
+    redirects to (so that reloading it issues nothing), then forgotten."""
     platform = _key_platform(request.user)
     form = ApiKeyIssueForm(request.POST or None)
-    issued = None
     if request.method == "POST" and form.is_valid():
         day = form.cleaned_data.get("expires_on")
         key, raw = api_key_issue(
@@ -166,8 +169,12 @@ def api_keys(request):
             actor=request.user,
             expires_at=timezone.make_aware(datetime.combine(day, time.min)) if day else None,
         )
-        issued = {"key": key, "raw": raw}
-        form = ApiKeyIssueForm()
+        request.session[ISSUED_KEY_SESSION] = {"pk": key.pk, "raw": raw}
+        return redirect("api-keys")
+    issued = None
+    if request.method == "GET" and (held := request.session.pop(ISSUED_KEY_SESSION, None)):
+        key = PlatformApiKey.objects.filter(pk=held["pk"], platform=platform).first()
+        issued = {"key": key, "raw": held["raw"]} if key else None
     response = render(
         request,
         "accounts/api_keys.html",
@@ -189,10 +196,13 @@ def api_keys(request):
 
 @login_required
 @permission_required("accounts.manage_platform_api_keys", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_revoke(request, pk: int):
+    """A revocation cannot be undone: the page asks first, and the POST revokes."""
     platform = _key_platform(request.user)
-    key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform)
-    revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])
-    messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
-    return redirect("api-keys")
+    key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform, revoked_at__isnull=True)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])
+        messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
+        return redirect("api-keys")
+    return render(request, "accounts/api_key_revoke.html", {"key": key, "platform": platform})

@@ -128,22 +128,33 @@ def test_a_filing_out_of_scope_answers_404(client, platforms):
 
 def test_the_key_page_issues_once_lists_and_revokes(client, platforms):
     client.force_login(platforms.officer_a)
-    response = client.post("/platform/api-keys/", {"name": "ERP", "expires_on": ""})
-    assert response.status_code == 200
+    response = client.post("/platform/api-keys/", {"name": "ERP", "expires_on": ""}, follow=True)
+    # POST, then redirect, then GET: a reload does not issue a second key.
+    assert response.redirect_chain == [("/platform/api-keys/", 302)]
     raw = response.context["issued"]["raw"]
-    assert raw in response.content.decode()
+    page = response.content.decode()
+    assert raw in page and platforms.a.name in page
     assert response["Cache-Control"] == "no-store"
     key = PlatformApiKey.objects.get(name="ERP")
     assert api_key_find(raw) == key
-    listing = client.get("/platform/api-keys/").content.decode()
-    assert raw not in listing and key.prefix in listing
-    assert client.post(f"/platform/api-keys/{key.pk}/revoke/").status_code == 302
+    reloaded = client.get("/platform/api-keys/").content.decode()
+    assert raw not in reloaded and key.prefix in reloaded
+    assert PlatformApiKey.objects.filter(name="ERP").count() == 1
+    # Revoking asks first; only the confirmed POST revokes.
+    asked = client.get(f"/platform/api-keys/{key.pk}/revoke/")
+    assert asked.status_code == 200 and "ERP" in asked.content.decode()
+    assert client.post(f"/platform/api-keys/{key.pk}/revoke/", {}).status_code == 200
+    assert api_key_find(raw) == key
+    done = client.post(f"/platform/api-keys/{key.pk}/revoke/", {"confirm": "yes"})
+    assert done.status_code == 302
     assert api_key_find(raw) is None
 
 
 def test_a_platform_cannot_revoke_another_platforms_key(client, platforms):
     client.force_login(platforms.officer_b)
-    assert client.post(f"/platform/api-keys/{platforms.key_a.pk}/revoke/").status_code == 404
+    revoke = f"/platform/api-keys/{platforms.key_a.pk}/revoke/"
+    assert client.get(revoke).status_code == 404
+    assert client.post(revoke, {"confirm": "yes"}).status_code == 404
     assert api_key_find(platforms.raw_a) is not None
 
 

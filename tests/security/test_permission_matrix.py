@@ -108,7 +108,7 @@ SPEC: dict[str, Rule] = {
     "statistics-reports": page(STAFF | S),
     "statistics-report-download": page(**NOT_YET),
     "api-keys": page(O | OB),
-    "api-key-revoke": action(O, O),
+    "api-key-revoke": page(O, act=O),  # a confirmation page, then the POST
     # registry
     "registry:live-rooms": page(STAFF | O | OB | S),
     "registry:live-room": page(H | D | C | O | S),
