@@ -13,6 +13,13 @@ from registry.models import ViolationCategory
 from .models import Complaint
 
 
+class PortalOrderingFilter(django_filters.OrderingFilter):
+    """Sort choices in the portal's words ("…, newest first"), not django-filter's
+    "(descending)", which has no Chinese."""
+
+    descending_fmt = _("%s, descending")
+
+
 class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Complaint.Kind.choices)
@@ -34,10 +41,15 @@ class ComplaintFilter(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         label=_("Received to"), method="filter_received", validators=[dates.validate_day]
     )
-    order = django_filters.OrderingFilter(
+    order = PortalOrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("next_due", "due"), ("status", "status")),
-        field_labels={"received": _("received"), "due": _("due date"), "status": _("status")},
+        field_labels={
+            "received_at": _("date received"),
+            "next_due": _("due date"),
+            "status": _("status"),
+        },
+        empty_label=_("— choose —"),
     )
 
     class Meta:

@@ -24,6 +24,7 @@ from portal.models import RuleSet
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
 from portal.rules import clock_of, rule_set_for
+from portal.workdays import WorkingCalendar
 
 from . import forms, pdf, services
 from .actions import perform_action
@@ -266,11 +267,28 @@ def _filtered(request):
     return name, within, ComplaintFilter(request.GET or None, queryset=base, request=request)
 
 
+def _filtered_cases(filterset):
+    """What the filter shows: nothing when a filter value is not valid (the page
+    shows the error beside its field) rather than the list silently unfiltered."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.qs.none()
+    return filterset.qs
+
+
 @login_required
 @permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
 def case_list(request):
     name, within, filterset = _filtered(request)
-    page = BoundedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    cases = _filtered_cases(filterset)
+    page = BoundedPaginator(cases, 50).get_page(request.GET.get("page"))
+    calendar = WorkingCalendar()
+    today = timezone.localdate()
+    for case in page.object_list:
+        case.days_left = (
+            calendar.working_days_between(today, case.next_due)
+            if case.next_due and case.next_due >= today
+            else None
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -283,8 +301,9 @@ def case_list(request):
             "within": within,
             "queues": QUEUES,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
+            "today": today,
         },
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
     )
 
 
@@ -309,7 +328,7 @@ def case_export(request):
 
     def rows():
         yield portal_csv.BOM + writer.writerow(header)
-        for case in filterset.qs.iterator(chunk_size=2000):
+        for case in _filtered_cases(filterset).iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     case.tracking_code,

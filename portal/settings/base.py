@@ -228,6 +228,9 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="")
 # `manage.py reseal_identity_numbers` moves every number to the current key.
 IDENTITY_ENCRYPTION_KEY_FALLBACKS = env.list("IDENTITY_ENCRYPTION_KEY_FALLBACKS", default=[])
 
+# django-filter's empty choice in the portal's words, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("— any —")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
