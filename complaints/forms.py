@@ -386,6 +386,15 @@ class MessageForm(forms.Form):
     )
 
 
+def irreversible():
+    """The confirm step of a decision that cannot be undone; it needs no script."""
+    return forms.BooleanField(
+        label=_("I have checked the case: this decision cannot be undone."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the decision.")},
+    )
+
+
 class DeclineForm(forms.Form):
     """The grounds are those of the rule set the case is pinned to."""
 
@@ -397,13 +406,18 @@ class DeclineForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
     )
+    confirm = irreversible()
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
         if complaint is not None:
             from .services import case_rule_set, decline_grounds
 
-            self.fields["reason"].choices = [(g.code, g.label) for g in decline_grounds(complaint)]
+            # No ground is chosen for the handler: the decision is theirs to make.
+            self.fields["reason"].choices = [
+                ("", _("— choose —")),
+                *[(g.code, g.label) for g in decline_grounds(complaint)],
+            ]
             self.fields["reason"].label = _("Ground (%(rules)s)") % {
                 "rules": case_rule_set(complaint).label
             }
@@ -507,6 +521,7 @@ class CloseForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
     )
+    confirm = irreversible()
 
 
 class NoteForm(forms.Form):
@@ -564,7 +579,7 @@ class AssignForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label=_("I confirm"), required=True)
+    confirm = irreversible()
 
 
 class AnswerForwardForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -112,7 +113,7 @@ def test_page_actions_move_the_case(client, world, file_case):
     client.post(reverse("complaints:action", args=[case.pk, "accept"]), {"accept-message": ""})
     response = client.post(
         reverse("complaints:action", args=[case.pk, "close"]),
-        {"close-outcome": "mediated", "close-outcome_text": "达成和解"},
+        {"close-outcome": "mediated", "close-outcome_text": "达成和解", "close-confirm": "on"},
     )
 
     assert response.status_code == 302
@@ -189,3 +190,45 @@ def test_received_between_counts_whole_local_days(client, world, file_case):
     assert not shown(received_from="2026-11-12")
     assert not shown(received_to="2026-11-10")
     assert shown(received_from="2026-11-09", received_to="2026-11-12")
+
+
+def test_irreversible_decisions_ask_for_confirmation_and_preselect_nothing(
+    client, world, file_case
+):
+    case = file_case()
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    client.force_login(world.handler)
+    page = client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    decline = re.search(r'<select name="decline-reason".*?</select>', page.text, re.S).group(0)
+    ground = re.findall(r'<option value="([^"]+)"', decline)[0]
+
+    unconfirmed = client.post(
+        reverse("complaints:action", args=[case.pk, "decline"]),
+        {"decline-reason": ground, "decline-message": "不属于本部门管辖。"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    confirmed = client.post(
+        reverse("complaints:action", args=[case.pk, "decline"]),
+        {
+            "decline-reason": ground,
+            "decline-message": "不属于本部门管辖。",
+            "decline-confirm": "on",
+        },
+    )
+
+    assert "selected" not in re.sub(r'<option value=""[^>]*>', "", decline)
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm the decision." in unconfirmed.text
+    assert confirmed.status_code == 302
+    assert Complaint.objects.get().status == "declined"
+
+
+def test_taking_a_case_is_one_click(client, world, file_case):
+    case = file_case()
+    client.force_login(world.handler)
+
+    page = client.get(reverse("complaints:detail", args=[case.pk])).text
+    take = re.search(r'<form method="post" action="[^"]*/do/take/"[^>]*id="action-take">', page)
+
+    assert take is not None  # a button of its own, not inside a folded box
+    assert '<details class="action" id="action-take"' not in page
