@@ -29,7 +29,13 @@ def navigation(request):
     role = user.role
     if role in (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_ADMIN):
         groups += [
-            (_("Cases"), [(_("Cases"), reverse("complaints:list"))]),
+            (
+                _("Cases"),
+                [
+                    (_("Cases"), reverse("complaints:list")),
+                    (_("Waiting for my decision"), reverse("approvals")),
+                ],
+            ),
             (
                 pgettext_lazy("menu", "Platforms"),
                 [

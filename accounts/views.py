@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
+from portal.approvals import waiting_for
 from portal.dashboards import platform_dashboard, staff_dashboard
 from portal.pagination import COUNT_LIMIT, bounded_count
 from portal.rules import clock_of, clocks_of, rule_sets_in_force
@@ -74,6 +75,7 @@ def _home(request):
             ),
             count_limit=COUNT_LIMIT,
             dashboard=staff_dashboard(user),
+            waiting=waiting_for(user),
             live_rooms=live_rooms_visible_to(user).count(),
             staff=(
                 User.objects.filter(department=department).prefetch_related("groups")

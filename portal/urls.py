@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 
-from . import views_stats
+from . import views_approvals, views_stats
 from .health import healthz
 from .rules_api import RuleSetListView
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("platform/api-keys/", account_views.api_keys, name="api-keys"),
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
+    path("approvals/", views_approvals.approvals, name="approvals"),
     path("statistics/", views_stats.statistics, name="statistics"),
     path("statistics/staff/", views_stats.statistics_staff, name="statistics-staff"),
     path("statistics/reports/", views_stats.report_list, name="statistics-reports"),

@@ -83,6 +83,7 @@ NOT_LISTS = {
     "logout": "sign-out",
     "set_language": "language switch",
     "healthz": "health check",
+    "approvals": "inbox of decisions, at most 200 a section (tests/complaints/test_approvals.py)",
     "api-schema": "API schema",
     "api-docs": "API documentation",
     "complaints:new": "public form",

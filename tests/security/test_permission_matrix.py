@@ -104,6 +104,7 @@ SPEC: dict[str, Rule] = {
     "two-factor-enrol": page(anon=302, other=frozenset({200, 302})),
     "healthz": page(**PUBLIC),
     "statistics": page(**PUBLIC),
+    "approvals": page(STAFF),
     "statistics-staff": page(STAFF | S),
     "statistics-reports": page(STAFF | S),
     "statistics-report-download": page(**NOT_YET),
