@@ -32,6 +32,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
 from portal import dates
+from portal.fields import (
+    MaskedJSONField,
+    MaskedTextField,
+    SealedTextField,
+    SealedTextModel,
+    SealField,
+)
 from portal.identity import validate_uscc
 from portal.models import AppendOnlyModel
 from registry.models import PartyKind
@@ -117,7 +124,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(current__status__in=ACTIVE_STATUSES, term_ends_on__lte=today)
 
 
-class Entry(models.Model):
+class Entry(SealedTextModel, models.Model):
     """One party on (or proposed for) one of the two lists."""
 
     list = models.CharField(_("list"), max_length=16, choices=ListKind.choices)
@@ -184,7 +191,8 @@ class Entry(models.Model):
     category = models.ForeignKey(
         "registry.ViolationCategory", verbose_name=_("grounds"), on_delete=models.PROTECT
     )
-    facts = models.TextField(_("facts"))
+    facts = SealedTextField(_("facts"))
+    facts_sealed = SealField()
     legal_basis = models.CharField(_("legal basis (article)"), max_length=300)
     decision_number = models.CharField(
         _("number of the decision it rests on"), max_length=100, blank=True
@@ -208,7 +216,7 @@ class Entry(models.Model):
     proposed_measures = models.ManyToManyField(
         Measure, verbose_name=_("joint-punishment measures"), blank=True, related_name="+"
     )
-    appeal_route = models.TextField(
+    appeal_route = MaskedTextField(
         _("how to appeal"),
         blank=True,
         help_text=_("Where and how the party appeals the listing (Order 117 Art. 14)."),
@@ -360,8 +368,8 @@ class EntryState(AppendOnlyModel):
         related_name="+",
     )
     actor_label = models.CharField(_("acting as"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    reason = MaskedTextField(_("reason"), blank=True)
+    data = MaskedJSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("entry state")
@@ -390,14 +398,15 @@ class EntryNameKey(models.Model):
         return self.key
 
 
-class Statement(models.Model):
+class Statement(SealedTextModel, models.Model):
     """The party's statement or objection, heard before the listing decision."""
 
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="statements"
     )
     received_on = models.DateField(_("received on"), validators=[dates.validate_day])
-    text = models.TextField(_("statement"))
+    text = SealedTextField(_("statement"))
+    text_sealed = SealField()
     hearing_requested = models.BooleanField(_("hearing requested"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -419,7 +428,7 @@ class Statement(models.Model):
         return f"{self.entry} {self.received_on:%Y-%m-%d}"
 
 
-class RepairApplication(models.Model):
+class RepairApplication(SealedTextModel, models.Model):
     """A listed party's application for early removal (credit repair), and its decision."""
 
     class Outcome(models.TextChoices):
@@ -457,20 +466,22 @@ class RepairApplication(models.Model):
         editable=False,
         related_name="repair_applications",
     )
-    grounds = models.TextField(
+    grounds = SealedTextField(
         _("what the party has done"),
         help_text=_(
             "Penalty performed, harm and bad influence removed, no further heavy penalty "
             "(SAMR serious-dishonesty list rules (2021) Art. 18)."
         ),
     )
+    grounds_sealed = SealField()
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
     decided_on = models.DateField(
         _("decided on"), null=True, blank=True, validators=[dates.validate_day]
     )
-    decision_reason = models.TextField(_("reasons of the decision"), blank=True)
+    decision_reason = SealedTextField(_("reasons of the decision"), blank=True)
+    decision_reason_sealed = SealField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -515,7 +526,7 @@ class RepairApplication(models.Model):
         return self.accepted_on is not None
 
 
-class PlatformAppeal(models.Model):
+class PlatformAppeal(SealedTextModel, models.Model):
     """A listed party's appeal against a platform's listing, as the platform decided it
     (Order 117 Art. 14)."""
 
@@ -523,9 +534,11 @@ class PlatformAppeal(models.Model):
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="appeals"
     )
     received_on = models.DateField(_("received on"), validators=[dates.validate_day])
-    grounds = models.TextField(_("grounds of the appeal"))
+    grounds = SealedTextField(_("grounds of the appeal"))
+    grounds_sealed = SealField()
     upheld = models.BooleanField(_("appeal upheld (entry removed)"))
-    reason = models.TextField(_("reasons of the decision"))
+    reason = SealedTextField(_("reasons of the decision"))
+    reason_sealed = SealField()
     decided_on = models.DateField(_("decided on"), validators=[dates.validate_day])
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -548,7 +561,7 @@ class PlatformAppeal(models.Model):
         return f"{self.entry} {self.decided_on:%Y-%m-%d}"
 
 
-class MeasureImplementation(models.Model):
+class MeasureImplementation(SealedTextModel, models.Model):
     """A department's feedback: it applied this measure to this entry on this day (Trial
     Art. 29)."""
 
@@ -563,7 +576,8 @@ class MeasureImplementation(models.Model):
     )
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT)
     applied_on = models.DateField(_("applied on"), validators=[dates.validate_day])
-    note = models.TextField(_("note"), blank=True)
+    note = SealedTextField(_("note"), blank=True)
+    note_sealed = SealField()
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, Platform, User
 from portal.audit import audit_event, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
+from portal.freetext import seal_text
 from portal.identity import identity_hash, mask_name, mask_ric, validate_ric, validate_uscc
 from portal.models import AuditEvent, Deadline, RuleSet
 from portal.rules import rule_set_for
@@ -492,9 +493,11 @@ def _repairs_moot(entry_ids: list[int], *, reason: str) -> None:
         content_type=ContentType.objects.get_for_model(RepairApplication),
         object_id__in=application_ids,
     ).update(state=Deadline.State.CANCELLED, closed_at=timezone.now())
+    decision_reason, decision_reason_sealed = seal_text(reason)  # update() calls no pre_save
     pending.update(
         outcome=RepairApplication.Outcome.MOOT,
-        decision_reason=reason,
+        decision_reason=decision_reason,
+        decision_reason_sealed=decision_reason_sealed,
         decided_on=timezone.localdate(),
     )
 

@@ -19,6 +19,25 @@ class ComplaintsConfig(AppConfig):
 
         due_date_moved.connect(_record_moved, dispatch_uid="complaints-due-date-moved")
 
+        # Sealed free text is revealed through the scopes the pages use.
+        from portal.reveal import register_scope
+
+        from .filing_selectors import filings_visible_to, notices_visible_to
+        from .models import (
+            Complaint,
+            DisposalFiling,
+            MaterialRequest,
+            PlatformForward,
+            PlatformNotice,
+        )
+        from .selectors import complaints_visible_to
+
+        register_scope(Complaint, complaints_visible_to)
+        register_scope(MaterialRequest, complaints_visible_to, via="complaint")
+        register_scope(PlatformForward, complaints_visible_to, via="complaint")
+        register_scope(DisposalFiling, filings_visible_to)
+        register_scope(PlatformNotice, notices_visible_to)
+
 
 def _record_moved(sender, *, deadline, old_due_on, reason, actor, action, **kwargs):
     if action != "deadline.recomputed":

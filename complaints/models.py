@@ -18,6 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import dates, i18n
+from portal.fields import (
+    MaskedJSONField,
+    MaskedTextField,
+    SealedTextField,
+    SealedTextModel,
+    SealField,
+)
 from portal.identity import validate_uscc
 from registry.models import IdentityNumberMixin
 
@@ -72,7 +79,7 @@ class RoutingBasis(models.TextChoices):
 OPEN_CASE = ~models.Q(status__in=["declined", "case_opened", "not_opened", "closed", "merged"])
 
 
-class Complaint(models.Model):
+class Complaint(SealedTextModel, models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("complaint (consumer dispute)")
         REPORT = "report", _("report (tip-off about a violation)")
@@ -126,7 +133,8 @@ class Complaint(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    description = models.TextField(_("what happened, in your words"))
+    description = SealedTextField(_("what happened, in your words"))
+    description_sealed = SealField()
     consumer_region = models.ForeignKey(
         "accounts.Region",
         verbose_name=_("your region"),
@@ -191,7 +199,8 @@ class Complaint(models.Model):
     # A code of the decline grounds of the case's rule set (RuleGround, list "decline").
     decline_reason = models.CharField(_("ground for not accepting"), max_length=32, blank=True)
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
-    outcome_text = models.TextField(_("outcome, as the consumer reads it"), blank=True)
+    outcome_text = SealedTextField(_("outcome, as the consumer reads it"), blank=True)
+    outcome_text_sealed = SealField()
     extension_state = models.CharField(
         _("extension"),
         max_length=12,
@@ -217,7 +226,8 @@ class Complaint(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    rating_comment = models.TextField(_("comment on the handling"), blank=True)
+    rating_comment = SealedTextField(_("comment on the handling"), blank=True)
+    rating_comment_sealed = SealField()
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     deadlines = GenericRelation("portal.Deadline")
@@ -351,10 +361,10 @@ class CaseEvent(models.Model):
     # Written by a person: ``message``. Written by the portal: the msgid in
     # ``message_key`` and its parameters, shown in the reader's language
     # (``portal.i18n``); ``message`` then keeps the text in the portal's language.
-    message = models.TextField(_("message"), blank=True)
+    message = MaskedTextField(_("message"), blank=True)
     message_key = models.TextField(blank=True, default="", editable=False)
-    message_params = models.JSONField(default=dict, blank=True, editable=False)
-    data = models.JSONField(default=dict, blank=True)
+    message_params = MaskedJSONField(default=dict, blank=True, editable=False)
+    data = MaskedJSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -404,7 +414,7 @@ EVENT_LABELS = {
 }
 
 
-class MaterialRequest(models.Model):
+class MaterialRequest(SealedTextModel, models.Model):
     """A request to the complainant for more material; the accept clock stands still meanwhile."""
 
     complaint = models.ForeignKey(
@@ -414,9 +424,11 @@ class MaterialRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    message = models.TextField(_("what is needed"))
+    message = SealedTextField(_("what is needed"))
+    message_sealed = SealField()
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = SealedTextField(_("answer"), blank=True)
+    answer_sealed = SealField()
 
     class Meta:
         verbose_name = _("request for material")
@@ -427,7 +439,7 @@ class MaterialRequest(models.Model):
         return f"{self.complaint} {self.requested_at:%Y-%m-%d}"
 
 
-class PlatformForward(models.Model):
+class PlatformForward(SealedTextModel, models.Model):
     """A case forwarded to the platform for its handling (Trial Art. 15; Order 117 Art. 20)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="forwards")
@@ -441,7 +453,8 @@ class PlatformForward(models.Model):
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    message = models.TextField(_("what the platform is asked to do"))
+    message = SealedTextField(_("what the platform is asked to do"))
+    message_sealed = SealField()
     due_on = models.DateField(_("answer due on"), validators=[dates.validate_day])
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -451,7 +464,8 @@ class PlatformForward(models.Model):
         blank=True,
         related_name="+",
     )
-    answer = models.TextField(_("platform's answer"), blank=True)
+    answer = SealedTextField(_("platform's answer"), blank=True)
+    answer_sealed = SealField()
 
     class Meta:
         verbose_name = _("case forwarded to a platform")
@@ -515,7 +529,7 @@ class FilingChannel(models.TextChoices):
     CSV = "csv", _("CSV upload")
 
 
-class DisposalFiling(IdentityNumberMixin):
+class DisposalFiling(SealedTextModel, IdentityNumberMixin):
     """A disposal measure a platform took and filed with the regulators (Order 117
     Art. 12; Trial Art. 9, 10, 14).
 
@@ -589,10 +603,11 @@ class DisposalFiling(IdentityNumberMixin):
     blacklisted_until = models.DateField(
         _("blacklisted until"), null=True, blank=True, validators=[dates.validate_day]
     )
-    appeal_route = models.TextField(_("how to appeal the blacklisting"), blank=True)
+    appeal_route = MaskedTextField(_("how to appeal the blacklisting"), blank=True)
     conduct_at = models.DateTimeField(_("conduct at"), validators=[dates.validate_moment])
     acted_at = models.DateTimeField(_("platform acted at"), validators=[dates.validate_moment])
-    facts = models.TextField(_("facts"), max_length=5000)
+    facts = SealedTextField(_("facts"), max_length=5000)
+    facts_sealed = SealField()
     evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     channel = models.CharField(_("channel"), max_length=8, choices=FilingChannel.choices)
@@ -751,7 +766,7 @@ NOTICE_CLOCKS = {
 }
 
 
-class PlatformNotice(models.Model):
+class PlatformNotice(SealedTextModel, models.Model):
     """A department's notice to a platform about a party, and the platform's reply."""
 
     department = models.ForeignKey(
@@ -768,7 +783,8 @@ class PlatformNotice(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
     party = models.CharField(_("party concerned"), max_length=300)
-    message = models.TextField(_("what the platform is asked to do"), max_length=5000)
+    message = SealedTextField(_("what the platform is asked to do"), max_length=5000)
+    message_sealed = SealField()
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -777,7 +793,8 @@ class PlatformNotice(models.Model):
         related_name="+",
     )
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    reply = models.TextField(_("platform's reply"), max_length=5000, blank=True)
+    reply = SealedTextField(_("platform's reply"), max_length=5000, blank=True)
+    reply_sealed = SealField()
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("replied by"),

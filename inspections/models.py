@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DepartmentType
 from portal import dates
+from portal.fields import SealedTextField, SealedTextModel, SealField
 
 
 def _localised(obj, field: str) -> str:
@@ -165,7 +166,7 @@ class InspectionStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
-class PlatformInspection(models.Model):
+class PlatformInspection(SealedTextModel, models.Model):
     """The inspection of one platform within a campaign, with its checklist."""
 
     campaign = models.ForeignKey(
@@ -190,7 +191,8 @@ class PlatformInspection(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion = SealedTextField(_("conclusion"), blank=True)
+    conclusion_sealed = SealField()
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -222,7 +224,7 @@ class ItemResult(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("not applicable")
 
 
-class InspectionItem(models.Model):
+class InspectionItem(SealedTextModel, models.Model):
     """One checklist item of an inspection: the template's text and article as they
     were when the inspection opened, and the finding."""
 
@@ -247,7 +249,8 @@ class InspectionItem(models.Model):
     result = models.CharField(
         _("finding"), max_length=16, choices=ItemResult.choices, default=ItemResult.PENDING
     )
-    note = models.TextField(_("finding and evidence"), blank=True)
+    note = SealedTextField(_("finding and evidence"), blank=True)
+    note_sealed = SealField()
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,14 +281,15 @@ class InspectionItem(models.Model):
         return _localised(self, "article")
 
 
-class DocumentRequest(models.Model):
+class DocumentRequest(SealedTextModel, models.Model):
     """Data, records or material asked of the inspected platform (Trial Art. 26;
     Order 117 Art. 21, 46), due on the ``document-request`` clock."""
 
     inspection = models.ForeignKey(
         PlatformInspection, on_delete=models.PROTECT, related_name="document_requests"
     )
-    requested = models.TextField(_("what is requested"), max_length=5000)
+    requested = SealedTextField(_("what is requested"), max_length=5000)
+    requested_sealed = SealField()
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -294,7 +298,8 @@ class DocumentRequest(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("platform's answer"), max_length=5000, blank=True)
+    answer = SealedTextField(_("platform's answer"), max_length=5000, blank=True)
+    answer_sealed = SealField()
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -329,14 +334,15 @@ class DocumentRequest(models.Model):
         return "answered_late" if due and timezone.localdate(self.answered_at) > due else "answered"
 
 
-class RectificationOrder(models.Model):
+class RectificationOrder(SealedTextModel, models.Model):
     """A rectification order (责令整改通知书) with the date it must be done by."""
 
     inspection = models.ForeignKey(
         PlatformInspection, on_delete=models.PROTECT, related_name="rectification_orders"
     )
     sequence = models.PositiveSmallIntegerField(_("number within the inspection"), default=1)
-    requirements = models.TextField(_("what must be rectified"), max_length=10000)
+    requirements = SealedTextField(_("what must be rectified"), max_length=10000)
+    requirements_sealed = SealField()
     due_on = models.DateField(_("rectify by"), validators=[dates.validate_day])
     items = models.ManyToManyField(
         InspectionItem, verbose_name=_("findings concerned"), blank=True, related_name="+"
@@ -368,13 +374,14 @@ class RectificationOrder(models.Model):
         return f"{self.inspection.number}-{self.sequence}"
 
 
-class RectificationReport(models.Model):
+class RectificationReport(SealedTextModel, models.Model):
     """The platform's report on what it rectified, answering one order."""
 
     order = models.OneToOneField(
         RectificationOrder, on_delete=models.PROTECT, related_name="report"
     )
-    text = models.TextField(_("what was rectified"), max_length=10000)
+    text = SealedTextField(_("what was rectified"), max_length=10000)
+    text_sealed = SealField()
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -399,7 +406,7 @@ class RectificationReport(models.Model):
         return timezone.localdate(self.submitted_at) > self.order.due_on
 
 
-class Verification(models.Model):
+class Verification(SealedTextModel, models.Model):
     """The department's check of the rectification reported."""
 
     class Method(models.TextChoices):
@@ -412,7 +419,8 @@ class Verification(models.Model):
     )
     method = models.CharField(_("how it was checked"), max_length=12, choices=Method.choices)
     passed = models.BooleanField(_("rectification done"))
-    note = models.TextField(_("what was found"), max_length=5000)
+    note = SealedTextField(_("what was found"), max_length=5000)
+    note_sealed = SealField()
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -441,7 +449,7 @@ class ClueStatus(models.TextChoices):
     HANDLED = "handled", _("handled, outcome recorded")
 
 
-class ClueTransfer(models.Model):
+class ClueTransfer(SealedTextModel, models.Model):
     """A clue (线索) transferred from one department to another, or to a judicial
     organ for a suspected crime (Order 117 Art. 67)."""
 
@@ -462,8 +470,10 @@ class ClueTransfer(models.Model):
         default=False,
         help_text=_("A suspected crime goes to a judicial organ (Order 117 Art. 67)."),
     )
-    facts = models.TextField(_("facts"), max_length=10000)
-    reason = models.TextField(_("reason for the transfer"), max_length=5000)
+    facts = SealedTextField(_("facts"), max_length=10000)
+    facts_sealed = SealField()
+    reason = SealedTextField(_("reason for the transfer"), max_length=5000)
+    reason_sealed = SealField()
     status = models.CharField(
         _("status"), max_length=16, choices=ClueStatus.choices, default=ClueStatus.SENT
     )
@@ -500,7 +510,8 @@ class ClueTransfer(models.Model):
         blank=True,
         related_name="+",
     )
-    return_reason = models.TextField(_("why it was sent back"), blank=True)
+    return_reason = SealedTextField(_("why it was sent back"), blank=True)
+    return_reason_sealed = SealField()
     handled_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -510,7 +521,8 @@ class ClueTransfer(models.Model):
         blank=True,
         related_name="+",
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = SealedTextField(_("outcome"), blank=True)
+    outcome_sealed = SealField()
 
     deadlines = GenericRelation("portal.Deadline")
 
@@ -568,7 +580,7 @@ class ClueTransfer(models.Model):
         return f"XS{timezone.localtime(self.sent_at):%Y}-{self.pk:05d}"
 
 
-class ClueLink(models.Model):
+class ClueLink(SealedTextModel, models.Model):
     """A piece of the evidence package: a complaint, a platform's disposal filing or
     an inspection finding linked to a transfer or a consultation.
 
@@ -587,7 +599,8 @@ class ClueLink(models.Model):
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     label = models.CharField(_("linked record"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = SealedTextField(_("summary"), blank=True)
+    summary_sealed = SealField()
     linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
 
     class Meta:
@@ -684,7 +697,7 @@ class Attachment(models.Model):
 # --- joint consultations (会商研判; Trial Art. 4; Order 117 Art. 46) --------------
 
 
-class Consultation(models.Model):
+class Consultation(SealedTextModel, models.Model):
     """A joint consultation and judgment: the convening department, the
     departments taking part, linked cases, opinions and the conclusion."""
 
@@ -704,12 +717,14 @@ class Consultation(models.Model):
         related_name="consultations_joined",
     )
     subject = models.CharField(_("subject"), max_length=200)
-    background = models.TextField(_("background"), max_length=10000)
+    background = SealedTextField(_("background"), max_length=10000)
+    background_sealed = SealField()
     held_on = models.DateField(_("held on"), validators=[dates.validate_day])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion = SealedTextField(_("conclusion"), blank=True)
+    conclusion_sealed = SealField()
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -738,7 +753,7 @@ class Consultation(models.Model):
         return reverse("inspections:consultation", args=[self.pk])
 
 
-class ConsultationOpinion(models.Model):
+class ConsultationOpinion(SealedTextModel, models.Model):
     """One participating department's opinion."""
 
     consultation = models.ForeignKey(
@@ -750,7 +765,8 @@ class ConsultationOpinion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    opinion = models.TextField(_("opinion"), max_length=10000)
+    opinion = SealedTextField(_("opinion"), max_length=10000)
+    opinion_sealed = SealField()
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -773,7 +789,7 @@ class ConsultationOpinion(models.Model):
         return f"{self.consultation} · {self.department}"
 
 
-class FollowUpAction(models.Model):
+class FollowUpAction(SealedTextModel, models.Model):
     """An action agreed at a consultation, owned by one department, due on a date the
     periodic sweep watches (``overdue_since`` is set once, when it passes)."""
 
@@ -784,7 +800,8 @@ class FollowUpAction(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_up_actions",
     )
-    text = models.TextField(_("action"), max_length=5000)
+    text = SealedTextField(_("action"), max_length=5000)
+    text_sealed = SealField()
     due_on = models.DateField(_("due on"), db_index=True, validators=[dates.validate_day])
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
@@ -795,7 +812,8 @@ class FollowUpAction(models.Model):
         blank=True,
         related_name="+",
     )
-    result = models.TextField(_("what was done"), blank=True)
+    result = SealedTextField(_("what was done"), blank=True)
+    result_sealed = SealField()
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
 
     class Meta:
@@ -865,7 +883,7 @@ def _one_target_condition() -> Q:
     return condition
 
 
-class Interview(models.Model):
+class Interview(SealedTextModel, models.Model):
     """An interview (约谈) of the responsible persons of a platform, an agency, a live
     room operator or a live marketer (Order 117 Art. 52), and its minutes (约谈纪要).
 
@@ -941,19 +959,25 @@ class Interview(models.Model):
         max_length=40,
         help_text=_("A code of the interview grounds list of the rule set."),
     )
-    ground_detail = models.TextField(_("the facts behind the ground"), max_length=5000)
+    ground_detail = SealedTextField(_("the facts behind the ground"), max_length=5000)
+    ground_detail_sealed = SealField()
     scheduled_for = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
-    responsible_persons = models.TextField(
+    responsible_persons = SealedTextField(
         _("responsible persons interviewed"),
         max_length=2000,
         help_text=_("Name and position of each, one a line."),
     )
-    attendees = models.TextField(_("attending for the department(s)"), max_length=2000, blank=True)
-    issues_raised = models.TextField(_("issues raised"), max_length=10000, blank=True)
-    commitments = models.TextField(_("commitments made"), max_length=10000, blank=True)
+    responsible_persons_sealed = SealField()
+    attendees = SealedTextField(_("attending for the department(s)"), max_length=2000, blank=True)
+    attendees_sealed = SealField()
+    issues_raised = SealedTextField(_("issues raised"), max_length=10000, blank=True)
+    issues_raised_sealed = SealField()
+    commitments = SealedTextField(_("commitments made"), max_length=10000, blank=True)
+    commitments_sealed = SealField()
     follow_up_on = models.DateField(_("follow-up check on"), null=True, blank=True)
-    follow_up_result = models.TextField(_("follow-up check result"), blank=True)
+    follow_up_result = SealedTextField(_("follow-up check result"), blank=True)
+    follow_up_result_sealed = SealField()
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
     )

@@ -77,3 +77,13 @@ class PortalModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         portal_messages(self)
+
+
+class RevealForm(PortalForm):
+    """Why an unmasked identity number is needed: recorded with the view."""
+
+    purpose = forms.CharField(
+        label=_("Why do you need the unmasked number?"),
+        max_length=300,
+        help_text=_("Recorded with your name and the time (audit of identity views)."),
+    )

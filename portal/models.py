@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .fields import MaskedJSONField, MaskedTextField
+
 
 class CalendarYear(models.Model):
     """A year whose official schedule (the State Council's notice) is loaded."""
@@ -475,7 +477,7 @@ class ClockExclusion(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     days = models.PositiveSmallIntegerField(_("days excluded"))
-    reason = models.TextField(_("reason"))
+    reason = MaskedTextField(_("reason"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -518,7 +520,7 @@ class ClockExtension(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = MaskedTextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("clock extension")
@@ -566,8 +568,8 @@ class AuditEvent(AppendOnlyModel):
     object_id = models.CharField(max_length=64, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    reason = MaskedTextField(_("reason"), blank=True)
+    data = MaskedJSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -656,7 +658,7 @@ class StatisticalReport(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = MaskedTextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("statistical report")
@@ -691,7 +693,7 @@ class Notification(models.Model):
     recipient = models.EmailField(_("recipient"), max_length=254)
     object_id = models.BigIntegerField(_("object"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    body = models.TextField(_("body"), blank=True)
+    body = MaskedTextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 
-from . import views_approvals, views_stats
+from . import views_approvals, views_reveal, views_stats
 from .health import healthz
 from .rules_api import RuleSetListView
 
@@ -29,6 +29,16 @@ urlpatterns = [
         "statistics/reports/<int:pk>/download/",
         views_stats.report_download,
         name="statistics-report-download",
+    ),
+    path(
+        "free-text/<str:model>/<int:pk>/<str:field>/",
+        views_reveal.free_text_page,
+        name="free-text",
+    ),
+    path(
+        "api/v1/free-text/reveal/",
+        views_reveal.FreeTextRevealView.as_view(),
+        name="free-text-reveal",
     ),
     path("healthz", healthz, name="healthz"),
     path("api/v1/rule-sets/", RuleSetListView.as_view(), name="rule-set-list"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import BilingualNameMixin, DepartmentType, Platform, Region
+from portal.fields import MaskedJSONField, MaskedTextField
 from portal.identity import (
     encrypt_identity,
     identity_hash,
@@ -192,7 +193,7 @@ class Marketer(IdentityNumberMixin):
         blank=True,
         related_name="marketers",
     )
-    qualifications = models.TextField(_("qualifications"), blank=True)
+    qualifications = MaskedTextField(_("qualifications"), blank=True)
 
     class Meta:
         verbose_name = _("live marketer")
@@ -223,7 +224,7 @@ class Supplier(IdentityNumberMixin):
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    licences = models.TextField(_("licences"), blank=True)
+    licences = MaskedTextField(_("licences"), blank=True)
 
     class Meta:
         verbose_name = _("supplier")
@@ -449,7 +450,7 @@ class RosterRow(IdentityNumberMixin):
     )
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     guardian_consent = models.BooleanField(_("guardian's consent on file"), default=False)
-    errors = models.JSONField(_("errors"), default=dict, blank=True)
+    errors = MaskedJSONField(_("errors"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("roster row")

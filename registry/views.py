@@ -7,8 +7,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from portal.errors import DomainError
+from portal.forms import RevealForm
 
-from .forms import RevealIdentityForm
 from .selectors import live_rooms_visible_to, marketers_visible_to
 from .services import identity_reveal
 
@@ -32,7 +32,7 @@ def live_room_detail(request, pk: int):
 def marketer_detail(request, pk: int):
     marketer = get_object_or_404(marketers_visible_to(request.user), pk=pk)
     can_reveal = request.user.has_perm("accounts.view_unmasked_identity")
-    form = RevealIdentityForm(request.POST or None) if can_reveal else None
+    form = RevealForm(request.POST or None) if can_reveal else None
     revealed = None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

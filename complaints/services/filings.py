@@ -46,6 +46,7 @@ from accounts.models import Department, DepartmentType, Platform, Region
 from portal import dates
 from portal.audit import audit_record
 from portal.errors import DomainError, NotAllowed
+from portal.fields import seal_row
 from portal.identity import (
     _division_in_use,
     encrypt_identity,
@@ -665,6 +666,7 @@ def _store(model, rows: list[dict]) -> list[int]:
     ``bulk_create`` elsewhere (SQLite returns the ids too)."""
     if not rows:
         return []
+    rows = [seal_row(model, row) for row in rows]  # COPY calls no field's pre_save
     if connection.vendor == "postgresql":
         return _copy_rows(model, rows)
     objs = model.objects.bulk_create([model(**row) for row in rows])
@@ -715,7 +717,7 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
                 "uscc": item["party_uscc"],
                 "party": party,
                 "category": filing.category,
-                "facts": filing.facts,
+                "facts": item["facts"],  # as sent: the entry seals it again
                 "term_ends_on": filing.blacklisted_until,
                 "appeal_route": filing.appeal_route,
                 "measures": [catalogue[c] for c in codes if c in catalogue],

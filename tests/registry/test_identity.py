@@ -191,7 +191,7 @@ def test_reveal_without_a_purpose_shows_an_error_beside_the_field(
     )
 
     assert 'class="error-summary"' in page.text
-    assert "This field is required." in page.text
+    assert "Fill in this field." in page.text
     assert RIC_WITH_X not in page.text
     assert not IdentityView.objects.exists()
 

@@ -66,6 +66,11 @@ PARAMS = {
     "inspections:interview-action": lambda o: {"pk": o["interview"].pk, "action": "minutes"},
     "inspections:interview-minutes": _pk("interview"),
     "api-key-revoke": _pk("api_key"),
+    "free-text": lambda o: {
+        "model": "complaints.complaint",
+        "pk": o["complaint"].pk,
+        "field": "description",
+    },
     "statistics-report-download": _pk("statistical_report"),
     # API (DRF routers and plain paths)
     "complaint-detail": _pk("complaint"),

@@ -105,6 +105,9 @@ SPEC: dict[str, Rule] = {
     "healthz": page(**PUBLIC),
     "statistics": page(**PUBLIC),
     "approvals": page(STAFF),
+    # a complaint's description in full, for those who may see identity numbers
+    "free-text": page(SUP | S, hidden=C, viewers=H | D | S, act=SUP | S),
+    "free-text-reveal": api_action(EVERYONE_API - SUP - S, SUP | S),
     "statistics-staff": page(STAFF | S),
     "statistics-reports": page(STAFF | S),
     "statistics-report-download": page(**NOT_YET),
