@@ -590,6 +590,11 @@ class AnswerForwardForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 5}),
         )
     )
+    files = MultipleFileField(
+        label=_("Files (records, refund receipts, screenshots)"),
+        required=False,
+        help_text=limits_text,
+    )
 
 
 def days_left(due, today=None) -> int:

@@ -333,6 +333,16 @@ class Evidence(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the file came with a platform's answer to a forwarded case, not
+    # from the consumer.
+    forward = models.ForeignKey(
+        "PlatformForward",
+        verbose_name=_("platform's answer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
 
     class Meta:
         verbose_name = _("evidence")
@@ -466,6 +476,8 @@ class PlatformForward(SealedTextModel, models.Model):
     )
     answer = SealedTextField(_("platform's answer"), blank=True)
     answer_sealed = SealField()
+    # who answered: the officer's name, or the API key's name for a system
+    answered_by_label = models.CharField(_("answered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("case forwarded to a platform")

@@ -243,7 +243,7 @@ def tracked(request, code: str):
         {
             "complaint": complaint,
             "events": complaint.events.filter(public=True),
-            "evidence": complaint.evidence.order_by("pk"),
+            "evidence": complaint.evidence.filter(forward=None).order_by("pk"),
             "deadlines": [d for d in deadlines_of(complaint) if d.clock != "platform-answer"],
             "answer_form": answer_form,
             "rating_form": rating_form,
@@ -407,8 +407,8 @@ def case_detail(request, pk: int, action: str | None = None, bound_form=None):
             "public_events": [e for e in events if e.public],
             "internal_events": [e for e in events if not e.public],
             "deadlines": deadlines_of(complaint),
-            "evidence": complaint.evidence.all(),
-            "forwards": complaint.forwards.select_related("platform"),
+            "evidence": complaint.evidence.filter(forward=None),
+            "forwards": complaint.forwards.select_related("platform").prefetch_related("files"),
             "material_requests": complaint.material_requests.all(),
             "action_forms": action_forms,
             "open_action": action,
@@ -476,7 +476,10 @@ def evidence_download(request, pk: int):
     evidence = get_object_or_404(
         Evidence.objects.select_related("complaint"), pk=pk, complaint__isnull=False
     )
-    allowed = evidence.complaint_id in request.session.get(TRACKED_SESSION_KEY, [])
+    # The consumer downloads what they sent; a platform's files are for staff.
+    allowed = evidence.forward_id is None and evidence.complaint_id in request.session.get(
+        TRACKED_SESSION_KEY, []
+    )
     if not allowed and request.user.is_authenticated:
         allowed = complaints_visible_to(request.user).filter(pk=evidence.complaint_id).exists()
     if not allowed:
@@ -508,11 +511,19 @@ def forward_list(request):
 @require_http_methods(["GET", "POST"])
 def forward_detail(request, pk: int):
     forward = get_object_or_404(forwards_for_platform(request.user), pk=pk)
-    form = forms.AnswerForwardForm(request.POST or None) if not forward.is_answered else None
+    form = (
+        forms.AnswerForwardForm(request.POST or None, request.FILES or None)
+        if not forward.is_answered
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
+            files = [
+                services.store_evidence(upload=upload, actor=request.user)
+                for upload in form.cleaned_data["files"]
+            ]
             services.forward_answer(
-                forward=forward, actor=request.user, answer=form.cleaned_data["answer"]
+                forward=forward, actor=request.user, answer=form.cleaned_data["answer"], files=files
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -525,7 +536,8 @@ def forward_detail(request, pk: int):
         {
             "forward": forward,
             "complaint": forward.complaint,
-            "evidence": forward.complaint.evidence.all(),
+            "evidence": forward.complaint.evidence.filter(forward=None),
+            "files": forward.files.all(),
             "form": form,
             "today": timezone.localdate(),
         },

@@ -3,11 +3,13 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .uploads import MAX_FILES, check_upload
 
 
 def exception_handler(exc, context):
@@ -54,3 +56,30 @@ def HasPerm(perm: str):
 
     _HasPerm.__name__ = f"HasPerm[{perm}]"
     return _HasPerm
+
+
+class UploadsSerializer(serializers.Serializer):
+    """Files sent with an answer (multipart, the field ``files`` repeated), each
+    checked by content by the kernel's upload checker."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text=gettext_lazy(
+            "Images (JPEG, PNG, WebP) up to 10 MB, PDF up to 20 MB, MP4/MOV up to 50 MB; "
+            "checked by content."
+        ),
+    )
+
+    def validate_files(self, files):
+        errors = []
+        for upload in files:
+            try:
+                check_upload(upload)
+            except DjangoValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return files

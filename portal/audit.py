@@ -7,6 +7,15 @@ from django.contrib.contenttypes.models import ContentType
 from .models import AuditEvent, IdentityView
 
 
+def actor_label(actor) -> str:
+    """The name recorded for who acted: a person's full name (or username), an API
+    key's name for a platform's system, "system" for the portal itself."""
+    if actor is None:
+        return "system"
+    full = getattr(actor, "get_full_name", None)
+    return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
+
+
 def audit_record(
     *, actor, action: str, subject=None, reason: str = "", data: dict[str, Any] | None = None
 ) -> AuditEvent:

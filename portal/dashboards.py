@@ -474,8 +474,25 @@ def staff_trends(user, *, today: date) -> dict:
 def platform_dashboard(user, *, today: date | None = None) -> dict:
     from complaints.filing_selectors import filings_visible_to, notices_awaiting
     from complaints.selectors import forwards_for_platform
+    from inspections.selectors import (
+        document_requests_visible_to,
+        rectification_orders_visible_to,
+    )
+    from registry.models import RosterStatus
+    from registry.roster_selectors import rosters_visible_to
+    from registry.roster_services import roster_due_on, roster_period_of
 
     today = today or timezone.localdate()
+    year, half = roster_period_of(today)
+    roster_due = roster_due_on(year, half)
+    roster_filed = (
+        rosters_visible_to(user).filter(year=year, half=half, status=RosterStatus.FILED).exists()
+    )
+    roster_label = (
+        _("Identity roster of this half-year not filed, late since %(date)s")
+        if today > roster_due
+        else _("Identity roster of this half-year not filed, due by %(date)s")
+    ) % {"date": roster_due.isoformat()}
     return {
         "actions": [
             Action(
@@ -491,6 +508,27 @@ def platform_dashboard(user, *, today: date | None = None) -> dict:
                 notices_awaiting(user).count(),
                 reverse("filings:notices") + "?replied=false",
                 _("Order 117 Art. 12 ¶2, Art. 22, Art. 50"),
+            ),
+            Action(
+                "requests",
+                _("Inspection document requests awaiting your answer"),
+                document_requests_visible_to(user).filter(answered_at__isnull=True).count(),
+                reverse("inspections:platform"),
+                _("Trial Art. 26; Order 117 Art. 21, 46"),
+            ),
+            Action(
+                "rectifications",
+                _("Rectification orders awaiting your report"),
+                rectification_orders_visible_to(user).filter(report__isnull=True).count(),
+                reverse("inspections:platform"),
+                _("Trial Art. 26"),
+            ),
+            Action(
+                "roster",
+                roster_label,
+                0 if roster_filed else 1,
+                reverse("rosters:list"),
+                _("Order 117 Art. 9"),
             ),
         ],
         "filings_chart": Chart(

@@ -1,14 +1,17 @@
+from django.urls import reverse
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, Platform, Region, User
 from portal import dates
+from portal.api import UploadsSerializer
 from portal.models import EXCLUDED_PERIODS, Deadline
 from registry.models import ViolationCategory
 
 from .. import lookups
-from ..models import CaseEvent, Complaint, Outcome, PlatformForward
+from ..models import CaseEvent, Complaint, Evidence, Outcome, PlatformForward
 from ..uploads import MAX_FILES
 
 
@@ -332,6 +335,17 @@ class EmptyInput(serializers.Serializer):
     pass
 
 
+class ForwardFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("complaints:evidence", args=[obj.pk])
+
+
 class ForwardSerializer(serializers.ModelSerializer):
     tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
     category = serializers.CharField(source="complaint.category.code", read_only=True)
@@ -341,6 +355,7 @@ class ForwardSerializer(serializers.ModelSerializer):
     contact_name = serializers.CharField(source="complaint.contact_name", read_only=True)
     contact_phone = serializers.CharField(source="complaint.contact_phone", read_only=True)
     department = serializers.CharField(source="complaint.department.label", read_only=True)
+    files = serializers.SerializerMethodField()
 
     class Meta:
         model = PlatformForward
@@ -359,11 +374,17 @@ class ForwardSerializer(serializers.ModelSerializer):
             "due_on",
             "answered_at",
             "answer",
+            "answered_by_label",
+            "files",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ForwardFileSerializer(many=True))
+    def get_files(self, obj) -> list:
+        return ForwardFileSerializer(obj.files.all(), many=True).data
 
-class ForwardAnswerInput(serializers.Serializer):
+
+class ForwardAnswerInput(UploadsSerializer):
     answer = serializers.CharField(max_length=5000)
 
 

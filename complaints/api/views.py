@@ -194,14 +194,30 @@ class ForwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             .order_by("answered_at", "due_on")
         )
 
-    @extend_schema(request=s.ForwardAnswerInput, responses={200: s.ForwardSerializer})
+    @extend_schema(
+        description=(
+            "The platform answers, as JSON or as multipart with files (the field `files` "
+            "repeated), each checked by content."
+        ),
+        request={
+            "application/json": s.ForwardAnswerInput,
+            "multipart/form-data": s.ForwardAnswerInput,
+        },
+        responses={200: s.ForwardSerializer},
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         forward = self.get_object()
         serializer = s.ForwardAnswerInput(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # Files not claimed by an answer (it was refused) are discarded by the
+        # evidence sweep, as the public form's are.
+        files = [
+            services.store_evidence(upload=upload, actor=request.user) for upload in data["files"]
+        ]
         forward = services.forward_answer(
-            forward=forward, actor=request.user, answer=serializer.validated_data["answer"]
+            forward=forward, actor=request.user, answer=data["answer"], files=files
         )
         return Response(s.ForwardSerializer(forward).data)
 

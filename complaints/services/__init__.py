@@ -16,6 +16,7 @@ are modules of this package, re-exported at its end.
 """
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from portal import i18n
-from portal.audit import audit_event
+from portal.audit import actor_label, audit_event
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, Deadline, RuleClock, RuleGround, RuleSet
 from portal.rules import (
@@ -618,8 +619,11 @@ def complaint_forward(
 
 
 @transaction.atomic
-def forward_answer(*, forward: PlatformForward, actor, answer: str) -> PlatformForward:
-    """The platform officer's answer; the case returns to its handler."""
+def forward_answer(
+    *, forward: PlatformForward, actor, answer: str, files: Sequence[Evidence] = ()
+) -> PlatformForward:
+    """The platform's answer, with files kept by :func:`store_evidence`; the case
+    returns to its handler. An answer sent with an API key records the key's name."""
     forward = PlatformForward.objects.select_for_update().get(pk=forward.pk)
     if actor.platform_id != forward.platform_id or not actor.has_perm(
         "accounts.answer_platform_requests"
@@ -629,7 +633,11 @@ def forward_answer(*, forward: PlatformForward, actor, answer: str) -> PlatformF
         raise Conflict(_("This forwarded case has already been answered."), code="answered")
     forward.answer, forward.answered_at = answer, timezone.now()
     forward.answered_by = actor if getattr(actor, "pk", None) else None
-    forward.save(update_fields=["answer", "answered_at", "answered_by"])
+    forward.answered_by_label = actor_label(actor)
+    forward.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
+    Evidence.objects.filter(pk__in=[f.pk for f in files], complaint=None).update(
+        complaint=forward.complaint_id, forward=forward
+    )
     if clock := Deadline.objects.for_object(forward).open().first():
         deadline_close(deadline=clock, actor=actor)
     complaint = _lock(forward.complaint)
@@ -642,7 +650,11 @@ def forward_answer(*, forward: PlatformForward, actor, answer: str) -> PlatformF
         action="platform_answered",
         public=True,
         message=answer,
-        data={"platform": forward.platform_id, "late": forward.due_on < _today()},
+        data={
+            "platform": forward.platform_id,
+            "late": forward.due_on < _today(),
+            "files": len(files),
+        },
     )
     return forward
 

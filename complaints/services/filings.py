@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, DepartmentType, Platform, Region
 from portal import dates
-from portal.audit import audit_record
+from portal.audit import actor_label, audit_record
 from portal.errors import DomainError, NotAllowed
 from portal.fields import seal_row
 from portal.identity import (
@@ -528,11 +528,6 @@ def _actor_user(actor):
     return actor if isinstance(actor, User) else None
 
 
-def _actor_label(actor) -> str:
-    full = getattr(actor, "get_full_name", None)
-    return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
-
-
 def _match_parties(platform: Platform, items: list[dict]) -> None:
     """Link each item to the register parties its identifiers name (their ids): at
     most four queries for the whole batch, whatever its size."""
@@ -631,7 +626,7 @@ def _batch_columns(platform, *, channel: str, now: datetime, actor) -> dict:
         "received_at": now,
         "channel": channel,
         "submitted_by_id": user.pk if user else None,
-        "submitted_by_label": _actor_label(actor),
+        "submitted_by_label": actor_label(actor),
     }
 
 

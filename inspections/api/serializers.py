@@ -1,10 +1,9 @@
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
-from portal.uploads import MAX_FILES, check_upload
+from portal.api import UploadsSerializer
 
 from ..links import LINK_KINDS
 from ..models import Attachment, ClueLink, ClueTransfer, DocumentRequest, RectificationOrder
@@ -65,37 +64,11 @@ class DocumentRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class _UploadsMixin(serializers.Serializer):
-    files = serializers.ListField(
-        child=serializers.FileField(),
-        required=False,
-        default=list,
-        max_length=MAX_FILES,
-        help_text=_(
-            "Images (JPEG, PNG, WebP) up to 10 MB, PDF up to 20 MB, MP4/MOV up to 50 MB; "
-            "checked by content."
-        ),
-    )
-
-    def validate_files(self, files):
-        from django.core.exceptions import ValidationError
-
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return files
-
-
-class AnswerInput(_UploadsMixin):
+class AnswerInput(UploadsSerializer):
     answer = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ReportInput(_UploadsMixin):
+class ReportInput(UploadsSerializer):
     text = serializers.CharField(max_length=10000)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from portal.audit import actor_label
 from portal.errors import Conflict, DomainError, NotAllowed
 
 from ..models import Attachment
@@ -24,14 +25,6 @@ def today() -> date:
 def user_or_none(actor) -> User | None:
     """The user row to record (an API-key caller has none: its label is kept instead)."""
     return actor if isinstance(actor, User) else None
-
-
-def label_of(actor) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, User):
-        return actor.get_full_name() or actor.username
-    return str(actor)[:200]
 
 
 def require_perm(actor, perm: str) -> None:
@@ -81,7 +74,7 @@ def store_attachment(*, upload, actor, **owner) -> Attachment:
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=user_or_none(actor),
-        uploaded_by_label=label_of(actor),
+        uploaded_by_label=actor_label(actor),
         **owner,
     )
     attachment.file.save(upload.name, upload, save=False)
@@ -94,7 +87,7 @@ __all__ = [
     "Conflict",
     "InspectionError",
     "NotAllowed",
-    "label_of",
+    "actor_label",
     "move",
     "require_department",
     "require_perm",

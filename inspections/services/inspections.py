@@ -45,7 +45,7 @@ from ._common import (
     Conflict,
     InspectionError,
     NotAllowed,
-    label_of,
+    actor_label,
     move,
     require_department,
     require_perm,
@@ -327,7 +327,7 @@ def document_request_answer(
     request.answer = answer.strip()
     request.answered_at = now
     request.answered_by = user_or_none(actor)
-    request.answered_by_label = label_of(actor)
+    request.answered_by_label = actor_label(actor)
     request.full_clean()
     request.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
     for upload in files:
@@ -471,7 +471,7 @@ def rectification_report_submit(
         order=order,
         text=text.strip(),
         submitted_by=user_or_none(actor),
-        submitted_by_label=label_of(actor),
+        submitted_by_label=actor_label(actor),
     )
     report.full_clean()
     report.save()
