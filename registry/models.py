@@ -1,6 +1,8 @@
 """The regulated parties (Trial Art. 2; Order 117 Art. 2) and the taxonomy
 of violations and the negative catalogue they are measured against."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -339,6 +341,7 @@ class NegativeCatalogueItem(BilingualNameMixin):
 
 class RosterStatus(models.TextChoices):
     REJECTED = "rejected", _("not filed: rows with errors")
+    PENDING = "pending", _("uploaded, waiting for the platform's confirmation")
     FILED = "filed", _("filed")
     SUPERSEDED = "superseded", _("superseded by a later roster")
 
@@ -416,6 +419,21 @@ class Roster(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year}-H{self.half}"
+
+    @staticmethod
+    def due_on_of(year: int, half: int) -> date:
+        """The last day to file a half-year's roster: the end of January or of July
+        (Order 117 Art. 9)."""
+        return date(year, 1, 31) if half == 1 else date(year, 7, 31)
+
+    @property
+    def due_on(self) -> date:
+        return self.due_on_of(self.year, self.half)
+
+    @property
+    def late(self) -> bool:
+        """Filed after the last day of its period."""
+        return self.filed_at is not None and timezone.localdate(self.filed_at) > self.due_on
 
 
 class RosterRowKind(models.TextChoices):

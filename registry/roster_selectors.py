@@ -44,7 +44,10 @@ def rosters_visible_to(user) -> QuerySet[Roster]:
     if jurisdiction.platform_id:
         return queryset.filter(platform_id=jurisdiction.platform_id)
     if _provincial_market(jurisdiction):
-        return queryset.filter(platform__domicile__path__startswith=jurisdiction.region_path)
+        # an upload the platform has not confirmed is not yet sent to the regulator
+        return queryset.filter(
+            platform__domicile__path__startswith=jurisdiction.region_path
+        ).exclude(status=RosterStatus.PENDING)
     return queryset.none()
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Platform, Region
 from portal.audit import audit_record
-from portal.errors import DomainError, NotAllowed
+from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import (
     encrypt_identity,
     identity_hash,
@@ -82,7 +82,7 @@ def roster_period_of(day: date) -> tuple[int, int]:
 
 def roster_due_on(year: int, half: int) -> date:
     """The last day to file: the end of January or of July."""
-    return date(year, 1, 31) if half == 1 else date(year, 7, 31)
+    return Roster.due_on_of(year, half)
 
 
 @dataclass
@@ -203,8 +203,11 @@ def roster_file(
     channel: str,
     actor,
     upload=None,
+    confirm_later: bool = False,
 ) -> Roster:
-    """Validate and store a roster; file it when no row is in error.
+    """Validate and store a roster; file it when no row is in error, or, with
+    ``confirm_later`` (the upload page), keep it pending until the platform has
+    seen what changes and confirms (:func:`roster_confirm`).
 
     ``rows`` are dicts keyed by :data:`ROSTER_COLUMNS` (numbered from 2 when they
     come from a file with a header line, else from 1: pass ``row_number``).
@@ -261,7 +264,10 @@ def roster_file(
     period = Roster.objects.filter(platform=platform, year=year, half=half)
     latest = period.order_by("-version").first()
     now = timezone.now()
-    status = RosterStatus.REJECTED if error_count else RosterStatus.FILED
+    if error_count:
+        status = RosterStatus.REJECTED
+    else:
+        status = RosterStatus.PENDING if confirm_later else RosterStatus.FILED
     if status == RosterStatus.FILED:
         period.filter(status=RosterStatus.FILED).update(status=RosterStatus.SUPERSEDED)
     roster = Roster(
@@ -295,8 +301,41 @@ def roster_file(
     )
     audit_record(
         actor=actor,
-        action="roster.filed" if status == RosterStatus.FILED else "roster.rejected",
+        action={
+            RosterStatus.FILED: "roster.filed",
+            RosterStatus.PENDING: "roster.uploaded",
+        }.get(status, "roster.rejected"),
         subject=roster,
         data={"rows": len(cleaned), "errors": error_count, "channel": channel},
+    )
+    return roster
+
+
+@transaction.atomic
+def roster_confirm(*, roster: Roster, actor) -> Roster:
+    """File a pending roster: the platform saw what it changes and confirmed. Only
+    the latest version of its half-year may be filed; the roster it replaces is
+    superseded."""
+    _check_filer(actor, roster.platform)
+    Platform.objects.select_for_update().get(pk=roster.platform_id)
+    roster = Roster.objects.get(pk=roster.pk)
+    if roster.status != RosterStatus.PENDING:
+        raise Conflict(_("This roster is not waiting for confirmation."), code="not_pending")
+    period = Roster.objects.filter(
+        platform_id=roster.platform_id, year=roster.year, half=roster.half
+    )
+    if period.filter(version__gt=roster.version).exists():
+        raise Conflict(
+            _("A later roster was sent for this half-year: confirm that one instead."),
+            code="not_latest",
+        )
+    period.filter(status=RosterStatus.FILED).update(status=RosterStatus.SUPERSEDED)
+    roster.status, roster.filed_at = RosterStatus.FILED, timezone.now()
+    roster.save(update_fields=["status", "filed_at"])
+    audit_record(
+        actor=actor,
+        action="roster.filed",
+        subject=roster,
+        data={"rows": roster.row_count, "late": roster.late},
     )
     return roster

@@ -12,4 +12,5 @@ urlpatterns = [
     path("cross-province/", views.cross_province, name="cross-province"),
     path("<int:pk>/", views.roster_detail, name="detail"),
     path("<int:pk>/errors.csv", views.roster_errors_csv, name="errors"),
+    path("<int:pk>/confirm/", views.roster_confirm_view, name="confirm"),
 ]

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
 from portal.errors import DomainError
@@ -36,6 +36,7 @@ from .roster_selectors import (
 from .roster_services import (
     COLUMN_LABELS,
     ROSTER_COLUMNS,
+    roster_confirm,
     roster_due_on,
     roster_file,
     roster_period_of,
@@ -98,14 +99,18 @@ def _platform_rosters(request):
                     channel=channel,
                     actor=user,
                     upload=upload,
+                    confirm_later=True,
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                if roster.status == RosterStatus.FILED:
-                    messages.success(request, _("The roster was filed."))
+                if roster.status == RosterStatus.PENDING:
+                    messages.info(
+                        request,
+                        _("Not filed yet: check what the roster changes, then confirm it."),
+                    )
                 else:
                     messages.error(
                         request,
@@ -145,7 +150,8 @@ def roster_detail(request, pk: int):
         (row, [(COLUMN_LABELS.get(name, name), m) for name, ms in row.errors.items() for m in ms])
         for row in roster.rows.exclude(errors={}).order_by("row_number")[:500]
     ]
-    diff = roster_diff(roster) if roster.filed_at else None
+    pending = roster.status == RosterStatus.PENDING
+    diff = roster_diff(roster) if roster.filed_at or pending else None
     return render(
         request,
         "registry/rosters/detail.html",
@@ -155,8 +161,31 @@ def roster_detail(request, pk: int):
             "diff": diff,
             "due": roster_due_on(roster.year, roster.half),
             "is_platform": request.user.platform_id == roster.platform_id,
+            "may_confirm": pending
+            and request.user.platform_id == roster.platform_id
+            and request.user.has_perm("accounts.file_platform_reports"),
         },
     )
+
+
+@login_required
+@require_POST
+def roster_confirm_view(request, pk: int):
+    roster = get_object_or_404(rosters_visible_to(request.user), pk=pk)
+    if request.user.platform_id != roster.platform_id or not request.user.has_perm(
+        "accounts.file_platform_reports"
+    ):
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the roster."))
+        return redirect("rosters:detail", pk=pk)
+    try:
+        roster_confirm(roster=roster, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The roster was filed."))
+    return redirect("rosters:detail", pk=pk)
 
 
 @login_required

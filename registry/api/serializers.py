@@ -54,6 +54,10 @@ class RowErrorSerializer(serializers.ModelSerializer):
 
 class RosterSerializer(serializers.ModelSerializer):
     platform = serializers.CharField(source="platform.uscc")
+    due_on = serializers.DateField(read_only=True)
+    late = serializers.BooleanField(
+        read_only=True, help_text="Filed after the last day of its half-year (Order 117 Art. 9)."
+    )
 
     class Meta:
         model = Roster
@@ -69,6 +73,8 @@ class RosterSerializer(serializers.ModelSerializer):
             "error_count",
             "uploaded_at",
             "filed_at",
+            "due_on",
+            "late",
             "supersedes",
         ]
         read_only_fields = fields

@@ -1,5 +1,6 @@
 """In a browser: demo-platform uploads its roster as CSV with one bad row, sees the
-error report, corrects the row and files the roster (Order 117 Art. 9)."""
+error report, corrects the row, previews what the roster changes and confirms it
+(Order 117 Art. 9)."""
 
 import csv
 import io
@@ -96,12 +97,18 @@ def test_roster_upload_with_a_bad_row_then_corrected(in_browser, live_server, tm
         await page.locator("#id_half").select_option(str(half))
         await page.locator("#id_file").set_input_files(str(good_file))
         await page.locator("main form button[type=submit]").click()
-        await page.locator("#roster-diff").wait_for()
+        # Previewed: what it changes, then filed only on confirmation.
+        await page.locator("#roster-confirm").wait_for()
+        status_pending = await page.locator("#roster-status").inner_text()
+        await page.screenshot(path=str(SCREENSHOTS / "roster-preview.png"), full_page=True)
+        await page.locator("#roster-confirm input[name=confirm]").check()
+        await page.locator("#roster-confirm button[type=submit]").click()
+        await page.locator("#roster-filed").wait_for()
         status_filed = await page.locator("#roster-status").inner_text()
         await page.screenshot(path=str(SCREENSHOTS / "roster-filed.png"), full_page=True)
-        return report, status_rejected, report_csv, status_filed
+        return report, status_rejected, report_csv, status_pending, status_filed
 
-    report, status_rejected, report_csv, status_filed = in_browser(scenario)
+    report, status_rejected, report_csv, status_pending, status_filed = in_browser(scenario)
 
     assert "3" in report  # the marketer's line: row 3 of the file
     assert bad_id not in report and bad_id[:6] + "********" + bad_id[-4:] in report
@@ -114,3 +121,4 @@ def test_roster_upload_with_a_bad_row_then_corrected(in_browser, live_server, tm
     assert latest.status == RosterStatus.FILED and latest.error_count == 0
     assert rosters.filter(status=RosterStatus.FILED).count() == 1
     assert status_filed.strip() != status_rejected.strip()
+    assert status_pending.strip() not in (status_filed.strip(), status_rejected.strip())

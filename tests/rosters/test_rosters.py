@@ -220,6 +220,9 @@ def test_upload_csv_with_a_bad_row_then_the_corrected_file(client, platforms):
     assert "*" in lines[1][2]
     rows[1] = marketer_row(2)
     client.post("/rosters/", {"year": 2026, "half": 1, "file": csv_upload(rows)})
+    pending = Roster.objects.get(version=2)
+    assert pending.status == RosterStatus.PENDING
+    client.post(f"/rosters/{pending.pk}/confirm/", {"confirm": "yes"})
     assert Roster.objects.filter(status=RosterStatus.FILED).get().version == 2
 
 
@@ -239,7 +242,7 @@ def test_upload_xlsx(client, platforms):
     client.force_login(platforms.officer_a)
     client.post("/rosters/", {"year": 2026, "half": 1, "file": upload})
     roster = Roster.objects.get()
-    assert (roster.channel, roster.status) == ("xlsx", RosterStatus.FILED)
+    assert (roster.channel, roster.status) == ("xlsx", RosterStatus.PENDING)
     assert roster.rows.get().business_region_id == "330106"
 
 
@@ -414,3 +417,64 @@ def test_the_roster_upload_goes_through_the_kernel_checker(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Roster.objects.exists()
+
+
+def test_an_upload_shows_what_it_changes_and_files_only_on_confirmation(client, platforms):
+    """A one-row file used to replace a five-row roster silently."""
+    five = [operator_row(n) for n in range(1, 6)]
+    filed = file(platforms, five)
+    assert filed.status == RosterStatus.FILED
+    client.force_login(platforms.officer_a)
+
+    response = client.post(
+        "/rosters/",
+        {"year": 2026, "half": 1, "file": csv_upload([operator_row(1)])},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    pending = Roster.objects.get(version=2)
+    page = response.content.decode()
+    assert pending.status == RosterStatus.PENDING
+    assert "Compared with 2026-H1 version 1: 0 joined, 4 left, 0 changed." in page
+    assert 'id="roster-confirm"' in page
+    filed.refresh_from_db()
+    assert filed.status == RosterStatus.FILED  # nothing replaced yet
+
+    # the regulator does not see an upload the platform has not confirmed
+    client.force_login(platforms.zj_market_handler)
+    assert client.get(f"/rosters/{pending.pk}/").status_code == 404
+
+    client.force_login(platforms.officer_a)
+    unticked = client.post(f"/rosters/{pending.pk}/confirm/", {}, follow=True)
+    assert "Tick the box" in unticked.content.decode()
+    assert Roster.objects.get(pk=pending.pk).status == RosterStatus.PENDING
+    client.post(f"/rosters/{pending.pk}/confirm/", {"confirm": "yes"})
+    pending.refresh_from_db()
+    filed.refresh_from_db()
+    assert (pending.status, filed.status) == (RosterStatus.FILED, RosterStatus.SUPERSEDED)
+    assert client.post(f"/rosters/{pending.pk}/confirm/", {"confirm": "yes"}).status_code == 302
+    assert Roster.objects.filter(status=RosterStatus.FILED).count() == 1
+
+
+def test_only_the_latest_upload_of_a_half_year_can_be_confirmed(client, platforms):
+    client.force_login(platforms.officer_a)
+    for rows in ([operator_row(1)], [operator_row(2)]):
+        client.post("/rosters/", {"year": 2026, "half": 1, "file": csv_upload(rows)})
+    older = Roster.objects.get(version=1)
+    response = client.post(f"/rosters/{older.pk}/confirm/", {"confirm": "yes"}, follow=True)
+    assert "A later roster was sent" in response.content.decode()
+    assert not Roster.objects.filter(status=RosterStatus.FILED).exists()
+
+
+def test_a_roster_filed_after_its_due_date_is_marked_late(client, platforms):
+    with time_machine.travel("2026-02-03 10:00 +0800"):
+        roster = file(platforms, [operator_row(1)])
+    assert roster.late
+    with time_machine.travel("2026-07-15 10:00 +0800"):
+        on_time = file(platforms, [operator_row(1)], half=2)
+    assert not on_time.late
+    client.force_login(platforms.officer_a)
+    page = client.get(f"/rosters/{roster.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="roster-late"' in page
+    api = key_client(platforms.raw_a).get(f"/api/v1/rosters/{roster.pk}/").json()
+    assert (api["late"], api["due_on"]) == (True, "2026-01-31")

@@ -35,6 +35,7 @@ PARAMS = {
     "filings:notice": _pk("notice"),
     "rosters:detail": _pk("roster"),
     "rosters:errors": _pk("roster"),
+    "rosters:confirm": _pk("roster"),
     "inspections:campaign": _pk("campaign"),
     "inspections:inspection": _pk("inspection"),
     "inspections:inspection-action": lambda o: {

@@ -171,6 +171,7 @@ SPEC: dict[str, Rule] = {
     "rosters:cross-province": page(STAFF | S),
     "rosters:detail": page(O | S),
     "rosters:errors": page(O | S),
+    "rosters:confirm": action(O | S, O),
     # inspections, clues, consultations, interviews
     "inspections:campaigns": page(STAFF | S),
     "inspections:campaign-new": page(H | HB | C),
