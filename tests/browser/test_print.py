@@ -1,6 +1,8 @@
 """Printing the consumer's pages: the tracked case and the receipt print as content
 only (no menu, language switch or buttons), and every page carries the favicon."""
 
+from datetime import date
+
 import pytest
 
 from accounts.models import Platform, Region
@@ -68,3 +70,61 @@ def test_tracked_case_and_receipt_print_without_controls(in_browser, live_server
     assert seen["code_shown"]  # both pages show the case
     assert on_screen > 0  # the controls are there on screen
     assert tracked == 0 and receipt == 0  # and gone on paper
+
+
+STAFF_HIDDEN_IN_PRINT = ".site-nav, .user-box, main form, main button, .language-switch"
+
+
+def test_staff_pages_print_as_content_only(in_browser, live_server):
+    """The case, filing, entry and inspection pages print without the menu, the
+    user box or any form, and keep their content."""
+    from accounts.models import User
+    from blacklist.models import Measure, ShareScope
+    from blacklist.services import entry_propose
+    from complaints.filing_selectors import filings_visible_to
+    from complaints.selectors import complaints_visible_to
+    from inspections.selectors import inspections_visible_to
+    from portal.demo import DEMO_PASSWORD
+    from registry.models import Marketer
+
+    load_demo()
+    handler = User.objects.get(username="demo-handler")
+    entry = entry_propose(
+        actor=handler,
+        party=Marketer.objects.get(name="李佳怡"),
+        category=ViolationCategory.objects.get(code="false-information"),
+        facts="直播中虚构食品功效。",
+        legal_basis="《网络直播营销管理办法（试行）》第十四条",
+        decision_number="杭市监罚〔2026〕1号",
+        decision_date=date(2026, 1, 20),
+        measures=Measure.objects.filter(code__in=["key-supervision"]),
+        share_scope=ShareScope.PROVINCE,
+    )
+    pages = {
+        "case": f"/complaints/cases/{complaints_visible_to(handler).first().pk}/",
+        "filing": f"/filings/{filings_visible_to(handler).first().pk}/",
+        "entry": f"/blacklist/{entry.pk}/",
+        "inspection": f"/inspections/{inspections_visible_to(handler).first().pk}/",
+    }
+    base = live_server.url
+
+    async def scenario(page):
+        await page.goto(f"{base}/login/")
+        await page.locator("#id_username").fill("demo-handler")
+        await page.locator("#id_password").fill(DEMO_PASSWORD)
+        await page.locator("form[action='/login/'] button[type=submit]").click()
+        await page.wait_for_url(f"{base}/")
+        seen = {}
+        for name, path in pages.items():
+            await page.emulate_media(media="screen")
+            answer = await page.goto(f"{base}{path}")
+            on_screen = await _visible(page, STAFF_HIDDEN_IN_PRINT)
+            await page.emulate_media(media="print")
+            on_paper = await _visible(page, STAFF_HIDDEN_IN_PRINT)
+            text = await page.locator("main h1").inner_text()
+            seen[name] = (answer.status, on_screen > 0, on_paper, bool(text.strip()))
+        return seen
+
+    seen = in_browser(scenario)
+
+    assert seen == dict.fromkeys(pages, (200, True, 0, True))
