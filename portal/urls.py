@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from accounts import views_help
 
 from . import views_approvals, views_reveal, views_stats
 from .health import healthz
@@ -22,6 +23,7 @@ urlpatterns = [
     path("platform/api-keys/", account_views.api_keys, name="api-keys"),
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
     path("approvals/", views_approvals.approvals, name="approvals"),
+    path("help/", views_help.help_page, name="help"),
     path("statistics/", views_stats.statistics, name="statistics"),
     path("statistics/staff/", views_stats.statistics_staff, name="statistics-staff"),
     path("statistics/reports/", views_stats.report_list, name="statistics-reports"),

@@ -105,6 +105,7 @@ SPEC: dict[str, Rule] = {
     "healthz": page(**PUBLIC),
     "statistics": page(**PUBLIC),
     "approvals": page(STAFF),
+    "help": page(**PUBLIC),
     # a complaint's description in full, for those who may see identity numbers
     "free-text": page(SUP | S, hidden=C, viewers=H | D | S, act=SUP | S),
     "free-text-reveal": api_action(EVERYONE_API - SUP - S, SUP | S),

@@ -1,0 +1,55 @@
+"""``/help/`` (issue 17): each role reads what to do first, the time limits of the
+rule sets in force with their articles, and whom to ask, in either language; the
+header links to it on every page."""
+
+import pytest
+from django.utils import translation
+
+from accounts.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, language="en") -> str:
+    client.cookies["django_language"] = language
+    response = client.get("/help/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_consumer_reads_how_to_file_and_the_complaint_time_limits(client):
+    text = page(client)
+    assert 'id="help-consumer"' in text
+    assert "Keep the tracking code" in text
+    assert "12315" in text
+    assert "Art." in text  # each time limit names its article
+
+
+def test_each_role_reads_its_own_help(client, departments):
+    department = departments["xihu_market"]
+    supervisor = UserFactory(department=department, role=Role.SUPERVISOR, first_name="敏")
+    expected = {
+        Role.HANDLER: "help-handler",
+        Role.SUPERVISOR: "help-supervisor",
+        Role.DEPARTMENT_HEAD: "help-head",
+        Role.DEPARTMENT_ADMIN: "help-dept_admin",
+    }
+    for role, marker in expected.items():
+        client.force_login(UserFactory(department=department, role=role))
+        text = page(client)
+        assert f'id="{marker}"' in text, role
+        assert 'id="help-clocks"' in text
+    client.force_login(UserFactory(department=department, role=Role.HANDLER))
+    assert supervisor.get_full_name() in page(client)  # whom to ask
+
+
+def test_the_help_is_in_chinese_for_a_chinese_reader(client):
+    text = page(client, "zh-hans")
+    with translation.override("zh-hans"):
+        assert "帮助" in text
+    assert "Keep the tracking code" not in text
+
+
+def test_every_page_links_to_the_help(client):
+    assert 'href="/help/"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
