@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 # Links in the demo's emails point at the address the demo serves.
-DEMO_ENV := DJANGO_SETTINGS_MODULE=portal.settings.dev PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.dev PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test fuzz lint format messages system-packages clean
 
@@ -35,7 +35,7 @@ test: $(VENV)/.dev system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # schemathesis over the whole OpenAPI schema, as a platform key and as a staff token,

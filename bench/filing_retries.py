@@ -22,7 +22,7 @@ auth)::
 
 It drops and recreates its own database ``h_rely_filings``, migrates it, loads
 the demo data, issues an API key to the demo platform 星河, starts gunicorn (2
-sync workers, ``portal.settings.dev``, DEBUG off, Celery eager, no Redis) on
+sync workers, ``config.settings.dev``, DEBUG off, Celery eager, no Redis) on
 127.0.0.1, sends the posts, checks, stops gunicorn and drops the database (in
 a ``finally``). It touches nothing else. Bounded by ``--deadline`` seconds.
 Exit status 1 when a check fails.
@@ -52,7 +52,7 @@ def env_for(port: int) -> dict:
     env = dict(os.environ)
     env.pop("REDIS_URL", None)
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{DATABASE}",
         CELERY_TASK_ALWAYS_EAGER="true",
@@ -159,7 +159,7 @@ def main() -> int:
             gunicorn = subprocess.Popen(
                 [
                     str(VENV / "gunicorn"),
-                    "portal.wsgi:application",
+                    "config.wsgi:application",
                     "--bind",
                     f"{HOST}:{args.port}",
                     "--workers",

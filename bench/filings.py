@@ -32,7 +32,7 @@ Zhejiang market supervision too) and issues each an API key through
 numbers and USCCs with their check digits, a mix of parties and measures,
 ``--blacklisting`` of them with blacklisting, which also lists the party on the
 platforms' shared blacklist); starts gunicorn on 127.0.0.1 on a free port
-(``DJANGO_SETTINGS_MODULE=portal.settings.dev``, ``DJANGO_DEBUG=false``); sends
+(``DJANGO_SETTINGS_MODULE=config.settings.dev``, ``DJANGO_DEBUG=false``); sends
 one warm-up batch per client (not counted), then the measured batches; checks
 that every answer is 200 with every item ``created`` and that the database
 holds the number of filings expected; stops gunicorn in a ``finally``; then
@@ -89,7 +89,7 @@ ID_REGIONS = ["110105", "110108", "310104"]
 def bench_env(args) -> dict:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}?conn_max_age=60",
         CELERY_TASK_ALWAYS_EAGER="true",
@@ -236,7 +236,7 @@ def free_port() -> int:
 def start_gunicorn(args, env, port: int, log) -> subprocess.Popen:
     cmd = [
         str(GUNICORN),
-        "portal.wsgi:application",
+        "config.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
         "--worker-class",

@@ -36,9 +36,9 @@ timeout, and a ``--deadline`` (default 600 s) after which the clients stop
 and the run is reported as incomplete.
 
 Environment given to manage.py and gunicorn: DJANGO_SETTINGS_MODULE=
-portal.settings.dev, DJANGO_DEBUG=false, DATABASE_URL=postgres://postgres@
+config.settings.dev, DJANGO_DEBUG=false, DATABASE_URL=postgres://postgres@
 127.0.0.1:5432/portal_bench?conn_max_age=60 (persistent connections, as
-portal.settings.production has by default; ``--conn-max-age 0`` for the dev
+config.settings.production has by default; ``--conn-max-age 0`` for the dev
 default of one connection per request), REDIS_URL=redis://127.0.0.1:6379/5,
 CELERY_TASK_ALWAYS_EAGER=true, EMAIL_BACKEND=dummy, LOG_LEVEL=WARNING and
 COMPLAINT_API_RATE=1000000/s. The throttle rate is per second rather than per
@@ -141,7 +141,7 @@ STORIES = [
 def bench_env(args) -> dict:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}?conn_max_age={args.conn_max_age}",
         REDIS_URL=f"redis://{HOST}:6379/5",
@@ -269,7 +269,7 @@ def free_port() -> int:
 def start_gunicorn(args, env, port: int, log) -> subprocess.Popen:
     cmd = [
         str(GUNICORN),
-        "portal.wsgi:application",
+        "config.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
         "--worker-class",

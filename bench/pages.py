@@ -58,7 +58,7 @@ secondary indexes dropped during the load and built again afterwards, then
 - the provincial department's handler (``bench-prov-handler``) holds a third
   of its cases, its supervisor (``bench-prov-supervisor``) another third.
 
-Environment: DJANGO_SETTINGS_MODULE=portal.settings.dev, DJANGO_DEBUG=false,
+Environment: DJANGO_SETTINGS_MODULE=config.settings.dev, DJANGO_DEBUG=false,
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_pages, no
 REDIS_URL (local-memory cache, eager Celery). Bounded: one generation, a fixed
 number of requests per page, statement timeout 10 minutes for the load and
@@ -115,7 +115,7 @@ BENCH_DISTRICTS = ("81", "82", "83", "84")
 def bench_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{DATABASE}",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

@@ -34,7 +34,7 @@ It never touches the shared servers: it makes a PRIVATE PostgreSQL cluster
 (``initdb`` into a temporary folder, port ``--pg-port``, default 5441) and a
 PRIVATE redis-server (port ``--redis-port``, default 6391), and stops and
 removes both at the end (in a ``finally``), with gunicorn, the worker and beat.
-Settings: ``portal.settings.dev`` with DEBUG off, the broker and the cache on
+Settings: ``config.settings.dev`` with DEBUG off, the broker and the cache on
 the private Redis (databases 0 and 1: a Redis restart takes both away at once,
 and intake must go on with the cache failing open), ``CELERY_VISIBILITY_TIMEOUT=30``
 and ``NOTIFICATION_CLAIM_LEASE=30``
@@ -185,7 +185,7 @@ def portal_env(args, work: Path) -> dict:
     env = dict(os.environ)
     env.update(
         REDIS_URL=f"redis://{HOST}:{args.redis_port}/1",
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:{args.pg_port}/rely",
         DB_CONN_MAX_AGE="60",
@@ -441,7 +441,7 @@ def main() -> int:
         "gunicorn",
         [
             str(VENV / "gunicorn"),
-            "portal.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"{HOST}:{args.port}",
             "--workers",
@@ -459,7 +459,7 @@ def main() -> int:
         [
             str(VENV / "celery"),
             "-A",
-            "portal",
+            "config",
             "worker",
             "--pool",
             "prefork",
@@ -478,7 +478,7 @@ def main() -> int:
         [
             str(VENV / "celery"),
             "-A",
-            "portal",
+            "config",
             "beat",
             "--scheduler",
             "celery.beat:PersistentScheduler",

@@ -55,7 +55,7 @@ from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 # Surnames with their share of the population in per mille (census 2020, rounded):
 # weighted, so that 王, 李, 张 and 刘 make a fifth of all names, as they do.

@@ -52,7 +52,7 @@ take about 45 to 60 s to generate here. A third of the Hangzhou market
 supervision department's cases are assigned to ``demo-handler``; the others'
 reminders go to the supervisors, as ``complaints.notifications`` does.
 
-Environment: DJANGO_SETTINGS_MODULE=portal.settings.dev, DJANGO_DEBUG=false,
+Environment: DJANGO_SETTINGS_MODULE=config.settings.dev, DJANGO_DEBUG=false,
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_sweep,
 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend (sending costs a
 copy in memory), no REDIS_URL (local-memory cache, eager Celery; the sweep
@@ -86,7 +86,7 @@ CLOCK_MIX = [  # (clock, kind, status, share)
 def bench_env(database: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="false",
         DATABASE_URL=f"postgres://postgres@{HOST}:5432/{database}",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

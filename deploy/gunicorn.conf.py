@@ -1,4 +1,4 @@
-"""gunicorn for the portal's web tier: `gunicorn -c deploy/gunicorn.conf.py portal.wsgi`.
+"""gunicorn for the portal's web tier: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
 Stateless workers: sessions and cache live in Redis, uploads in object storage,
 so a tier grows by starting this unit on more machines behind nginx.

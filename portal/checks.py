@@ -4,7 +4,7 @@
 decoded, as ``portal.identity`` decodes it. ``IDENTITY_HASH_KEY`` keys the HMAC
 that finds identity numbers: at least 32 bytes, or the numbers (a small space)
 can be tried one by one. Neither may be a key committed in this repository
-(``portal/settings/dev.py`` and ``test.py``): those are published.
+(``config/settings/dev.py`` and ``test.py``): those are published.
 """
 
 import ast
@@ -17,7 +17,7 @@ from django.core.checks import Error, Tags, register
 
 MIN_HASH_KEY_BYTES = 32
 _KEY_SETTINGS = ("IDENTITY_ENCRYPTION_KEY", "IDENTITY_HASH_KEY")
-_SETTINGS_DIR = Path(__file__).resolve().parent / "settings"
+_SETTINGS_DIR = Path(__file__).resolve().parent.parent / "config" / "settings"
 
 
 def published_keys() -> set[str]:
@@ -90,7 +90,7 @@ def identity_keys_check(app_configs, **kwargs):
         if value and value in published:
             errors.append(
                 Error(
-                    f"{name} is a development or test key committed in portal/settings/: "
+                    f"{name} is a development or test key committed in config/settings/: "
                     "it is public.",
                     hint="Generate a key of your own (deploy/portal.env.example).",
                     id="portal.E003",

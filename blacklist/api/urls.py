@@ -1,4 +1,4 @@
-"""Routes of the blacklist API, included by portal/urls.py under ``/api/v1/``."""
+"""Routes of the blacklist API, included by config/urls.py under ``/api/v1/``."""
 
 from django.urls import path
 

@@ -39,7 +39,7 @@ for name in "$SRC" "$DST"; do
   psql "$PG_URL/postgres" -XqAtc "CREATE DATABASE $name"
 done
 
-export DJANGO_SETTINGS_MODULE=portal.settings.dev LOG_LEVEL=WARNING
+export DJANGO_SETTINGS_MODULE=config.settings.dev LOG_LEVEL=WARNING
 step "migrate and load the demo into $SRC"
 DATABASE_URL="$PG_URL/$SRC" "$PY" manage.py migrate --noinput -v0
 DATABASE_URL="$PG_URL/$SRC" "$PY" manage.py seed_demo >/dev/null

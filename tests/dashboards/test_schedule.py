@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import Department
-from portal.celery import app
+from config.celery import app
 from portal.models import AuditEvent, StatisticalReport
 from portal.tasks import reports_schedule_task
 from tests.pdftools import pdf_text

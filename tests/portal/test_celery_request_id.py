@@ -5,7 +5,7 @@ import os
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.logging import request_id_var
 
 REDIS_URL = os.environ.get("REDIS_URL")

@@ -7,7 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from portal.services import deadline_start
 from portal.tasks import deadlines_mark_overdue_task
 from tests.factories import ComplaintFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 

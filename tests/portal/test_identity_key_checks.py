@@ -13,7 +13,7 @@ from django.conf import settings
 
 from tests.portal.test_security import manage, production_env
 
-# The keys committed in portal/settings/dev.py and test.py: public, so refused.
+# The keys committed in config/settings/dev.py and test.py: public, so refused.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktaWRlbnRpdHkta2V5LTMyLWJ5dGVzISE="
 DEV_HASH_KEY = "dev-only-identity-hash-key"
 TEST_ENCRYPTION_KEY = "dGVzdC1vbmx5LWlkZW50aXR5LWtleS0zMi1ieXRlcyE="
@@ -21,8 +21,8 @@ TEST_HASH_KEY = "test-only-identity-hash-key"
 
 
 def test_the_published_keys_are_those_committed():
-    dev = (settings.BASE_DIR / "portal" / "settings" / "dev.py").read_text()
-    test = (settings.BASE_DIR / "portal" / "settings" / "test.py").read_text()
+    dev = (settings.BASE_DIR / "config" / "settings" / "dev.py").read_text()
+    test = (settings.BASE_DIR / "config" / "settings" / "test.py").read_text()
     assert DEV_ENCRYPTION_KEY in dev and DEV_HASH_KEY in dev
     assert TEST_ENCRYPTION_KEY in test and TEST_HASH_KEY in test
 

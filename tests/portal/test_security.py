@@ -21,7 +21,7 @@ def production_env(tmp_path, **overrides) -> dict:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "k" + Fernet.generate_key().decode() + Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",

@@ -221,7 +221,7 @@ def test_a_broker_that_is_down_at_commit_fails_nothing_and_the_sweep_sends_later
 ):
     """A real broker address where nothing listens (as while Redis restarts): the
     case is filed, its email owed, and the resend sweep sends it once Redis is back."""
-    from portal.celery import app
+    from config.celery import app
 
     saved = {
         "task_always_eager": app.conf.task_always_eager,

@@ -53,7 +53,7 @@ def run_inner(tmp_path, *args):
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "LOG_SCAN": "1",
     }
     return subprocess.run(

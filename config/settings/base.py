@@ -65,8 +65,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -288,7 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ScreeningChannelEnum": "blacklist.models.ScreeningLog.Channel",
         "DeadlineStateEnum": "portal.models.Deadline.State",
         # Two more collisions that `check --deploy` reports (drf_spectacular.W001).
-        "RosterHalfEnum": "portal.settings.base.roster_half_choices",
+        "RosterHalfEnum": "config.settings.base.roster_half_choices",
         "FilingItemStatusEnum": [
             ("created", "created"),
             ("duplicate", "duplicate"),
@@ -324,7 +324,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere;
 # the API docs page relaxes style-src for its own inline <style> only
-# (portal/urls.py).
+# (config/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

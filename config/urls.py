@@ -5,10 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from accounts import views_help
-
-from . import views_approvals, views_reveal, views_stats
-from .health import healthz
-from .rules_api import RuleSetListView
+from portal import views_approvals, views_reveal, views_stats
+from portal.health import healthz
+from portal.rules_api import RuleSetListView
 
 urlpatterns = [
     path("", account_views.home, name="home"),
