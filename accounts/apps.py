@@ -8,7 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts, regions and organisations")
 
     def ready(self):
+        from portal.lookups import watch_reference
+
+        from .models import Department, Platform, Region
         from .roles import sync_roles
+
+        # Intake reads regions, departments and platforms from the kernel's
+        # per-process cache (portal.lookups); editing them must drop it.
+        watch_reference(Region, Department, Platform)
 
         # Roles are groups whose permissions are declared in code; keep the
         # database's groups equal to that declaration after every migrate.

@@ -79,7 +79,7 @@ def manage(env, *args, **kwargs):
 ITEMS_SCRIPT = """
 import json
 from datetime import date, timedelta
-from portal.demo import demo_ric
+from demo.data import demo_ric
 items = []
 for n in range({count}):
     items.append({{

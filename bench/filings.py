@@ -111,7 +111,7 @@ SETUP = """
 import json, sys
 from accounts.models import Platform, Region
 from accounts.services import api_key_issue
-from portal.demo import demo_uscc
+from demo.data import demo_uscc
 out = []
 yuhang = Region.objects.get(code="330110")
 for i in range(1, {clients} + 1):

@@ -12,7 +12,7 @@ What it measures
     under 200 ms.
 
     Then it generates the provincial department's monthly report of the last
-    full month (``portal.reports.report_generate``: the counts, the template,
+    full month (``oversight.reports.report_generate``: the counts, the template,
     WeasyPrint, the file stored) and times plain WeasyPrint on the very same
     HTML (``weasyprint.HTML(string=…).write_pdf()``), after a warm-up render
     (fonts), median of two rounds each. Target: the report takes no more than
@@ -598,8 +598,8 @@ def generate_small(today: date, provincial, users) -> None:
     from accounts.models import Platform, Role
     from blacklist.models import Entry, EntryState, ListKind, Status
     from blacklist.services import masked_name
+    from demo.data import demo_uscc
     from inspections.models import Campaign, PlatformInspection
-    from portal.demo import demo_uscc
     from registry.models import PartyKind, ViolationCategory
 
     if Entry.objects.filter(reference__startswith="BP").exists():
@@ -820,8 +820,8 @@ def time_report(provincial, users, today: date, rounds: int = 2) -> dict:
     from weasyprint import HTML
 
     from accounts.models import Role
-    from portal.models import StatisticalReport
-    from portal.reports import report_generate, report_html
+    from oversight.models import StatisticalReport
+    from oversight.reports import report_generate, report_html
 
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     base_url = str(Path(settings.BASE_DIR) / "static")

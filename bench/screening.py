@@ -142,7 +142,7 @@ def _line(values) -> str:
 
 def _ric(n: int) -> str:
     """Entry ``n``'s resident ID number: unique, a valid check digit (python-stdnum cn.ric)."""
-    from portal.demo import demo_ric
+    from demo.data import demo_ric
 
     birth = date(1955, 1, 1) + timedelta(days=(n // 1000) * 17)
     return demo_ric(REGION_CODES[n % len(REGION_CODES)], birth, n % 1000)
@@ -150,7 +150,7 @@ def _ric(n: int) -> str:
 
 def _uscc(n: int) -> str:
     """Entry ``n``'s USCC: unique, a valid check character (python-stdnum cn.uscc)."""
-    from portal.demo import demo_uscc
+    from demo.data import demo_uscc
 
     return demo_uscc(REGION_CODES[n % len(REGION_CODES)], 1_000_000 + n)
 
@@ -315,7 +315,7 @@ def _generate(count: int, seed: int, workers: int) -> None:
 
     from accounts.models import Department, DepartmentType, Platform, Region
     from blacklist.models import EntryNameKey
-    from portal.demo import demo_uscc
+    from demo.data import demo_uscc
     from registry.models import ViolationCategory
 
     started = time.perf_counter()

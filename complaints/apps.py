@@ -7,12 +7,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints, reports and platform filings")
 
     def ready(self):
-        # The intake reads taxonomy, regions, departments, clock rules and the
-        # calendar from a per-process cache; editing them must drop it.
-        from portal.lookups import connect_signals
-
-        connect_signals()
-
         # A due date the kernel recomputed (a calendar year loaded, a calendar day
         # changed) goes on the case's timeline with its old and new dates.
         from portal.services import due_date_moved

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import jurisdiction_of
 from portal import csv as portal_csv
-from portal.dashboards import cached_figures
+from portal.cache import cached_figures
 from portal.errors import DomainError
 from portal.pagination import BoundedPaginator
 

@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as account_views
 from accounts import views_help
-from portal import views_approvals, views_reveal, views_stats
+from oversight import views as home_views
+from oversight import views_approvals, views_stats
+from portal import views_reveal
 from portal.health import healthz
 from portal.rules_api import RuleSetListView
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("registry.urls")),

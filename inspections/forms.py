@@ -17,7 +17,7 @@ from portal.services import clock_rule_for
 from portal.uploads import limits_text
 from registry.models import Agency, Marketer, Operator
 
-from .links import LINK_KINDS, filing_model, find_linkable
+from .links import LINK_KINDS, find_linkable
 from .models import (
     InspectionItem,
     InterviewTarget,
@@ -282,8 +282,6 @@ class LinksMixin(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if filing_model() is None:
-            del self.fields["link_filings"]
 
     def clean(self):
         data = super().clean()

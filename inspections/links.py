@@ -1,17 +1,19 @@
 """What a clue's evidence package (or a consultation) can link to: a complaint or
 report, a platform's disposal filing, an inspection finding.
 
-Filings live in ``complaints`` (``DisposalFiling``) and are looked up by name,
-guarded, so that this code works with or without them. Each kind is found
-through the actor's own scope: nobody links what they may not see.
+Each kind is found through the actor's own scope: nobody links what they may
+not see.
 """
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from complaints.filing_selectors import filings_visible_to
+from complaints.models import Complaint, DisposalFiling
+from complaints.selectors import complaints_visible_to
 
 from .models import InspectionItem
 
@@ -25,30 +27,7 @@ class Linked:
     summary: str
 
 
-def filing_model():
-    """``complaints.DisposalFiling`` when that model exists, else None."""
-    try:
-        return apps.get_model("complaints", "DisposalFiling")
-    except LookupError:
-        return None
-
-
-def _filings_visible_to(user):
-    model = filing_model()
-    if model is None:
-        return None
-    try:
-        from complaints.filing_selectors import filings_visible_to
-    except ImportError:  # the model without its selector: only the site admin's view
-        from accounts.scoping import scope_queryset
-
-        return scope_queryset(model.objects.all(), user, region_path=None, platform="platform_id")
-    return filings_visible_to(user)
-
-
 def _complaint(user, reference: str) -> Linked | None:
-    from complaints.selectors import complaints_visible_to
-
     complaint = complaints_visible_to(user).filter(tracking_code=reference.strip().upper()).first()
     if complaint is None:
         return None
@@ -62,10 +41,9 @@ def _complaint(user, reference: str) -> Linked | None:
 
 
 def _filing(user, reference: str) -> Linked | None:
-    queryset = _filings_visible_to(user)
-    if queryset is None or not reference.strip().isdigit():
+    if not reference.strip().isdigit():
         return None
-    filing = queryset.filter(pk=int(reference)).first()
+    filing = filings_visible_to(user).filter(pk=int(reference)).first()
     if filing is None:
         return None
     measures = ", ".join(getattr(filing, "measure_labels", []) or [])
@@ -106,11 +84,7 @@ LINK_KINDS = {
 
 
 def link_kind_choices() -> list[tuple[str, str]]:
-    return [
-        (code, label)
-        for code, (label, _find) in LINK_KINDS.items()
-        if code != "filing" or filing_model() is not None
-    ]
+    return [(code, label) for code, (label, _find) in LINK_KINDS.items()]
 
 
 def find_linkable(user, kind: str, reference: str) -> Linked | None:
@@ -124,8 +98,7 @@ def describe(obj) -> Linked | None:
     """Label and summary of an object already found (e.g. by a service's caller)."""
     if obj is None:
         return None
-    model = obj._meta.label
-    if model == "complaints.Complaint":
+    if isinstance(obj, Complaint):
         return Linked(
             obj,
             f"{obj.get_kind_display()} {obj.tracking_code}",
@@ -143,17 +116,12 @@ def describe(obj) -> Linked | None:
 
 def may_link(user, obj) -> bool:
     """Whether ``obj`` is within what ``user`` may see, by its own selector."""
-    model = obj._meta.label
-    if model == "complaints.Complaint":
-        from complaints.selectors import complaints_visible_to
-
+    if isinstance(obj, Complaint):
         return complaints_visible_to(user).filter(pk=obj.pk).exists()
     if isinstance(obj, InspectionItem):
         from .selectors import inspections_visible_to
 
         return inspections_visible_to(user).filter(pk=obj.inspection_id).exists()
-    filings = filing_model()
-    if filings is not None and isinstance(obj, filings):
-        queryset = _filings_visible_to(user)
-        return queryset is not None and queryset.filter(pk=obj.pk).exists()
+    if isinstance(obj, DisposalFiling):
+        return filings_visible_to(user).filter(pk=obj.pk).exists()
     return False

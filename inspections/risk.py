@@ -24,17 +24,12 @@ Platform parts (weights in :data:`PLATFORM_PARTS`):
 Live room parts: complaints and reports about the room, filings about it,
 blacklisted operator or marketers, and whether the room is missing from the
 platform's roster of the last half-year due.
-
-Filings and rosters are looked up by name (``complaints.DisposalFiling``,
-``registry.Roster``, ``complaints.PlatformNotice``), guarded, so that the view
-works with or without them: a part whose source does not exist counts 0.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -56,8 +51,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform
 from accounts.scoping import jurisdiction_of
+from blacklist.models import Entry, ScreeningLog
+from complaints.models import DisposalFiling, PlatformNotice
 from portal.models import Deadline
-from registry.models import LiveRoom, Marketer, Operator
+from registry.models import LiveRoom, Marketer, Operator, Roster, RosterRow
 
 from .models import DocumentRequest
 
@@ -105,13 +102,6 @@ LIVE_ROOM_PARTS = (
 )
 
 
-def _model(app_label: str, name: str):
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
 def _since(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(today - timedelta(days=WINDOW_DAYS), time.min))
 
@@ -121,10 +111,6 @@ def _aggregate(queryset: QuerySet, function: str = "COUNT", field: str = "pk"):
     subquery; 0 when there is nothing."""
     value = queryset.order_by().annotate(v=Func(F(field), function=function)).values("v")
     return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
-
-
-def _zero():
-    return Value(0, output_field=IntegerField())
 
 
 def _score(parts) -> F:
@@ -149,9 +135,6 @@ def due_periods(today: date, n: int = 2) -> list[tuple[int, int]]:
 
 
 def _active_entries(today: date):
-    Entry = _model("blacklist", "Entry")
-    if Entry is None:
-        return None
     return Entry.objects.active(today)
 
 
@@ -178,11 +161,8 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
         "reports_90": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
     }
 
-    filing = _model("complaints", "DisposalFiling")
-    annotations["filings_90"] = (
-        _aggregate(filing.objects.filter(platform_id=OuterRef("pk"), received_at__gte=since))
-        if filing
-        else _zero()
+    annotations["filings_90"] = _aggregate(
+        DisposalFiling.objects.filter(platform_id=OuterRef("pk"), received_at__gte=since)
     )
 
     def overdue(model, answered_field: str, platform_path: str):
@@ -198,52 +178,39 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
         return _aggregate(rows)
 
     overdue_answers = overdue(DocumentRequest, "answered_at", "inspection__platform_id")
-    notice = _model("complaints", "PlatformNotice")
-    if notice is not None:
-        overdue_answers = overdue_answers + overdue(notice, "replied_at", "platform_id")
-    annotations["overdue_answers"] = overdue_answers
-
-    entries = _active_entries(today)
-    if entries is not None:
-        rooms = LiveRoom.objects.filter(platform_id=OuterRef(OuterRef("pk")))
-        presenters = LiveRoom.marketers.through.objects.filter(
-            liveroom__platform_id=OuterRef(OuterRef("pk"))
-        )
-        on_list = entries.filter(
-            Q(
-                party_type=ContentType.objects.get_for_model(Operator),
-                party_id__in=rooms.values("operator_id"),
-            )
-            | Q(
-                party_type=ContentType.objects.get_for_model(Marketer),
-                party_id__in=presenters.values("marketer_id"),
-            )
-        ).exclude(platform_id=OuterRef("pk"))  # its own listings are the platform at work
-        annotations["blacklisted"] = _aggregate(on_list)
-    else:
-        annotations["blacklisted"] = _zero()
-
-    screening = _model("blacklist", "ScreeningLog")
-    annotations["screening_hits_90"] = (
-        _aggregate(
-            screening.objects.filter(platform_id=OuterRef("pk"), at__gte=since), "SUM", "hits"
-        )
-        if screening
-        else _zero()
+    annotations["overdue_answers"] = overdue_answers + overdue(
+        PlatformNotice, "replied_at", "platform_id"
     )
 
-    roster = _model("registry", "Roster")
-    if roster is not None:
-        gaps = None
-        for year, half in due_periods(today):
-            filed = roster.objects.filter(
-                platform_id=OuterRef("pk"), year=year, half=half, status="filed"
-            )
-            missing = Case(When(Exists(filed), then=Value(0)), default=Value(1))
-            gaps = missing if gaps is None else gaps + missing
-        annotations["roster_gaps"] = gaps
-    else:
-        annotations["roster_gaps"] = _zero()
+    entries = _active_entries(today)
+    rooms = LiveRoom.objects.filter(platform_id=OuterRef(OuterRef("pk")))
+    presenters = LiveRoom.marketers.through.objects.filter(
+        liveroom__platform_id=OuterRef(OuterRef("pk"))
+    )
+    on_list = entries.filter(
+        Q(
+            party_type=ContentType.objects.get_for_model(Operator),
+            party_id__in=rooms.values("operator_id"),
+        )
+        | Q(
+            party_type=ContentType.objects.get_for_model(Marketer),
+            party_id__in=presenters.values("marketer_id"),
+        )
+    ).exclude(platform_id=OuterRef("pk"))  # its own listings are the platform at work
+    annotations["blacklisted"] = _aggregate(on_list)
+
+    annotations["screening_hits_90"] = _aggregate(
+        ScreeningLog.objects.filter(platform_id=OuterRef("pk"), at__gte=since), "SUM", "hits"
+    )
+
+    gaps = None
+    for year, half in due_periods(today):
+        filed = Roster.objects.filter(
+            platform_id=OuterRef("pk"), year=year, half=half, status="filed"
+        )
+        missing = Case(When(Exists(filed), then=Value(0)), default=Value(1))
+        gaps = missing if gaps is None else gaps + missing
+    annotations["roster_gaps"] = gaps
 
     return (
         platforms_in_jurisdiction(user)
@@ -264,42 +231,31 @@ def live_room_risk(user, *, today: date | None = None) -> QuerySet[LiveRoom]:
         "complaints_90": _aggregate(cases.filter(kind=Complaint.Kind.COMPLAINT)),
         "reports_90": _aggregate(cases.filter(kind=Complaint.Kind.REPORT)),
     }
-    filing = _model("complaints", "DisposalFiling")
-    annotations["filings_90"] = (
-        _aggregate(filing.objects.filter(live_room_id=OuterRef("pk"), received_at__gte=since))
-        if filing
-        else _zero()
+    annotations["filings_90"] = _aggregate(
+        DisposalFiling.objects.filter(live_room_id=OuterRef("pk"), received_at__gte=since)
     )
     entries = _active_entries(today)
-    if entries is not None:
-        presenters = LiveRoom.marketers.through.objects.filter(liveroom_id=OuterRef(OuterRef("pk")))
-        on_list = entries.filter(
-            Q(
-                party_type=ContentType.objects.get_for_model(Operator),
-                party_id=OuterRef("operator_id"),
-            )
-            | Q(
-                party_type=ContentType.objects.get_for_model(Marketer),
-                party_id__in=presenters.values("marketer_id"),
-            )
-        ).exclude(platform_id=OuterRef("platform_id"))
-        annotations["blacklisted"] = _aggregate(on_list)
-    else:
-        annotations["blacklisted"] = _zero()
-    roster = _model("registry", "Roster")
-    row = _model("registry", "RosterRow")
-    if roster is not None and row is not None:
-        year, half = due_periods(today, 1)[0]
-        listed = row.objects.filter(
-            roster__platform_id=OuterRef("platform_id"),
-            roster__year=year,
-            roster__half=half,
-            roster__status="filed",
-            live_room_account=OuterRef("account_id"),
+    presenters = LiveRoom.marketers.through.objects.filter(liveroom_id=OuterRef(OuterRef("pk")))
+    on_list = entries.filter(
+        Q(
+            party_type=ContentType.objects.get_for_model(Operator),
+            party_id=OuterRef("operator_id"),
         )
-        annotations["roster_gaps"] = Case(When(Exists(listed), then=Value(0)), default=Value(1))
-    else:
-        annotations["roster_gaps"] = _zero()
+        | Q(
+            party_type=ContentType.objects.get_for_model(Marketer),
+            party_id__in=presenters.values("marketer_id"),
+        )
+    ).exclude(platform_id=OuterRef("platform_id"))
+    annotations["blacklisted"] = _aggregate(on_list)
+    year, half = due_periods(today, 1)[0]
+    listed = RosterRow.objects.filter(
+        roster__platform_id=OuterRef("platform_id"),
+        roster__year=year,
+        roster__half=half,
+        roster__status="filed",
+        live_room_account=OuterRef("account_id"),
+    )
+    annotations["roster_gaps"] = Case(When(Exists(listed), then=Value(0)), default=Value(1))
     return (
         live_rooms_visible_to(user)
         .select_related("platform", "operator")

@@ -17,7 +17,6 @@ from .models import (
     RuleClock,
     RuleGround,
     RuleSet,
-    StatisticalReport,
     rule_set_in_use,
 )
 from .rules import rule_set_new_version
@@ -240,20 +239,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class IdentityViewAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "object_repr", "purpose"]
     search_fields = ["object_repr", "purpose"]
-
-
-@admin.register(StatisticalReport)
-class StatisticalReportAdmin(ReadOnlyAdmin):
-    list_display = [
-        "requested_at",
-        "department",
-        "period_kind",
-        "period_start",
-        "language",
-        "status",
-        "progress",
-    ]
-    list_filter = ["status", "period_kind", "language"]
 
 
 @admin.register(Notification)

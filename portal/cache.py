@@ -2,7 +2,7 @@
 
 Everything the portal keeps in the cache can be done without: the reference
 data version token (``portal.lookups``), the dashboard figures
-(``portal.dashboards``), the API throttles and the public form's rate limit.
+(``cached_figures``, for the dashboards), the API throttles and the public form's rate limit.
 :class:`FailOpenRedisCache` is Django's ``RedisCache`` whose every call, when
 Redis cannot be reached or does not answer within the socket timeout, answers
 as a cache miss (``get`` gives the default, ``add``/``incr`` give nothing, so
@@ -18,11 +18,17 @@ instead of building one per call as Django does (that cost as much CPU as the
 rest of the API throttle, bench/intake.py); a client is thread-safe.
 """
 
+import hashlib
+import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -147,3 +153,24 @@ class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = FailOpenRedisCacheClient
+
+
+#: How long the figures of a dashboard or of the statistics page are kept before
+#: they are counted again (seconds, setting ``STATISTICS_CACHE_SECONDS``); the page
+#: says when they were counted.
+FIGURES_CACHE_SECONDS = 600
+
+
+def cached_figures(parts: tuple, compute: Callable[[], dict]) -> dict:
+    """``compute()``, kept in the cache under ``parts`` (the scope, the filters, the
+    language) for ``STATISTICS_CACHE_SECONDS`` (0: not kept), with ``counted_at``."""
+    seconds = getattr(settings, "STATISTICS_CACHE_SECONDS", FIGURES_CACHE_SECONDS)
+    if seconds <= 0:
+        return {**compute(), "counted_at": timezone.now()}
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    key = f"figures:{digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {**compute(), "counted_at": timezone.now()}
+        cache.set(key, figures, seconds)
+    return figures

@@ -151,34 +151,9 @@ def _on_change(sender, **kwargs) -> None:
     reference_changed()
 
 
-def connect_signals() -> None:
-    """Bump the token when a row of the cached models is saved or deleted."""
-    from accounts.models import Department, Platform, Region
-    from registry.models import ViolationCategory
-
-    from .models import (
-        CalendarDay,
-        CalendarYear,
-        ClockRule,
-        RuleCitation,
-        RuleClock,
-        RuleGround,
-        RuleSet,
-    )
-
-    for model in (
-        ViolationCategory,
-        Platform,
-        Region,
-        Department,
-        ClockRule,
-        RuleSet,
-        RuleClock,
-        RuleGround,
-        RuleCitation,
-    ):
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}-d")
-    for model in (CalendarDay, CalendarYear):
+def watch_reference(*models) -> None:
+    """Bump the token when a row of one of ``models`` is saved or deleted. Each app
+    names its own reference models in its ``apps.py``; the kernel names its own."""
+    for model in models:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"reference-{model.__name__}-d")

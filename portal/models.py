@@ -9,7 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .fields import MaskedJSONField, MaskedTextField
 
@@ -604,78 +603,6 @@ class IdentityView(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.object_repr}"
-
-
-class StatisticalReport(models.Model):
-    """A periodic statistics report of one department's jurisdiction, generated as
-    a PDF in the background (issue 7)."""
-
-    class PeriodKind(models.TextChoices):
-        MONTHLY = "monthly", _("monthly")
-        QUARTERLY = "quarterly", _("quarterly")
-
-    class Language(models.TextChoices):
-        ZH_HANS = "zh-hans", _("Chinese")
-        EN = "en", _("English")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", pgettext_lazy("report status", "done")
-        FAILED = "failed", _("failed")
-
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        related_name="statistical_reports",
-    )
-    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
-    period_start = models.DateField(_("period start"))
-    language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("progress"), default=0, validators=[MaxValueValidator(100)]
-    )
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        help_text=_("Empty for a report made by the schedule."),
-    )
-    scheduled = models.BooleanField(
-        _("made by the schedule"),
-        default=False,
-        help_text=_("Made by the monthly and quarterly schedule, not at a person's request."),
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = MaskedTextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("statistical report")
-        verbose_name_plural = _("statistical reports")
-        ordering = ["-requested_at", "-pk"]
-        constraints = [
-            # The schedule makes each department's report of a period once, however
-            # often it runs; people may request the same period again at will.
-            models.UniqueConstraint(
-                fields=["department", "period_kind", "period_start", "language"],
-                condition=models.Q(scheduled=True),
-                name="statistical_report_scheduled_once",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.department} {self.period_kind} {self.period_start:%Y-%m}"
 
 
 class Notification(models.Model):

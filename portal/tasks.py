@@ -11,37 +11,3 @@ from .services import deadlines_mark_overdue
 def deadlines_mark_overdue_task() -> int:
     """The periodic sweep: mark running clocks past their due date (set-wise)."""
     return deadlines_mark_overdue(today=timezone.localdate())
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
-def generate_report_task(report_id: int) -> bool:
-    """Generate one statistical report: failed with its error unless the database
-    was briefly unavailable, in which case it is retried."""
-    from .models import StatisticalReport
-    from .reports import report_fail, report_generate
-
-    report = (
-        StatisticalReport.objects.select_related("department__region").filter(pk=report_id).first()
-    )
-    if report is None:
-        return False
-    try:
-        report_generate(report)
-    except Exception as error:
-        report_fail(report, error)
-        if isinstance(error, OperationalError):
-            raise
-        return False
-    return True
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
-def reports_schedule_task(today: str | None = None) -> int:
-    """The monthly and quarterly reports of every department (idempotent; run daily).
-
-    ``today`` (ISO date) is for a manual catch-up run; by default the local date."""
-    from datetime import date
-
-    from .reports import reports_schedule
-
-    return reports_schedule(today=date.fromisoformat(today) if today else timezone.localdate())

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Department, DepartmentType, Platform, Region, Role, User
 from complaints.models import Complaint
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from registry.models import LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
 
 

@@ -4,7 +4,7 @@ generated ID number").
 
 * Every resident ID number (GB 11643) and unified social credit code (GB 32100)
   that the run makes is recorded: the generators behind the factories and
-  fixtures (``portal.demo.demo_ric`` / ``demo_uscc``) are wrapped, and the valid
+  fixtures (``demo.data.demo_ric`` / ``demo_uscc``) are wrapped, and the valid
   numbers written out in the tests' sources are added at collection.
 * For the whole session a handler on the root logger writes, for every record,
   what the configured handlers (``settings.LOGGING``: filters, identity mask,
@@ -98,9 +98,9 @@ class LogScan:
     # --- recording the numbers the run makes ---------------------------------
 
     def _wrap_generator(self, name):
-        """``portal.demo.<name>`` records what it returns, also where a module
+        """``demo.data.<name>`` records what it returns, also where a module
         imported it by name before the session started (tests.factories)."""
-        from portal import demo
+        from demo import data as demo
 
         original = getattr(demo, name)
         numbers = self.numbers

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
-from portal.models import StatisticalReport
+from oversight.models import StatisticalReport
 
 pytestmark = pytest.mark.django_db
 

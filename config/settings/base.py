@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "complaints",
     "blacklist",
     "inspections",
+    "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -209,9 +211,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Monthly (on the 1st, the month before) and quarterly (on a quarter's first
     # day, the quarter before) statistical reports of every department. Daily, so
-    # that a missed 1st is caught up; idempotent (portal.reports.reports_schedule).
+    # that a missed 1st is caught up; idempotent (oversight.reports.reports_schedule).
     "statistical-reports": {
-        "task": "portal.tasks.reports_schedule_task",
+        "task": "oversight.tasks.reports_schedule_task",
         "schedule": crontab(minute=30, hour=2),
     },
 }

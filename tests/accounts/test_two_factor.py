@@ -198,7 +198,7 @@ def test_site_admin_resets_a_lost_device_and_the_user_enrols_again(client, handl
 
 
 def test_demo_accounts_have_the_published_secret_and_demo_totp_prints_the_code(client):
-    from portal.demo import DEMO_PASSWORD, load_demo
+    from demo.data import DEMO_PASSWORD, load_demo
 
     load_demo()
     out = io.StringIO()

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_key_issue
 from blacklist.models import EntryState, Status
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from registry.models import PartyKind
 
 from .factories import EntryFactory, ListedEntryFactory, PlatformEntryFactory

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog, ScreeningLogDepartment
 from blacklist.services import ScreeningQuery, screening_run
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from portal.identity import mask_ric
 
 from .factories import ListedEntryFactory

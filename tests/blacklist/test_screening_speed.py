@@ -21,7 +21,7 @@ from blacklist.screening import (
     stored_form,
 )
 from blacklist.services import ScreeningQuery, screening_match, screening_run
-from portal.demo import demo_uscc
+from demo.data import demo_uscc
 from portal.models import AuditEvent
 from registry.models import PartyKind
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from blacklist.models import Entry, ScreeningLog, Status
-from portal.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 from registry.models import Marketer, ViolationCategory
 
 pytestmark = [

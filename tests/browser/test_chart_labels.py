@@ -3,7 +3,7 @@ stay inside the drawing (issue 17). Measured by chromium on the rendered SVG."""
 
 import pytest
 
-from portal.charts import Chart, Point
+from oversight.charts import Chart, Point
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from complaints.models import Complaint
-from portal.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 from registry.models import ViolationCategory
 
 pytestmark = [

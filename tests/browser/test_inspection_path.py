@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from demo.data import DEMO_PASSWORD, load_demo
 from inspections.models import DocumentRequest, RectificationOrder
-from portal.demo import DEMO_PASSWORD, load_demo
 from tests.pdftools import blank_pdf, pdf_text
 
 pytestmark = [

@@ -4,7 +4,7 @@ show its pages."""
 
 import pytest
 
-from portal.demo import load_demo
+from demo.data import load_demo
 from tests.browser.test_complaint_path import sign_in
 
 pytestmark = [

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from accounts.models import Platform, Region
 from complaints.services import Intake, complaint_submit
-from portal.demo import load_demo
+from demo.data import load_demo
 from registry.models import ViolationCategory
 
 pytestmark = [

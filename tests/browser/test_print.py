@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Platform, Region
 from complaints.services import Intake, complaint_submit
-from portal.demo import load_demo
+from demo.data import load_demo
 from registry.models import ViolationCategory
 
 pytestmark = [
@@ -83,8 +83,8 @@ def test_staff_pages_print_as_content_only(in_browser, live_server):
     from blacklist.services import entry_propose
     from complaints.filing_selectors import filings_visible_to
     from complaints.selectors import complaints_visible_to
+    from demo.data import DEMO_PASSWORD
     from inspections.selectors import inspections_visible_to
-    from portal.demo import DEMO_PASSWORD
     from registry.models import Marketer
 
     load_demo()

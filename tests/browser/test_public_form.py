@@ -3,7 +3,7 @@ the description, and the help text of the kind chosen only."""
 
 import pytest
 
-from portal.demo import load_demo
+from demo.data import load_demo
 
 pytestmark = [
     pytest.mark.browser,

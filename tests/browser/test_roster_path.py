@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Platform
-from portal.demo import DEMO_PASSWORD, demo_ric, demo_uscc, load_demo
+from demo.data import DEMO_PASSWORD, demo_ric, demo_uscc, load_demo
 from registry.models import Roster, RosterStatus
 from registry.roster_services import ROSTER_COLUMNS, roster_period_of
 

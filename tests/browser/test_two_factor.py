@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from accounts.two_factor import demo_totp_code
-from portal.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,7 +1,7 @@
 from datetime import date
 
-from portal.charts import Chart, Point, bar_chart, line_chart, table_rows
-from portal.dashboards import last_months
+from oversight.charts import Chart, Point, bar_chart, line_chart, table_rows
+from oversight.dashboards import last_months
 
 from .html import SVG_NS, svg_of, svg_title, svg_values
 

@@ -14,7 +14,7 @@ from complaints import services
 from complaints.models import Complaint
 from inspections import services as inspection_services
 from inspections.models import ItemResult
-from portal.dashboards import median_days
+from oversight.dashboards import median_days
 from tests.blacklist.factories import ListedEntryFactory
 
 from .html import by_id

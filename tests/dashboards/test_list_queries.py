@@ -26,7 +26,7 @@ from complaints.models import NoticeKind
 from complaints.services import Intake, complaint_submit
 from inspections import services as inspection_services
 from inspections.models import InterviewGround
-from portal.models import StatisticalReport
+from oversight.models import StatisticalReport
 from registry.models import ViolationCategory
 from registry.roster_services import roster_file
 from tests.blacklist.factories import ListedEntryFactory, PlatformEntryFactory
@@ -83,6 +83,7 @@ NOT_LISTS = {
     "logout": "sign-out",
     "set_language": "language switch",
     "healthz": "health check",
+    "help": "help text, no rows",
     "approvals": "inbox of decisions, at most 200 a section (tests/complaints/test_approvals.py)",
     "api-schema": "API schema",
     "api-docs": "API documentation",

@@ -9,8 +9,9 @@ import time_machine
 from django.utils.translation import override
 
 from accounts.models import Role
-from portal.models import AuditEvent, StatisticalReport
-from portal.reports import report_request
+from oversight.models import StatisticalReport
+from oversight.reports import report_request
+from portal.models import AuditEvent
 from tests.factories import UserFactory
 from tests.pdftools import pdf_text
 
@@ -133,7 +134,7 @@ def test_a_queued_report_makes_the_page_reload(client, world):
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_failing_report_is_marked_failed(world, cases, django_capture_on_commit_callbacks):
-    with mock.patch("portal.reports.html_to_pdf", side_effect=ValueError("no fonts")):
+    with mock.patch("oversight.reports.html_to_pdf", side_effect=ValueError("no fonts")):
         report = _request(world, django_capture_on_commit_callbacks, "en")
     assert report.status == StatisticalReport.Status.FAILED
     assert report.error == "no fonts"

@@ -8,8 +8,9 @@ from django.conf import settings
 
 from accounts.models import Department
 from config.celery import app
-from portal.models import AuditEvent, StatisticalReport
-from portal.tasks import reports_schedule_task
+from oversight.models import StatisticalReport
+from oversight.tasks import reports_schedule_task
+from portal.models import AuditEvent
 from tests.pdftools import pdf_text
 
 
@@ -67,7 +68,7 @@ def test_a_missed_first_of_the_month_is_caught_up_the_next_day(
 
 
 def test_a_person_may_request_a_scheduled_period_again(world, django_capture_on_commit_callbacks):
-    from portal.reports import report_request
+    from oversight.reports import report_request
 
     _run("2026-10-01", django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=False):
@@ -116,7 +117,7 @@ def test_the_scheduled_report_is_generated_with_the_cases_of_its_month(
     ],
 )
 def test_the_periods_ended_before_a_day(day, month, quarter):
-    from portal.reports import last_finished_periods
+    from oversight.reports import last_finished_periods
 
     assert last_finished_periods(date.fromisoformat(day)) == [
         ("monthly", month),

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import DepartmentType, Role
 from accounts.services import api_key_issue
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from tests.factories import (
     DepartmentFactory,
     LiveRoomFactory,

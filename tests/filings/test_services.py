@@ -331,7 +331,7 @@ def test_identifiers_are_judged_as_the_shared_validators_judge_them(platforms):
     from django.core.exceptions import ValidationError
 
     from complaints.services.filings import FilingLookups
-    from portal.demo import demo_ric, demo_uscc
+    from demo.data import demo_ric, demo_uscc
     from portal.identity import validate_ric, validate_uscc
 
     rng = random.Random(4)

@@ -4,9 +4,9 @@ documents, one clue in Hangzhou market supervision's inbox."""
 import pytest
 
 from accounts.models import User
+from demo.data import load_demo
 from inspections.models import Campaign, ClueTransfer, InspectionStatus
 from inspections.selectors import clue_inbox, document_requests_visible_to
-from portal.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

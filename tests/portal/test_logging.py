@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from portal.logging import IdentityMaskFilter, mask_identity_numbers
 from tests.filings.conftest import platforms  # noqa: F401 - two platforms with API keys
 from tests.rosters.conftest import marketer_row, operator_row

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from portal.identity import (
     decrypt_identity,
     encrypt_identity,

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 from registry.roster_services import ROSTER_COLUMNS
 from tests.filings.conftest import platforms  # noqa: F401 - the same two platforms
 

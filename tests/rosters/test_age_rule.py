@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from portal.demo import demo_ric
+from demo.data import demo_ric
 from registry.models import Operator, PartyKind, RosterRow, RosterStatus
 from registry.roster_services import roster_file
 from tests.factories import UserFactory

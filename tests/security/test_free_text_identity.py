@@ -20,7 +20,7 @@ from django.utils import translation
 from accounts.models import Role
 from blacklist.models import Entry, EntryState
 from complaints.models import Complaint, DisposalFiling
-from portal.demo import demo_ric
+from demo.data import demo_ric
 from portal.fields import MaskedJSONField, MaskedTextField, clear_text
 from portal.freetext import mask_text
 from portal.models import AuditEvent, IdentityView

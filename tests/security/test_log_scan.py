@@ -13,7 +13,7 @@ LEAKY_TESTS = '''
 import logging
 from datetime import date
 
-from portal.demo import demo_ric, demo_uscc
+from demo.data import demo_ric, demo_uscc
 
 
 def without_the_mask(monkeypatch):
@@ -73,7 +73,7 @@ def run_inner(tmp_path, *args):
 def test_a_generated_number_in_the_logs_fails_the_run(tmp_path):
     from datetime import date
 
-    from portal.demo import demo_ric, demo_uscc
+    from demo.data import demo_ric, demo_uscc
 
     ric = demo_ric("330106", date(1990, 5, 17), 42)
     uscc = demo_uscc("330106", 4242)

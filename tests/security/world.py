@@ -18,6 +18,7 @@ from blacklist import services as blacklist_services
 from blacklist.models import Measure, ShareScope
 from complaints import services as complaint_services
 from complaints.models import Complaint, DisposalFiling, PlatformNotice
+from demo.data import load_demo
 from inspections import services as inspection_services
 from inspections.models import (
     ClueTransfer,
@@ -27,8 +28,7 @@ from inspections.models import (
     ItemResult,
     PlatformInspection,
 )
-from portal.demo import load_demo
-from portal.models import StatisticalReport
+from oversight.models import StatisticalReport
 from portal.uploads import check_upload
 from registry.models import LiveRoom, Marketer, Roster, ViolationCategory
 from tests.pdftools import blank_pdf

@@ -12,9 +12,21 @@ from django.db import transaction
 from stdnum.cn import ric, uscc
 
 from accounts.models import Department, DepartmentType, Platform, Region, Role, User
-from complaints.models import Complaint
-from complaints.services import Intake, complaint_submit
-from registry.models import Agency, LiveRoom, Marketer, Operator, PartyKind, ViolationCategory
+from accounts.two_factor import demo_totp_devices_seed
+from complaints.models import Complaint, NoticeKind, PlatformNotice
+from complaints.services import Intake, complaint_submit, filing_submit_batch, notice_send
+from inspections.models import Campaign, ClueTransfer
+from inspections.services import campaign_open, clue_transfer, document_request_send
+from registry.models import (
+    Agency,
+    LiveRoom,
+    Marketer,
+    Operator,
+    PartyKind,
+    Roster,
+    ViolationCategory,
+)
+from registry.roster_services import roster_file, roster_period_of
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password
 
@@ -341,7 +353,6 @@ def load_demo() -> dict[str, int]:
     _demo_inspections(platforms["xinghe"], departments)
     # Two-factor sign-in for the staff and admin accounts, with the published
     # demo secret (`manage.py demo_totp demo-handler` prints the current code).
-    from accounts.two_factor import demo_totp_devices_seed
 
     demo_totp_devices_seed(User.objects.filter(username__startswith="demo-"))
     return {
@@ -359,11 +370,6 @@ def _demo_platform_reports(platform: Platform, departments: dict) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from complaints.models import NoticeKind, PlatformNotice
-    from complaints.services import filing_submit_batch, notice_send
-    from registry.models import Roster
-    from registry.roster_services import roster_file, roster_period_of
 
     officer = User.objects.get(username="demo-platform")
     now = timezone.now()
@@ -480,8 +486,6 @@ def _demo_inspections(platform: Platform, departments: dict) -> None:
     """Issue 6: a special inspection of the platform awaiting its documents, and a clue
     from Hangzhou cyberspace (its handler ``demo-cyber``) in Hangzhou market
     supervision's inbox; made through the services, once."""
-    from inspections.models import Campaign, ClueTransfer
-    from inspections.services import campaign_open, clue_transfer, document_request_send
 
     hz_market = departments[("330100", DepartmentType.MARKET_SUPERVISION)]
     hz_cyber = departments[("330100", DepartmentType.CYBERSPACE)]

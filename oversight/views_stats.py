@@ -7,8 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from portal.errors import DomainError
+
 from .dashboards import public_statistics
-from .errors import DomainError
 from .models import StatisticalReport
 from .reports import ReportRequestForm, report_request, reports_visible_to, staff_statistics
 

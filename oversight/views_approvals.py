@@ -1,4 +1,4 @@
-"""``/approvals/``: what waits for the signed-in user's decision (portal.approvals)."""
+"""``/approvals/``: what waits for the signed-in user's decision (oversight.approvals)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

@@ -3,7 +3,7 @@
 Every figure is counted in the database (one grouped query per chart), so the
 staff statistics page costs the same number of queries whatever the number of
 cases. A report is requested by :func:`report_request`, generated in the
-background by ``portal.tasks.generate_report_task`` through
+background by ``oversight.tasks.generate_report_task`` through
 :func:`report_generate`, and read back through a view that checks its scope.
 """
 
@@ -21,24 +21,30 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
+from accounts.models import Department, Platform, Region
 from accounts.scoping import scope_queryset
+from complaints.models import FINISHED_STATUSES, Complaint, Outcome, PlatformForward
+from complaints.selectors import complaints_visible_to
+from portal.audit import audit_record
+from portal.cache import cached_figures
+from portal.dates import validate_day
+from portal.errors import NotAllowed
+from portal.models import Deadline
+from portal.pdf import html_to_pdf
+from registry.models import ViolationCategory
 
-from .audit import audit_record
 from .charts import Chart, Point
 from .dashboards import (
     Scope,
     _bilingual,
     blacklist_figures,
-    cached_figures,
     decision_clocks_kept,
     inspection_figures,
     median_days,
     platform_answers,
 )
-from .dates import validate_day
-from .errors import NotAllowed
 from .models import StatisticalReport
-from .pdf import html_to_pdf
+from .tasks import generate_report_task
 
 #: The longest span of months the staff page draws month by month.
 MAX_MONTHS = 36
@@ -80,7 +86,6 @@ def period_bounds(kind: str, start: date) -> tuple[date, date]:
 
 
 def _counted(queryset: QuerySet):
-    from complaints.models import Complaint
 
     return queryset.exclude(status=Complaint.Status.MERGED).order_by()
 
@@ -102,9 +107,6 @@ def statistics(
     decide, the platforms' answers to the forwarded ones, and the blacklist entries
     and inspections of ``scope`` in the period (of ``category`` / ``platform`` when
     given)."""
-    from accounts.models import Platform
-    from complaints.models import FINISHED_STATUSES, Complaint, Outcome, PlatformForward
-    from registry.models import ViolationCategory
 
     since, until = _aware(first), _aware(last + timedelta(days=1))
     cases = _counted(queryset).filter(received_at__gte=since, received_at__lt=until)
@@ -262,9 +264,6 @@ class StatisticsFilterForm(forms.Form):
     )
 
     def __init__(self, *args, user=None, **kwargs):
-        from accounts.models import Platform, Region
-        from complaints.models import Complaint
-        from registry.models import ViolationCategory
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *Complaint.Kind.choices]
@@ -284,7 +283,6 @@ class StatisticsFilterForm(forms.Form):
 
 def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
     """The staff statistics page: the filter form and the charts of the user's scope."""
-    from complaints.selectors import complaints_visible_to
 
     today = today or timezone.localdate()
     form = StatisticsFilterForm(data or None, user=user)
@@ -331,7 +329,6 @@ def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
 
 
 def departments_in_scope(user) -> QuerySet:
-    from accounts.models import Department
 
     return scope_queryset(
         Department.objects.all(),
@@ -355,7 +352,6 @@ def reports_visible_to(user) -> QuerySet[StatisticalReport]:
 def department_cases(department) -> QuerySet:
     """The cases of ``department``'s jurisdiction, scoped as ``complaints_visible_to``
     scopes them for its staff."""
-    from complaints.models import Complaint
 
     return Complaint.objects.filter(
         department__region__path__startswith=department.region.path,
@@ -379,7 +375,6 @@ class ReportRequestForm(forms.Form):
 
 def report_request(*, actor, department, period: str, start: date, language: str):
     """Queue a report of ``department``'s jurisdiction; it is generated once committed."""
-    from .tasks import generate_report_task
 
     if not departments_in_scope(actor).filter(pk=department.pk).exists():
         raise NotAllowed(_("This department is outside your jurisdiction."))
@@ -424,9 +419,6 @@ def reports_schedule(*, today: date, language: str = StatisticalReport.Language.
     no second report: one query finds the reports already made, and the partial
     unique constraint ``statistical_report_scheduled_once`` stops a concurrent run.
     """
-    from accounts.models import Department
-
-    from .tasks import generate_report_task
 
     made = 0
     departments = list(Department.objects.filter(is_active=True).order_by("pk"))
@@ -482,8 +474,6 @@ def overdue_annex(cases: QuerySet, *, first: date, until: date) -> dict:
     """The cases received in the period that are still open and whose legal clock
     ran out before ``until``, earliest due first (at most ``ANNEX_LIMIT``), and
     how many there are: two queries."""
-    from complaints.models import FINISHED_STATUSES, Complaint
-    from portal.models import Deadline
 
     running = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),

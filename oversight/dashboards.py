@@ -6,15 +6,10 @@ whatever the number of cases. Python only fills in the months that had
 nothing and turns rows into chart points.
 """
 
-import hashlib
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -35,9 +30,24 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.scoping import jurisdiction_of
+from blacklist.models import REMOVED_STATUSES, EntryState, Status
+from complaints.filing_selectors import filings_visible_to, notices_awaiting
+from complaints.models import Complaint, Outcome, PlatformForward
+from complaints.selectors import complaints_visible_to, forwards_for_platform, queue
+from inspections.models import InspectionItem, InspectionStatus, ItemResult, PlatformInspection
+from inspections.selectors import (
+    document_requests_visible_to,
+    rectification_orders_visible_to,
+)
+from portal.cache import cached_figures
+from portal.models import Deadline
+from portal.pagination import bounded_count
+from registry.models import RosterStatus
+from registry.roster_selectors import rosters_visible_to
+from registry.roster_services import roster_due_on, roster_period_of
+
 from .charts import Chart, Point
-from .models import Deadline
-from .pagination import bounded_count
 
 #: The dashboard counts the cases needing action up to this many ("1000+" past it):
 #: enough to act on, and a count that stops early stays cheap for a province.
@@ -51,12 +61,6 @@ MONTHS = 12
 PUBLIC_MIN_CELL = 10
 
 
-#: How long the figures of a dashboard or of the statistics page are kept before
-#: they are counted again (seconds, setting ``STATISTICS_CACHE_SECONDS``); the page
-#: says when they were counted.
-FIGURES_CACHE_SECONDS = 600
-
-
 @dataclass(frozen=True)
 class Scope:
     """Whose records a figure counts: departments of ``department_type`` in the
@@ -67,7 +71,6 @@ class Scope:
 
     @classmethod
     def of_user(cls, user) -> "Scope":
-        from accounts.scoping import jurisdiction_of
 
         jurisdiction = jurisdiction_of(user)
         if jurisdiction.everything:
@@ -86,21 +89,6 @@ class Scope:
         if self.department_type is not None:
             condition &= Q(**{f"{department}__type": self.department_type})
         return condition
-
-
-def cached_figures(parts: tuple, compute: Callable[[], dict]) -> dict:
-    """``compute()``, kept in the cache under ``parts`` (the scope, the filters, the
-    language) for ``STATISTICS_CACHE_SECONDS`` (0: not kept), with ``counted_at``."""
-    seconds = getattr(settings, "STATISTICS_CACHE_SECONDS", FIGURES_CACHE_SECONDS)
-    if seconds <= 0:
-        return {**compute(), "counted_at": timezone.now()}
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    key = f"figures:{digest}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = {**compute(), "counted_at": timezone.now()}
-        cache.set(key, figures, seconds)
-    return figures
 
 
 # --- medians in the database --------------------------------------------------------
@@ -199,7 +187,6 @@ def blacklist_figures(
     """Entries of the departments' joint-punishment list of ``scope`` put on and
     taken off the list between ``since`` and ``until`` (the state rows written then;
     Trial Art. 29; SAMR list rules Art. 22 for removals): one query."""
-    from blacklist.models import REMOVED_STATUSES, EntryState, Status
 
     totals = (
         EntryState.objects.filter(
@@ -222,7 +209,6 @@ def inspection_figures(
 ) -> dict:
     """Inspections of platforms in campaigns led in ``scope`` opened between
     ``since`` and ``until`` (Trial Art. 26), and their findings: two queries."""
-    from inspections.models import InspectionItem, InspectionStatus, ItemResult, PlatformInspection
 
     inspections = PlatformInspection.objects.filter(
         scope.q("campaign__lead_department"),
@@ -346,8 +332,6 @@ def category_points(queryset: QuerySet, *, suppress: bool = False) -> list[Point
 def staff_actions(user, *, today: date | None = None) -> list[Action]:
     """Cases needing action now, each counted by the very queue its link opens (up
     to ``ACTION_COUNT_LIMIT``: past it the page says "1000+", portal.pagination)."""
-    from complaints.models import Complaint
-    from complaints.selectors import queue
 
     today = today or timezone.localdate()
     cases = reverse("complaints:list")
@@ -393,7 +377,6 @@ def decision_clocks_kept(complaints: QuerySet) -> dict:
     all of them: case numbers grow with the day received, so a month's cases are
     a narrow range (0.38 s → see README, bench/pages.py). The range only narrows
     what is read; the cases themselves are still matched one by one."""
-    from complaints.models import Complaint
 
     bounds = complaints.order_by().aggregate(low=Min("pk"), high=Max("pk"))
     totals = {"met": 0, "on_time": 0}
@@ -432,8 +415,6 @@ def staff_dashboard(user, *, today: date | None = None) -> dict:
 def staff_trends(user, *, today: date) -> dict:
     """The charts and figures of the last 12 months of the user's scope: one query
     each (two for a median on SQLite)."""
-    from complaints.models import Complaint, PlatformForward
-    from complaints.selectors import complaints_visible_to
 
     scope = Scope.of_user(user)
     since = _since(last_months(today)[0])
@@ -472,15 +453,6 @@ def staff_trends(user, *, today: date) -> dict:
 
 
 def platform_dashboard(user, *, today: date | None = None) -> dict:
-    from complaints.filing_selectors import filings_visible_to, notices_awaiting
-    from complaints.selectors import forwards_for_platform
-    from inspections.selectors import (
-        document_requests_visible_to,
-        rectification_orders_visible_to,
-    )
-    from registry.models import RosterStatus
-    from registry.roster_selectors import rosters_visible_to
-    from registry.roster_services import roster_due_on, roster_period_of
 
     today = today or timezone.localdate()
     year, half = roster_period_of(today)
@@ -550,7 +522,6 @@ def platform_dashboard(user, *, today: date | None = None) -> dict:
 def public_statistics(*, today: date | None = None) -> dict:
     """Anonymised counts over every case: no count below ``PUBLIC_MIN_CELL`` is
     shown, and no total is given (a total would reveal a suppressed cell)."""
-    from complaints.models import Complaint, Outcome
 
     today = today or timezone.localdate()
     cases = Complaint.objects.exclude(status=Complaint.Status.MERGED)

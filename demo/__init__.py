@@ -1,0 +1,1 @@
+"""The demo: its data (demo.data) and the seed_demo command."""
