@@ -143,6 +143,12 @@ class Department(BilingualNameMixin):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def signing_key(self) -> str:
+        """The key its document-signing certificate is configured under
+        (``DOCUMENT_SIGNERS``): region code and department type, ``330100-market``."""
+        return f"{self.region_id}-{self.type}"
+
 
 class Platform(BilingualNameMixin):
     """A live marketing platform operator, as an organisation (Order 117 Art. 2)."""

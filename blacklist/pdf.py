@@ -19,6 +19,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from portal.documents import document_content, document_issue
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline, RuleSet
 from portal.pdf import html_to_pdf
@@ -28,6 +29,12 @@ from registry.models import PartyKind
 from .models import Entry, EntryState, RepairApplication, Status
 
 DEFAULT_LANGUAGE = "zh-hans"
+# The issued document type (portal.DocumentKind) of each document.
+ISSUED_KINDS = {
+    "notice_pdf": "listing-notice",
+    "decision_pdf": "listing-decision",
+    "repair_decision_pdf": "repair-decision",
+}
 STATEMENT_CLOCK = "blacklist-statement"
 REPAIR_CLOCK = "credit-repair-decision"
 
@@ -103,7 +110,28 @@ def _common(entry: Entry) -> dict:
     }
 
 
-def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
+def issued_pdf(render, subject, *, actor=None) -> bytes:
+    """The issued document ``render`` makes for ``subject`` (an entry or a repair
+    application): numbered, signed and stored the first time (``portal.documents``),
+    the stored file after."""
+    entry = subject.entry if isinstance(subject, RepairApplication) else subject
+    department = entry.department
+    if department is None:
+        return render(subject)
+    issued, _created = document_issue(
+        subject=subject,
+        kind=ISSUED_KINDS[render.__name__],
+        department=department,
+        issuer=department.name,
+        party=entry.name_masked,
+        render=lambda issue: render(subject, issue=issue),
+        signer_key=department.signing_key,
+        actor=actor,
+    )
+    return document_content(issued)
+
+
+def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE, issue=None) -> bytes:
     notified = _state(entry, Status.NOTIFIED)
     if notified is None:
         raise DocumentNotReady(_("No notice has been served on this entry."))
@@ -116,11 +144,12 @@ def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "notified_on": notified.data.get("notified_on"),
         "deadline": deadline,
         "clock_source": _source(entry.rule_set, STATEMENT_CLOCK),
+        "issued": issue,
     }
     return _render("blacklist/pdf/notice.html", context, language=language)
 
 
-def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
+def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE, issue=None) -> bytes:
     listed = _state(entry, Status.LISTED)
     if listed is None or entry.listed_on is None or entry.department_id is None:
         raise DocumentNotReady(_("This entry has not been listed by a department."))
@@ -132,12 +161,13 @@ def decision_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE) -> bytes:
         "statements": list(entry.statements.all()),
         "repair_set": repair_set,
         "repair_clock_source": _source(repair_set, REPAIR_CLOCK),
+        "issued": issue,
     }
     return _render("blacklist/pdf/decision.html", context, language=language)
 
 
 def repair_decision_pdf(
-    application: RepairApplication, *, language: str = DEFAULT_LANGUAGE
+    application: RepairApplication, *, language: str = DEFAULT_LANGUAGE, issue=None
 ) -> bytes:
     if application.outcome not in (
         RepairApplication.Outcome.GRANTED,
@@ -151,5 +181,6 @@ def repair_decision_pdf(
         "granted": application.outcome == RepairApplication.Outcome.GRANTED,
         "repair_set": application.rule_set,
         "repair_clock_source": _source(application.rule_set, REPAIR_CLOCK),
+        "issued": issue,
     }
     return _render("blacklist/pdf/repair_decision.html", context, language=language)

@@ -435,8 +435,12 @@ def _language(request) -> str:
 
 
 def _document(render, subject, filename: str, request):
+    language = _language(request)
     try:
-        content = render(subject, language=_language(request))
+        if language == pdf.DEFAULT_LANGUAGE:
+            content = pdf.issued_pdf(render, subject, actor=request.user)
+        else:  # a reading copy in English; the issued document is the Chinese one
+            content = render(subject, language=language)
     except pdf.DocumentNotReady as exc:
         raise Http404(str(exc)) from exc
     return pdf_response(content, filename)

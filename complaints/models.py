@@ -399,6 +399,7 @@ class CaseEvent(models.Model):
 # What each kind of timeline line records, for staff reading the internal timeline.
 EVENT_LABELS = {
     "received": _("received"),
+    "document_issued": _("document issued"),
     "assigned": _("assigned"),
     "accepted": _("accepted"),
     "declined": _("declined"),

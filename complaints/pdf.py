@@ -27,16 +27,15 @@ def _context(complaint):
     }
 
 
-def receipt(complaint) -> bytes:
-    return render_pdf(
-        "complaints/pdf/receipt.html", _context(complaint), language=complaint.language
-    )
+def receipt(complaint, *, issue=None) -> bytes:
+    """The receipt; ``issue`` (number, verification code and QR) once it is issued."""
+    context = _context(complaint) | {"issued": issue}
+    return render_pdf("complaints/pdf/receipt.html", context, language=complaint.language)
 
 
-def decision_notice(complaint) -> bytes:
-    return render_pdf(
-        "complaints/pdf/decision.html", _context(complaint), language=complaint.language
-    )
+def decision_notice(complaint, *, issue=None) -> bytes:
+    context = _context(complaint) | {"issued": issue}
+    return render_pdf("complaints/pdf/decision.html", context, language=complaint.language)
 
 
 def summary(complaint) -> bytes:

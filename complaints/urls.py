@@ -10,6 +10,7 @@ urlpatterns = [
     path("submitted/<str:code>/receipt.pdf", views.complaint_receipt, name="receipt"),
     path("track/", views.track, name="track"),
     path("track/<str:code>/", views.tracked, name="tracked"),
+    path("track/<str:code>/notice.pdf", views.complaint_notice, name="tracked-notice"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("cases/", views.case_list, name="list"),
     path("cases/export.csv", views.case_export, name="export"),

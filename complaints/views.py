@@ -45,6 +45,7 @@ from .selectors import (
     forwards_for_platform,
     queue,
 )
+from .services.documents import complaint_document_kind, complaint_document_pdf
 
 TRACKED_SESSION_KEY = "tracked_cases"
 
@@ -167,7 +168,17 @@ def complaint_submitted(request, code: str):
 
 def complaint_receipt(request, code: str):
     complaint = _tracked(request, code)
-    return pdf_response(pdf.receipt(complaint), f"receipt-{complaint.tracking_code}.pdf")
+    content = complaint_document_pdf(complaint=complaint, document="receipt")
+    return pdf_response(content, f"receipt-{complaint.tracking_code}.pdf")
+
+
+def complaint_notice(request, code: str):
+    """The consumer's copy of the acceptance or decline notice, once decided."""
+    complaint = _tracked(request, code)
+    if complaint_document_kind(complaint, "decision") is None:
+        raise Http404
+    content = complaint_document_pdf(complaint=complaint, document="decision")
+    return pdf_response(content, f"notice-{complaint.tracking_code}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,6 +259,7 @@ def tracked(request, code: str):
             "answer_form": answer_form,
             "rating_form": rating_form,
             "request_open": complaint.material_requests.filter(answered_at__isnull=True).first(),
+            "notice_kind": complaint_document_kind(complaint, "decision"),
         },
     )
 
@@ -453,21 +465,11 @@ def case_document(request, pk: int, document: str):
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     if document == "summary":
         return pdf_response(pdf.summary(complaint), f"case-{complaint.tracking_code}.pdf")
-    if (
-        document == "decision"
-        and complaint.status
-        in (
-            Complaint.Status.DECLINED,
-            Complaint.Status.ACCEPTED,
-            Complaint.Status.FORWARDED,
-            Complaint.Status.CLOSED,
-        )
-        and complaint.decided_at
-    ):
-        return pdf_response(pdf.decision_notice(complaint), f"notice-{complaint.tracking_code}.pdf")
-    if document == "receipt":
-        return pdf_response(pdf.receipt(complaint), f"receipt-{complaint.tracking_code}.pdf")
-    raise Http404
+    if complaint_document_kind(complaint, document) is None:
+        raise Http404
+    content = complaint_document_pdf(complaint=complaint, document=document, actor=request.user)
+    name = "notice" if document == "decision" else document
+    return pdf_response(content, f"{name}-{complaint.tracking_code}.pdf")
 
 
 def evidence_download(request, pk: int):

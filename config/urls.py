@@ -7,7 +7,7 @@ from accounts import views as account_views
 from accounts import views_help
 from oversight import views as home_views
 from oversight import views_approvals, views_stats
-from portal import views_reveal
+from portal import views_reveal, views_verify
 from portal.health import healthz
 from portal.rules_api import RuleSetListView
 
@@ -44,6 +44,7 @@ urlpatterns = [
         name="free-text-reveal",
     ),
     path("healthz", healthz, name="healthz"),
+    path("verify/<str:code>/", views_verify.verify, name="document-verify"),
     path("api/v1/rule-sets/", RuleSetListView.as_view(), name="rule-set-list"),
     path("api/v1/", include("complaints.api.urls")),
     path("api/v1/", include("blacklist.api.urls")),

@@ -17,6 +17,7 @@ from complaints.models import Complaint, NoticeKind, PlatformNotice
 from complaints.services import Intake, complaint_submit, filing_submit_batch, notice_send
 from inspections.models import Campaign, ClueTransfer
 from inspections.services import campaign_open, clue_transfer, document_request_send
+from portal.models import DocumentPrefix
 from registry.models import (
     Agency,
     LiveRoom,
@@ -78,6 +79,39 @@ def demo_ric(region_code: str, birth: date, serial: int) -> str:
 
 def _region(code: str) -> Region:
     return Region.objects.get(code=code)
+
+
+# Document number prefixes (文号) of the demo departments, by region and type.
+DEMO_PREFIXES = {
+    ("330100", DepartmentType.MARKET_SUPERVISION): "杭市监投",
+    ("330000", DepartmentType.MARKET_SUPERVISION): "浙市监",
+    ("440100", DepartmentType.MARKET_SUPERVISION): "穗市监",
+}
+
+
+def demo_signing_seed():
+    """A demo CA and a signing certificate per demo department, in
+    ``DOCUMENT_DEMO_SIGNING_DIR`` (the demo only: unset in production). Kept when
+    every department already has one, so documents signed before still verify."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from portal.documents import DEMO_PASSWORD_ENV, demo_certificates_make
+
+    directory = settings.DOCUMENT_DEMO_SIGNING_DIR
+    if not directory:
+        return None
+    directory = Path(directory)
+    signers = {d.signing_key: d.name for d in Department.objects.all()}
+    if (directory / "ca.pem").exists() and all(
+        (directory / f"{key}.p12").exists() for key in signers
+    ):
+        return directory
+    password = os.environ.get(DEMO_PASSWORD_ENV, "demo-only")
+    demo_certificates_make(directory, signers, password=password)
+    return directory
 
 
 @transaction.atomic
@@ -349,6 +383,11 @@ def load_demo() -> dict[str, int]:
                 contact_phone=phone,
             )
         )
+    for key, prefix in DEMO_PREFIXES.items():
+        if key in departments:
+            DocumentPrefix.objects.get_or_create(
+                department=departments[key], defaults={"prefix": prefix}
+            )
     _demo_platform_reports(platforms["xinghe"], departments)
     _demo_inspections(platforms["xinghe"], departments)
     # Two-factor sign-in for the staff and admin accounts, with the published

@@ -14,6 +14,7 @@ scoped by ``inspections.selectors``.
 from django.utils import timezone
 from django.utils.functional import lazy
 
+from portal.documents import document_content, document_issue
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline
 from portal.pdf import render_pdf
@@ -28,6 +29,13 @@ from .models import (
 )
 
 DEFAULT_LANGUAGE = "zh-hans"
+# The issued document type (portal.DocumentKind) of each document.
+ISSUED_KINDS = {
+    "rectification_order_pdf": "rectification-order",
+    "inspection_report_pdf": "inspection-report",
+    "transfer_letter_pdf": "transfer-letter",
+    "interview_minutes_pdf": "interview-minutes",
+}
 
 
 def _clock_source(code: str, deadline: Deadline | None = None) -> str:
@@ -50,7 +58,25 @@ def _clock_source(code: str, deadline: Deadline | None = None) -> str:
 _source = lazy(_clock_source, str)
 
 
-def rectification_order_pdf(order: RectificationOrder, *, language=DEFAULT_LANGUAGE) -> bytes:
+def issued_pdf(render, subject, *, department, party: str = "", actor=None) -> bytes:
+    """The issued document ``render`` makes for ``subject``: numbered, signed and
+    stored the first time (``portal.documents``), the stored file after."""
+    issued, _created = document_issue(
+        subject=subject,
+        kind=ISSUED_KINDS[render.__name__],
+        department=department,
+        issuer=department.name,
+        party=party,
+        render=lambda issue: render(subject, issue=issue),
+        signer_key=department.signing_key,
+        actor=actor,
+    )
+    return document_content(issued)
+
+
+def rectification_order_pdf(
+    order: RectificationOrder, *, language=DEFAULT_LANGUAGE, issue=None
+) -> bytes:
     inspection = order.inspection
     context = {
         "order": order,
@@ -58,11 +84,14 @@ def rectification_order_pdf(order: RectificationOrder, *, language=DEFAULT_LANGU
         "campaign": inspection.campaign,
         "department": inspection.campaign.lead_department,
         "items": list(order.items.order_by("ordering", "code")),
+        "issued": issue,
     }
     return render_pdf("inspections/pdf/rectification_order.html", context, language=language)
 
 
-def inspection_report_pdf(inspection: PlatformInspection, *, language=DEFAULT_LANGUAGE) -> bytes:
+def inspection_report_pdf(
+    inspection: PlatformInspection, *, language=DEFAULT_LANGUAGE, issue=None
+) -> bytes:
     items = list(inspection.items.order_by("ordering", "code"))
     requests = list(inspection.document_requests.order_by("requested_at", "pk"))
     for request in requests:
@@ -94,6 +123,7 @@ def inspection_report_pdf(inspection: PlatformInspection, *, language=DEFAULT_LA
             "document-request", next((r.deadline for r in requests if r.deadline), None)
         ),
         "today": timezone.localdate(),
+        "issued": issue,
     }
     return render_pdf("inspections/pdf/inspection_report.html", context, language=language)
 
@@ -104,7 +134,7 @@ def _reports(orders):
     return RectificationReport.objects.filter(order__in=orders)
 
 
-def transfer_letter_pdf(transfer: ClueTransfer, *, language=DEFAULT_LANGUAGE) -> bytes:
+def transfer_letter_pdf(transfer: ClueTransfer, *, language=DEFAULT_LANGUAGE, issue=None) -> bytes:
     deadlines = {
         d.clock: d for d in Deadline.objects.for_object(transfer).order_by("started_on", "pk")
     }
@@ -115,11 +145,11 @@ def transfer_letter_pdf(transfer: ClueTransfer, *, language=DEFAULT_LANGUAGE) ->
         "acknowledge": deadlines.get("clue-acknowledge"),
         "acknowledge_source": _source("clue-acknowledge", deadlines.get("clue-acknowledge")),
         "outcome_source": _source("clue-outcome", deadlines.get("clue-outcome")),
+        "issued": issue,
     }
     return render_pdf("inspections/pdf/transfer_letter.html", context, language=language)
 
 
-def interview_minutes_pdf(interview: Interview, *, language=DEFAULT_LANGUAGE) -> bytes:
-    return render_pdf(
-        "inspections/pdf/interview_minutes.html", {"interview": interview}, language=language
-    )
+def interview_minutes_pdf(interview: Interview, *, language=DEFAULT_LANGUAGE, issue=None) -> bytes:
+    context = {"interview": interview, "issued": issue}
+    return render_pdf("inspections/pdf/interview_minutes.html", context, language=language)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .calendar_notice import parse_notice
+from .documents import document_revoke
 from .errors import DomainError
 from .models import (
     AuditEvent,
@@ -11,7 +12,10 @@ from .models import (
     CalendarYear,
     ClockRule,
     Deadline,
+    DocumentKind,
+    DocumentPrefix,
     IdentityView,
+    IssuedDocument,
     Notification,
     RuleCitation,
     RuleClock,
@@ -249,3 +253,54 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["recipient", "key"]
     date_hierarchy = "created_at"
+
+
+@admin.register(DocumentKind)
+class DocumentKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "character"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request):
+        return False  # the types are the documents the portal prints
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentPrefix)
+class DocumentPrefixAdmin(admin.ModelAdmin):
+    list_display = ["department", "prefix"]
+    autocomplete_fields = ["department"]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea)
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "issuer", "issued_at", "signed_by", "revoked_at"]
+    list_filter = ["kind", "revoked_at"]
+    search_fields = ["number", "code"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected documents"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for document in queryset:
+                document_revoke(
+                    document=document, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            messages.success(request, _("The documents were revoked."))
+            return None
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(
+            request,
+            "admin/portal/issueddocument/revoke.html",
+            {**self.admin_site.each_context(request), "documents": queryset, "form": form},
+        )
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("portal.change_issueddocument")

@@ -83,3 +83,20 @@ class UploadsSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return files
+
+
+class IssuedDocumentSerializer(serializers.Serializer):
+    """An issued document as its owner's API shows it: number, type, verification."""
+
+    number = serializers.CharField()
+    type = serializers.CharField(source="kind.code")
+    issued_at = serializers.DateTimeField()
+    verification_code = serializers.CharField(source="code")
+    verify_url = serializers.SerializerMethodField()
+    sha256 = serializers.CharField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_verify_url(self, obj) -> str:
+        from .documents import verify_url
+
+        return verify_url(obj.code)

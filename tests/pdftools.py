@@ -1,6 +1,7 @@
 """Read generated PDFs back as a person would: their text and their fonts."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -114,3 +115,46 @@ def pdf_with_javascript_in_object_stream(encoding: str) -> bytes:
         + encoded
         + data[found.end() + length :]
     )
+
+
+# --- page setting --------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The verification block every issued document ends with (Chinese and English).
+_VERIFICATION = (
+    "文号：",
+    "核验码：",
+    "核验网址",
+    "Document number:",
+    "Verification code:",
+    "Verify",
+)
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page (pdftotext's form feeds), the last empty one dropped."""
+    pages = pdf_text(content).split("\f")
+    return [page for page in pages if page.strip()]
+
+
+def pages_with_only_the_signature(content: bytes, signer: str) -> list[int]:
+    """The pages after the first that hold, besides the signature (the signer and a
+    date), the page number and the verification block, fewer than two lines of text."""
+    lonely = []
+    for number, page in enumerate(pdf_pages(content), start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if number == 1 or not any(signer in line for line in lines):
+            continue
+        rest = [
+            line
+            for line in lines
+            if signer not in line
+            and not _PAGE_NUMBER.match(line)
+            and not _DATE.match(line)
+            and not line.startswith(_VERIFICATION)
+            and "/verify/" not in line
+        ]
+        if len(rest) < 2:
+            lonely.append(number)
+    return lonely

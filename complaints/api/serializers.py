@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from accounts.models import Department, Platform, Region, User
 from portal import dates
-from portal.api import UploadsSerializer
+from portal.api import IssuedDocumentSerializer, UploadsSerializer
+from portal.documents import documents_of
 from portal.models import EXCLUDED_PERIODS, Deadline
 from registry.models import ViolationCategory
 
@@ -217,6 +218,7 @@ class ComplaintDetailSerializer(ComplaintSerializer):
     deadlines = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -240,7 +242,12 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             "deadlines",
             "events",
             "allowed_actions",
+            "documents",
         ]
+
+    @extend_schema_field(IssuedDocumentSerializer(many=True))
+    def get_documents(self, obj) -> list[dict]:
+        return IssuedDocumentSerializer(documents_of(obj), many=True).data
 
     def get_deadlines(self, obj) -> list[dict]:
         return DeadlineSerializer(Deadline.objects.for_object(obj), many=True).data

@@ -386,6 +386,19 @@ PORTAL_NAME = _("Live Marketing Supervision Portal")
 # The address the portal is reached at, for links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# Issued documents (portal/documents.py) are signed (PAdES) with their department's
+# certificate: signer key ("<region code>-<department type>", e.g. "330100-market")
+# → the names of the environment variables holding the PKCS#12 file's path and its
+# password, as JSON: {"330100-market": {"p12": "HZ_MARKET_P12", "password":
+# "HZ_MARKET_P12_PASSWORD"}}. A department without one issues unsigned documents.
+DOCUMENT_SIGNERS = env.json("DOCUMENT_SIGNERS", default={})
+# PEM or DER files of the CAs whose certificates the verification page trusts.
+DOCUMENT_TRUST_ROOTS = env.list("DOCUMENT_TRUST_ROOTS", default=[])
+# The demo's CA and department certificates (made by seed_demo); unset in production.
+DOCUMENT_DEMO_SIGNING_DIR = None
+# The public verification page (/verify/<code>/), per address.
+DOCUMENT_VERIFY_RATE = env("DOCUMENT_VERIFY_RATE", default="20/10m")
+
 # Public intake: abuse control without a third-party captcha.
 COMPLAINT_RATE_LIMIT = env("COMPLAINT_RATE_LIMIT", default="5/10m")  # per address
 COMPLAINT_MIN_FILL_SECONDS = env.int("COMPLAINT_MIN_FILL_SECONDS", default=8)

@@ -12,6 +12,9 @@ IDENTITY_ENCRYPTION_KEY = env(
 )
 IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-only-identity-hash-key")
 
+# seed_demo makes a demo CA and a certificate per demo department here.
+DOCUMENT_DEMO_SIGNING_DIR = BASE_DIR / "var" / "signing"  # noqa: F405
+
 # Serve static/ straight from the app folders: no collectstatic needed here.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

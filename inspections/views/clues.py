@@ -175,4 +175,11 @@ def clue_action(request, pk: int, action: str):
 def clue_letter_pdf(request, pk: int):
     require_staff(request.user)
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
-    return pdf_response(pdf.transfer_letter_pdf(transfer), f"transfer-{transfer.number}.pdf")
+    content = pdf.issued_pdf(
+        pdf.transfer_letter_pdf,
+        transfer,
+        department=transfer.from_department,
+        party=str(transfer.to_department or ""),
+        actor=request.user,
+    )
+    return pdf_response(content, f"transfer-{transfer.number}.pdf")

@@ -343,15 +343,30 @@ def inspection_report_pdf(request, pk: int):
         inspection.status != InspectionStatus.CLOSED
     ):
         raise Http404  # the platform receives the report once the inspection is closed
-    return pdf_response(
-        pdf.inspection_report_pdf(inspection), f"inspection-{inspection.number}.pdf"
-    )
+    if inspection.status == InspectionStatus.CLOSED:  # issued once the inspection is closed
+        content = pdf.issued_pdf(
+            pdf.inspection_report_pdf,
+            inspection,
+            department=inspection.campaign.lead_department,
+            party=str(inspection.platform),
+            actor=request.user,
+        )
+    else:  # a working draft, not numbered
+        content = pdf.inspection_report_pdf(inspection)
+    return pdf_response(content, f"inspection-{inspection.number}.pdf")
 
 
 @login_required
 def rectification_order_pdf(request, pk: int):
     order = get_object_or_404(rectification_orders_visible_to(request.user), pk=pk)
-    return pdf_response(pdf.rectification_order_pdf(order), f"rectification-{order.number}.pdf")
+    content = pdf.issued_pdf(
+        pdf.rectification_order_pdf,
+        order,
+        department=order.inspection.campaign.lead_department,
+        party=str(order.inspection.platform),
+        actor=request.user,
+    )
+    return pdf_response(content, f"rectification-{order.number}.pdf")
 
 
 # --- the platform officer -----------------------------------------------------------------

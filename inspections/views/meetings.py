@@ -315,4 +315,11 @@ def interview_minutes_pdf(request, pk: int):
     interview = get_object_or_404(interviews_visible_to(request.user), pk=pk)
     if interview.status == Interview.Status.SCHEDULED:
         raise Http404  # no minutes before the interview is held
-    return pdf_response(pdf.interview_minutes_pdf(interview), f"interview-{interview.number}.pdf")
+    content = pdf.issued_pdf(
+        pdf.interview_minutes_pdf,
+        interview,
+        department=interview.department,
+        party=str(interview.platform or ""),
+        actor=request.user,
+    )
+    return pdf_response(content, f"interview-{interview.number}.pdf")

@@ -12,6 +12,8 @@ PARAMS = {
     "complaints:submitted": lambda o: {"code": o["complaint"].tracking_code},
     "complaints:receipt": lambda o: {"code": o["complaint"].tracking_code},
     "complaints:tracked": lambda o: {"code": o["complaint"].tracking_code},
+    "complaints:tracked-notice": lambda o: {"code": o["complaint"].tracking_code},
+    "document-verify": lambda o: {"code": "0000000000"},
     "complaints:evidence": _pk("evidence"),
     "complaints:detail": _pk("complaint"),
     "complaints:action": lambda o: {"pk": o["complaint"].pk, "action": "note"},

@@ -124,6 +124,9 @@ SPEC: dict[str, Rule] = {
     "complaints:submitted": page(**ONLY_WITH_CONSUMER_SESSION),
     "complaints:receipt": page(**ONLY_WITH_CONSUMER_SESSION),
     "complaints:tracked": page(**ONLY_WITH_CONSUMER_SESSION),
+    "complaints:tracked-notice": page(**ONLY_WITH_CONSUMER_SESSION),
+    # Public; a code no document was issued under answers 404 to everyone.
+    "document-verify": page(anon=404, other=frozenset({404})),
     "complaints:evidence": page(H | D | O | S, anon=404, hidden=C),
     # complaints: staff and platforms
     "complaints:list": page(STAFF | S),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo.data import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, demo_signing_seed, load_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +16,12 @@ class Command(BaseCommand):
                 + f". Password of every demo account: {DEMO_PASSWORD}"
             )
         )
+        signing = demo_signing_seed()
+        if signing:
+            self.stdout.write(
+                f"Demo signing certificates (and their CA, ca.pem) under {signing}: "
+                "issued documents are signed with them."
+            )
         if settings.OTP_REQUIRED:
             self.stdout.write(
                 "Staff and admin accounts then ask for a two-factor code: "

@@ -1,0 +1,38 @@
+"""The case documents as set on the page: a receipt on one page, a decision notice
+on at most two, the signature never alone on a page, English receipts in English."""
+
+import pytest
+
+from complaints import services
+from complaints.services.documents import complaint_document_pdf
+from tests.pdftools import pages_with_only_the_signature, pdf_pages, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _accept(world, case):
+    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    return services.complaint_accept(complaint=case, actor=world.handler, message="予以受理")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_receipt_is_one_page(world, file_case, language):
+    case = file_case(language=language)
+    content = complaint_document_pdf(complaint=case, document="receipt")
+    assert len(pdf_pages(content)) == 1
+
+
+def test_an_anonymous_english_receipt_reads_as_english(world, file_case):
+    case = file_case(
+        kind="report", language="en", anonymous=True, contact_name="", contact_phone=""
+    )
+    text = " ".join(pdf_text(complaint_document_pdf(complaint=case, document="receipt")).split())
+    assert f"your access key, {case.access_key}." in text
+    assert "。" not in text and "gave(" not in text
+
+
+def test_the_acceptance_notice_is_at_most_two_pages_and_signed_with_text(world, file_case):
+    case = _accept(world, file_case())
+    content = complaint_document_pdf(complaint=case, document="decision")
+    assert len(pdf_pages(content)) <= 2
+    assert pages_with_only_the_signature(content, case.department.name) == []
