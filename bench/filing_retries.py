@@ -149,8 +149,7 @@ def main() -> int:
                 env,
                 "shell",
                 "-c",
-                "from complaints.models import DisposalFiling; "
-                "print(DisposalFiling.objects.count())",
+                "from filings.models import DisposalFiling; print(DisposalFiling.objects.count())",
                 capture_output=True,
                 text=True,
             ).stdout.split()[-1]
@@ -236,7 +235,7 @@ def main() -> int:
                 "shell",
                 "-c",
                 "import json; from django.db.models import Count; "
-                "from complaints.models import DisposalFiling as F; "
+                "from filings.models import DisposalFiling as F; "
                 "q = F.objects.filter(external_id__startswith='RETRY-'); "
                 "print(json.dumps({'total': F.objects.count(), 'retry': q.count(), "
                 "'twice': q.values('platform', 'external_id').annotate(n=Count('pk'))"

@@ -144,7 +144,7 @@ def prepare_database(args, env) -> list[dict]:
 
 
 def count_filings(env) -> int:
-    script = "from complaints.models import DisposalFiling; print(DisposalFiling.objects.count())"
+    script = "from filings.models import DisposalFiling; print(DisposalFiling.objects.count())"
     out = run(
         [str(PYTHON), "manage.py", "shell", "-c", script], env, capture_output=True, text=True
     )

@@ -262,15 +262,8 @@ def generate(n: int, today: date, provincial, users) -> dict:
     from django.db import connection, transaction
 
     from accounts.models import Department, DepartmentType, Platform, Region, Role
-    from complaints.models import (
-        Complaint,
-        DisposalFiling,
-        FilingRoute,
-        Outcome,
-        PlatformForward,
-        RecipientReason,
-        RouteRecipient,
-    )
+    from complaints.models import Complaint, Outcome, PlatformForward
+    from filings.models import DisposalFiling, FilingRoute, RecipientReason, RouteRecipient
     from portal.models import AuditEvent, Deadline
     from registry.models import ViolationCategory
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
-    verbose_name = _("Complaints, reports and platform filings")
+    verbose_name = _("Complaints and reports")
 
     def ready(self):
         # A due date the kernel recomputed (a calendar year loaded, a calendar day
@@ -16,21 +16,12 @@ class ComplaintsConfig(AppConfig):
         # Sealed free text is revealed through the scopes the pages use.
         from portal.reveal import register_scope
 
-        from .filing_selectors import filings_visible_to, notices_visible_to
-        from .models import (
-            Complaint,
-            DisposalFiling,
-            MaterialRequest,
-            PlatformForward,
-            PlatformNotice,
-        )
+        from .models import Complaint, MaterialRequest, PlatformForward
         from .selectors import complaints_visible_to
 
         register_scope(Complaint, complaints_visible_to)
         register_scope(MaterialRequest, complaints_visible_to, via="complaint")
         register_scope(PlatformForward, complaints_visible_to, via="complaint")
-        register_scope(DisposalFiling, filings_visible_to)
-        register_scope(PlatformNotice, notices_visible_to)
 
 
 def _record_moved(sender, *, deadline, old_due_on, reason, actor, action, **kwargs):

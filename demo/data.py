@@ -13,8 +13,11 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import Department, DepartmentType, Platform, Region, Role, User
 from accounts.two_factor import demo_totp_devices_seed
-from complaints.models import Complaint, NoticeKind, PlatformNotice
-from complaints.services import Intake, complaint_submit, filing_submit_batch, notice_send
+from complaints.models import Complaint
+from complaints.services import Intake, complaint_submit
+from filings.models import NoticeKind, PlatformNotice
+from filings.services.filings import filing_submit_batch
+from filings.services.notices import notice_send
 from inspections.models import Campaign, ClueTransfer
 from inspections.services import campaign_open, clue_transfer, document_request_send
 from portal.models import DocumentPrefix

@@ -11,9 +11,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.filing_selectors import filings_visible_to
-from complaints.models import Complaint, DisposalFiling
+from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
+from filings.models import DisposalFiling
+from filings.selectors import filings_visible_to
 
 from .models import InspectionItem
 

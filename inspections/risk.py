@@ -52,7 +52,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Platform
 from accounts.scoping import jurisdiction_of
 from blacklist.models import Entry, ScreeningLog
-from complaints.models import DisposalFiling, PlatformNotice
+from filings.models import DisposalFiling, PlatformNotice
 from portal.models import Deadline
 from registry.models import LiveRoom, Marketer, Operator, Roster, RosterRow
 

@@ -32,9 +32,9 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import jurisdiction_of
 from blacklist.models import REMOVED_STATUSES, EntryState, Status
-from complaints.filing_selectors import filings_visible_to, notices_awaiting
 from complaints.models import Complaint, Outcome, PlatformForward
 from complaints.selectors import complaints_visible_to, forwards_for_platform, queue
+from filings.selectors import filings_visible_to, notices_awaiting
 from inspections.models import InspectionItem, InspectionStatus, ItemResult, PlatformInspection
 from inspections.selectors import (
     document_requests_visible_to,

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from accounts.models import Department, Platform, PlatformApiKey, Region, Role, User
 from accounts.selectors import regions_within
-from complaints.filing_selectors import filings_visible_to, notices_awaiting
 from complaints.models import FINISHED_STATUSES
 from complaints.selectors import complaints_visible_to, forwards_for_platform
+from filings.selectors import filings_visible_to, notices_awaiting
 from portal.pagination import COUNT_LIMIT, bounded_count
 from portal.rules import clock_of, clocks_of, rule_sets_in_force
 from portal.workdays import official_through

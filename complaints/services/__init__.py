@@ -971,17 +971,3 @@ def complaints_sweep(*, today: date) -> SweepResult:
     digests_notify(as_rows(due_soon), overdue=False, today=today)
     digests_notify(as_rows(newly_overdue), overdue=True, today=today)
     return SweepResult(reminded=len(due_soon), overdue=len(newly_overdue))
-
-
-# Platform disposal filings and notices to platforms (issue 4) live in their own
-# modules of this package; they are re-exported so that ``services.<name>`` works.
-from .filings import (  # noqa: E402, F401
-    MAX_BATCH,
-    FilingLookups,
-    ItemResult,
-    filing_recipients,
-    filing_submit,
-    filing_submit_batch,
-    validate_filing_item,
-)
-from .notices import notice_reply, notice_send  # noqa: E402, F401

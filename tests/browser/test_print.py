@@ -81,9 +81,9 @@ def test_staff_pages_print_as_content_only(in_browser, live_server):
     from accounts.models import User
     from blacklist.models import Measure, ShareScope
     from blacklist.services import entry_propose
-    from complaints.filing_selectors import filings_visible_to
     from complaints.selectors import complaints_visible_to
     from demo.data import DEMO_PASSWORD
+    from filings.selectors import filings_visible_to
     from inspections.selectors import inspections_visible_to
     from registry.models import Marketer
 

@@ -22,8 +22,10 @@ from accounts.models import Role
 from accounts.services import api_key_issue
 from blacklist.services import ScreeningQuery, screening_run
 from complaints import services as complaint_services
-from complaints.models import NoticeKind
 from complaints.services import Intake, complaint_submit
+from filings.models import NoticeKind
+from filings.services.filings import filing_submit
+from filings.services.notices import notice_send
 from inspections import services as inspection_services
 from inspections.models import InterviewGround
 from oversight.models import StatisticalReport
@@ -179,10 +181,8 @@ class Rows:
 
     def _others(self, i: int) -> None:
         p, handler = self.p, self.handler
-        complaint_services.filing_submit(
-            platform=p.a, item=item(i + 1), channel="api", actor=self.officer
-        )
-        complaint_services.notice_send(
+        filing_submit(platform=p.a, item=item(i + 1), channel="api", actor=self.officer)
+        notice_send(
             actor=handler,
             platform=p.a,
             kind=NoticeKind.VIOLATION,

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from complaints import services
-from complaints.models import DisposalFiling
+from filings.models import DisposalFiling
+from filings.services.filings import filing_submit, filing_submit_batch
 from tests.filings.conftest import item
 
 pytestmark = pytest.mark.django_db
@@ -113,10 +113,10 @@ def test_a_batch_of_more_than_1000_is_refused(platforms):
 
 
 def test_platform_as_key_never_sees_platform_bs_filings(platforms):
-    mine = services.filing_submit(
+    mine = filing_submit(
         platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a
     )
-    theirs = services.filing_submit(
+    theirs = filing_submit(
         platform=platforms.b, item=item(1), channel="api", actor=platforms.officer_b
     )
     client = key_client(platforms.raw_a)
@@ -140,7 +140,7 @@ def test_platform_as_key_never_sees_platform_bs_filings(platforms):
     ],
 )
 def test_staff_see_the_filings_that_reached_their_jurisdiction(platforms, user, sees):
-    result = services.filing_submit(
+    result = filing_submit(
         platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a
     )
     client = APIClient()
@@ -164,7 +164,7 @@ def test_unknown_and_revoked_keys_are_refused(platforms):
 
 
 def test_filter_by_measure(platforms):
-    services.filing_submit_batch(
+    filing_submit_batch(
         platform=platforms.a,
         items=[item(1, measures=["traffic_limit"]), item(2, measures=["warning"])],
         channel="api",

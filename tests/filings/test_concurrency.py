@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from complaints.models import DisposalFiling, FilingRoute, RouteRecipient
+from filings.models import DisposalFiling, FilingRoute, RouteRecipient
 from tests.filings.conftest import item, operator_item
 
 pytestmark = [

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 
 from accounts.models import PlatformApiKey
 from blacklist.models import Entry
-from complaints.models import DisposalFiling
+from filings.models import DisposalFiling
+from filings.services.filings import filing_submit
 from registry.models import Marketer
 from tests.factories import UserFactory
 from tests.filings.conftest import item
@@ -99,8 +100,8 @@ def test_year_one_through_the_batch_api_is_the_items_field_error_and_nothing_is_
     listed = client.get("/api/v1/filings/", HTTP_AUTHORIZATION=f"Api-Key {platforms.raw_a}")
     assert listed.status_code == 200 and listed.json()["count"] == 2
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get("/admin/complaints/disposalfiling/").status_code == 200
-    assert client.get(f"/admin/complaints/disposalfiling/{filing.pk}/change/").status_code == 200
+    assert client.get("/admin/filings/disposalfiling/").status_code == 200
+    assert client.get(f"/admin/filings/disposalfiling/{filing.pk}/change/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -183,9 +184,8 @@ def test_a_date_filter_out_of_range_is_a_400_not_a_500(client, platforms, query)
 @postgres_only
 def test_the_database_refuses_a_year_one_row_whatever_the_path(platforms):
     key_post_item = item(1)
-    from complaints import services
 
-    result = services.filing_submit(
+    result = filing_submit(
         platform=platforms.a, item=key_post_item, channel="api", actor=platforms.officer_a
     )
     table = DisposalFiling._meta.db_table
@@ -207,9 +207,8 @@ def test_the_database_refuses_a_year_one_row_whatever_the_path(platforms):
 
 @postgres_only
 def test_find_out_of_range_dates_lists_rows_stored_before_the_constraints(platforms):
-    from complaints import services
 
-    result = services.filing_submit(
+    result = filing_submit(
         platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a
     )
     out = _run_command()
@@ -233,7 +232,7 @@ def test_find_out_of_range_dates_lists_rows_stored_before_the_constraints(platfo
     with pytest.raises(CommandError, match=r"2 stored value\(s\) out of range"):
         _run_command()
     lines = sorted(line.split("\t") for line in _run_command(fail_ok=True).splitlines())
-    assert lines[0][:3] == ["complaints.DisposalFiling", f"pk={result.id}", "conduct_at"]
+    assert lines[0][:3] == ["filings.DisposalFiling", f"pk={result.id}", "conduct_at"]
     assert lines[0][3].startswith("0001-12-31") and lines[0][3].endswith("BC")  # PostgreSQL's
     assert lines[1] == [
         "registry.Marketer",

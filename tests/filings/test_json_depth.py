@@ -8,7 +8,8 @@ anything nested deeper than 1,024 levels before it builds a thing.
 import pytest
 from django.core.cache import cache
 
-from complaints.models import Complaint, DisposalFiling
+from complaints.models import Complaint
+from filings.models import DisposalFiling
 from tests.filings.conftest import item
 
 pytestmark = pytest.mark.django_db

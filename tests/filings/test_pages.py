@@ -9,9 +9,8 @@ from django.utils import timezone, translation
 
 from accounts.models import PlatformApiKey
 from accounts.services import api_key_find
-from complaints import services
-from complaints.models import DisposalFiling
-from complaints.services.filings import ITEM_FIELDS
+from filings.models import DisposalFiling
+from filings.services.filings import ITEM_FIELDS, filing_submit, filing_submit_batch
 from tests.filings.conftest import item
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +68,7 @@ def csv_file(rows) -> SimpleUploadedFile:
 
 def test_csv_upload_files_the_good_rows_and_reports_the_others(client, platforms):
     client.force_login(platforms.officer_a)
-    services.filing_submit(
-        platform=platforms.a, item=item(3), channel="api", actor=platforms.officer_a
-    )
+    filing_submit(platform=platforms.a, item=item(3), channel="api", actor=platforms.officer_a)
     upload = csv_file([item(1), item(2, category="nope"), item(3), item(4)])
     response = client.post("/filings/upload/", {"file": upload})
     assert response.status_code == 200
@@ -91,15 +88,13 @@ def test_csv_upload_files_the_good_rows_and_reports_the_others(client, platforms
 
 
 def test_staff_list_filters_counts_and_exports(client, platforms):
-    services.filing_submit_batch(
+    filing_submit_batch(
         platform=platforms.a,
         items=[item(1, measures=["warning"]), item(2, measures=["warning", "traffic_limit"])],
         channel="api",
         actor=platforms.officer_a,
     )
-    services.filing_submit(
-        platform=platforms.b, item=item(1), channel="api", actor=platforms.officer_b
-    )
+    filing_submit(platform=platforms.b, item=item(1), channel="api", actor=platforms.officer_b)
     client.force_login(platforms.hz_handler)
     page = client.get("/filings/", {"measure": "traffic_limit"})
     assert page.status_code == 200
@@ -115,7 +110,7 @@ def test_staff_list_filters_counts_and_exports(client, platforms):
 
 
 def test_a_filing_out_of_scope_answers_404(client, platforms):
-    result = services.filing_submit(
+    result = filing_submit(
         platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a
     )
     client.force_login(platforms.gd_handler)
@@ -164,9 +159,7 @@ def test_staff_have_no_key_page(client, platforms):
 
 
 def test_the_platform_home_shows_filings_notices_roster_and_keys(client, platforms):
-    services.filing_submit(
-        platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a
-    )
+    filing_submit(platform=platforms.a, item=item(1), channel="api", actor=platforms.officer_a)
     client.force_login(platforms.officer_a)
     response = client.get("/")
     assert response.context["filings_total"] == 1
@@ -177,14 +170,14 @@ def test_the_platform_home_shows_filings_notices_roster_and_keys(client, platfor
 def test_the_admin_shows_where_a_filing_went(client, platforms):
     from tests.factories import UserFactory
 
-    result = services.filing_submit(
+    result = filing_submit(
         platform=platforms.a,
         item=item(1, measures=["account_closure"]),
         channel="api",
         actor=platforms.officer_a,
     )
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    page = client.get(f"/admin/complaints/disposalfiling/{result.id}/change/")
+    page = client.get(f"/admin/filings/disposalfiling/{result.id}/change/")
     assert page.status_code == 200
     text = page.content.decode()
     for name in ("yuhang_market", "zj_cyber", "zj_market"):

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from blacklist.models import Entry, ListKind
-from complaints import services
-from complaints.models import DisposalFiling, FilingRoute, Measure, RecipientReason, RouteRecipient
+from filings.models import DisposalFiling, FilingRoute, Measure, RecipientReason, RouteRecipient
+from filings.services.filings import filing_submit_batch
 from portal.errors import DomainError, NotAllowed
 from portal.identity import decrypt_identity
 from portal.models import AuditEvent
@@ -25,7 +25,7 @@ def english():
 
 
 def submit(platforms, items, actor=None, channel="api"):
-    return services.filing_submit_batch(
+    return filing_submit_batch(
         platform=platforms.a, items=items, channel=channel, actor=actor or platforms.officer_a
     )
 
@@ -53,7 +53,7 @@ def test_the_same_external_id_twice_in_one_batch_is_filed_once(platforms):
 
 def test_another_platform_may_use_the_same_external_id(platforms):
     submit(platforms, [item(1)])
-    other = services.filing_submit_batch(
+    other = filing_submit_batch(
         platform=platforms.b, items=[item(1)], channel="api", actor=platforms.officer_b
     )
     assert other[0].status == "created"
@@ -330,8 +330,8 @@ def test_identifiers_are_judged_as_the_shared_validators_judge_them(platforms):
 
     from django.core.exceptions import ValidationError
 
-    from complaints.services.filings import FilingLookups
     from demo.data import demo_ric, demo_uscc
+    from filings.services.filings import FilingLookups
     from portal.identity import validate_ric, validate_uscc
 
     rng = random.Random(4)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blacklist.models import ScreeningLog
-from complaints.models import Complaint, DisposalFiling, FilingRoute
-from complaints.services import notice_send
+from complaints.models import Complaint
+from filings.models import DisposalFiling, FilingRoute
+from filings.services.notices import notice_send
 from inspections import risk, services
 from registry.models import Marketer, Operator, Roster, RosterRow, ViolationCategory
 from tests.blacklist.factories import ListedEntryFactory, PlatformEntryFactory

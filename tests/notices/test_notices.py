@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from complaints import services
-from complaints.filing_selectors import notices_visible_to
-from complaints.models import NoticeKind
+from filings.models import NoticeKind
+from filings.selectors import notices_visible_to
+from filings.services.notices import notice_reply, notice_send
 from portal.errors import Conflict, NotAllowed
 from portal.models import Deadline
 
@@ -21,7 +21,7 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
 
 
 def send(platforms, kind=NoticeKind.VIOLATION, days=None, platform=None):
-    return services.notice_send(
+    return notice_send(
         actor=platforms.yuhang_handler,
         platform=platform or platforms.a,
         kind=kind,
@@ -56,7 +56,7 @@ def test_late_replies_show_as_overdue_on_both_sides(platforms):
     with time_machine.travel(datetime(2026, 3, 10, 9, tzinfo=SHANGHAI), tick=False):
         for user in (platforms.officer_a, platforms.yuhang_handler, platforms.hz_handler):
             assert notices_visible_to(user).get(pk=notice.pk).reply_state == "overdue"
-        services.notice_reply(notice=notice, actor=platforms.officer_a, reply="已提醒。")
+        notice_reply(notice=notice, actor=platforms.officer_a, reply="已提醒。")
         for user in (platforms.officer_a, platforms.yuhang_handler):
             assert notices_visible_to(user).get(pk=notice.pk).reply_state == "replied_late"
 
@@ -64,21 +64,21 @@ def test_late_replies_show_as_overdue_on_both_sides(platforms):
 def test_a_reply_in_time_is_replied_and_closes_the_clock(platforms):
     with time_machine.travel(MONDAY, tick=False):
         notice = send(platforms)
-        services.notice_reply(notice=notice, actor=platforms.officer_a, reply="已处置。")
+        notice_reply(notice=notice, actor=platforms.officer_a, reply="已处置。")
         assert notices_visible_to(platforms.yuhang_handler).get(pk=notice.pk).reply_state == (
             "replied"
         )
     assert Deadline.objects.for_object(notice).get().state == Deadline.State.MET
     with pytest.raises(Conflict):
-        services.notice_reply(notice=notice, actor=platforms.officer_a, reply="again")
+        notice_reply(notice=notice, actor=platforms.officer_a, reply="again")
 
 
 def test_only_the_platform_replies_and_only_staff_send(platforms):
     notice = send(platforms)
     with pytest.raises(NotAllowed):
-        services.notice_reply(notice=notice, actor=platforms.officer_b, reply="x")
+        notice_reply(notice=notice, actor=platforms.officer_b, reply="x")
     with pytest.raises(NotAllowed):
-        services.notice_send(
+        notice_send(
             actor=platforms.officer_a,
             platform=platforms.b,
             kind=NoticeKind.VIOLATION,

@@ -15,8 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Platform
-from complaints import services as complaint_services
-from complaints.services.filings import ITEM_FIELDS
+from filings.services.filings import ITEM_FIELDS, filing_submit
 from portal.csv import FORMULA_STARTS, Writer
 from registry.roster_services import roster_file
 from tests.blacklist.factories import ListedEntryFactory
@@ -56,7 +55,7 @@ def test_the_writer_neutralises_every_formula_start_and_keeps_numbers():
 
 def test_the_filings_export_and_the_upload_report(client, platforms):
     for n, name in enumerate([PAYLOAD, *OTHERS], start=1):
-        complaint_services.filing_submit(
+        filing_submit(
             platform=platforms.a,
             item=item(n, party_name=name, live_room_account="-room"),
             channel="api",

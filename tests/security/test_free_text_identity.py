@@ -19,8 +19,9 @@ from django.utils import translation
 
 from accounts.models import Role
 from blacklist.models import Entry, EntryState
-from complaints.models import Complaint, DisposalFiling
+from complaints.models import Complaint
 from demo.data import demo_ric
+from filings.models import DisposalFiling
 from portal.fields import MaskedJSONField, MaskedTextField, clear_text
 from portal.freetext import mask_text
 from portal.models import AuditEvent, IdentityView
@@ -61,11 +62,11 @@ NOT_PROSE = {
     "registry.Marketer.id_number_encrypted": "ciphertext",
     "registry.Supplier.id_number_encrypted": "ciphertext",
     "registry.RosterRow.id_number_encrypted": "ciphertext",
-    "complaints.DisposalFiling.id_number_encrypted": "ciphertext",
+    "filings.DisposalFiling.id_number_encrypted": "ciphertext",
     # codes and keys the portal writes
     "complaints.CaseEvent.message_key": "a message id of the portal's",
-    "complaints.DisposalFiling.measures": "measure codes",
-    "complaints.DisposalFiling.evidence_links": "addresses, checked as URLs",
+    "filings.DisposalFiling.measures": "measure codes",
+    "filings.DisposalFiling.evidence_links": "addresses, checked as URLs",
     "blacklist.Entry.name_form": "the screening normaliser's form of the name",
     "blacklist.ScreeningLog.asked": "names and masked numbers (blacklist.services)",
     "blacklist.ScreeningLog.found": "entry references",

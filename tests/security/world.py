@@ -17,8 +17,9 @@ from accounts.services import api_key_issue
 from blacklist import services as blacklist_services
 from blacklist.models import Measure, ShareScope
 from complaints import services as complaint_services
-from complaints.models import Complaint, DisposalFiling, PlatformNotice
+from complaints.models import Complaint
 from demo.data import load_demo
+from filings.models import DisposalFiling, PlatformNotice
 from inspections import services as inspection_services
 from inspections.models import (
     ClueTransfer,

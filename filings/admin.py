@@ -1,5 +1,5 @@
 """Read-only admin of platform disposal filings and notices: they change only
-through ``complaints.services`` (filed by platforms, answered by platforms)."""
+through ``filings.services`` (filed by platforms, answered by platforms)."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join

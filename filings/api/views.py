@@ -1,6 +1,6 @@
 """The filings and notices API: platforms file disposal measures (one or a batch
 of up to 1,000) and answer notices; staff read what reached their jurisdiction.
-Out of scope answers 404 (the selectors of ``complaints.filing_selectors``)."""
+Out of scope answers 404 (the selectors of ``filings.selectors``)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -12,11 +12,12 @@ from rest_framework.response import Response
 
 from portal.api import HasPerm
 
-from .. import services
-from ..filing_filters import FilingFilter, NoticeFilter
-from ..filing_selectors import filings_visible_to, notices_visible_to
+from ..filters import FilingFilter, NoticeFilter
 from ..models import FilingChannel
-from . import filing_serializers as s
+from ..selectors import filings_visible_to, notices_visible_to
+from ..services.filings import filing_submit, filing_submit_batch
+from ..services.notices import notice_reply
+from . import serializers as s
 
 FILING_EXAMPLE = {
     "external_id": "XH-2026-000123",
@@ -111,7 +112,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 {"status": "invalid", "errors": {"non_field_errors": [str(error.detail)]}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        result = services.filing_submit(
+        result = filing_submit(
             platform=_platform_of(request),
             item=item,
             channel=FilingChannel.API,
@@ -183,7 +184,7 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         items = request.data.get("items") if isinstance(request.data, dict) else request.data
         if not isinstance(items, list):
             raise ValidationError({"items": [_("Send a list of filings.")]})
-        results = services.filing_submit_batch(
+        results = filing_submit_batch(
             platform=_platform_of(request),
             items=items,
             channel=FilingChannel.API,
@@ -230,7 +231,5 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         notice = self.get_object()
         serializer = s.NoticeReplyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.notice_reply(
-            notice=notice, actor=request.user, reply=serializer.validated_data["reply"]
-        )
+        notice_reply(notice=notice, actor=request.user, reply=serializer.validated_data["reply"])
         return Response(s.NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data)

@@ -3,7 +3,7 @@
 Platform officers file (form or CSV upload), see their history and answer
 notices; department staff see the filings that reached their jurisdiction
 (filters, CSV export, counts) and send notices. Views parse, call one service,
-render; scope comes from ``complaints.filing_selectors`` (out of scope: 404).
+render; scope comes from ``filings.selectors`` (out of scope: 404).
 """
 
 from django.contrib import messages
@@ -25,9 +25,8 @@ from portal.cache import cached_figures
 from portal.errors import DomainError
 from portal.pagination import BoundedPaginator
 
-from . import services
-from .filing_filters import FilingFilter, NoticeFilter
-from .filing_forms import (
+from .filters import FilingFilter, NoticeFilter
+from .forms import (
     FilingForm,
     FilingUploadForm,
     NoticeForm,
@@ -35,9 +34,10 @@ from .filing_forms import (
     filing_csv_template,
     read_filing_csv,
 )
-from .filing_selectors import filing_counts, filings_visible_to, notices_visible_to
 from .models import FilingChannel
-from .services.filings import ITEM_FIELDS, MAX_BATCH
+from .selectors import filing_counts, filings_visible_to, notices_visible_to
+from .services.filings import ITEM_FIELDS, MAX_BATCH, filing_submit, filing_submit_batch
+from .services.notices import notice_reply, notice_send
 
 UPLOAD_REPORT_KEY = "filing_upload_report"
 
@@ -179,7 +179,7 @@ def filing_new(request):
     form = FilingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.filing_submit(
+            result = filing_submit(
                 platform=request.user.platform,
                 item=form.item(),
                 channel=FilingChannel.WEB,
@@ -220,7 +220,7 @@ def filing_upload(request):
             results = []
             for start in range(0, len(rows), MAX_BATCH):
                 chunk = rows[start : start + MAX_BATCH]
-                answered = services.filing_submit_batch(
+                answered = filing_submit_batch(
                     platform=request.user.platform,
                     items=[{k: r.get(k, "") for k in ITEM_FIELDS} for r in chunk],
                     channel=FilingChannel.CSV,
@@ -323,7 +323,7 @@ def notice_new(request):
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            notice = services.notice_send(
+            notice = notice_send(
                 actor=request.user,
                 platform=form.cleaned_data["platform"],
                 kind=form.cleaned_data["kind"],
@@ -361,9 +361,7 @@ def notice_detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.notice_reply(
-                    notice=notice, actor=request.user, reply=form.cleaned_data["reply"]
-                )
+                notice_reply(notice=notice, actor=request.user, reply=form.cleaned_data["reply"])
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -1,7 +1,7 @@
 """Shapes of the filings and notices API.
 
 The input serializers document the request for the OpenAPI schema; the rules
-themselves are applied in one place, ``complaints.services.filings.
+themselves are applied in one place, ``filings.services.filings.
 validate_filing_item``, which the web form and the CSV upload use too.
 """
 

@@ -7,8 +7,8 @@ from accounts.models import Platform, Region
 from portal import dates
 from registry.models import ViolationCategory
 
-from .filing_selectors import measure_condition
 from .models import DisposalFiling, FilingParty, Measure, NoticeKind, PlatformNotice
+from .selectors import measure_condition
 
 
 class FilingFilter(django_filters.FilterSet):

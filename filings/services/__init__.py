@@ -1,0 +1,1 @@
+"""The actions on filings and notices, one module per sub-domain."""
