@@ -19,7 +19,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("blacklist/", include("blacklist.urls")),
     path("", include("filings.urls")),
-    path("rosters/", include("registry.roster_urls")),
+    path("rosters/", include("registry.rosters.urls")),
     path("inspections/", include("inspections.urls")),
     path("platform/api-keys/", account_views.api_keys, name="api-keys"),
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),

@@ -30,7 +30,7 @@ from registry.models import (
     Roster,
     ViolationCategory,
 )
-from registry.roster_services import roster_file, roster_period_of
+from registry.rosters.services import roster_file, roster_period_of
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password
 

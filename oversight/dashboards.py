@@ -44,8 +44,8 @@ from portal.cache import cached_figures
 from portal.models import Deadline
 from portal.pagination import bounded_count
 from registry.models import RosterStatus
-from registry.roster_selectors import rosters_visible_to
-from registry.roster_services import roster_due_on, roster_period_of
+from registry.rosters.selectors import rosters_visible_to
+from registry.rosters.services import roster_due_on, roster_period_of
 
 from .charts import Chart, Point
 

@@ -13,8 +13,8 @@ from portal.pagination import COUNT_LIMIT, bounded_count
 from portal.rules import clock_of, clocks_of, rule_sets_in_force
 from portal.workdays import official_through
 from registry.models import RosterStatus, ViolationCategory
-from registry.roster_selectors import rosters_visible_to
-from registry.roster_services import roster_due_on, roster_period_of
+from registry.rosters.selectors import rosters_visible_to
+from registry.rosters.services import roster_due_on, roster_period_of
 from registry.selectors import live_rooms_visible_to
 
 from .approvals import waiting_for

@@ -1,11 +1,11 @@
 """Shapes of the roster API. Rows are checked in one place,
-``registry.roster_services.validate_roster_row`` (the uploads use it too)."""
+``registry.rosters.services.validate_roster_row`` (the uploads use it too)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Roster, RosterRow, RosterRowKind
-from ..roster_services import MAX_ROWS
+from ..rosters.services import MAX_ROWS
 
 
 class RosterRowInput(serializers.Serializer):
@@ -93,7 +93,7 @@ class RosterDetailSerializer(RosterSerializer):
         return RowErrorSerializer(rows, many=True).data
 
     def get_diff(self, roster) -> dict | None:
-        from ..roster_selectors import roster_diff
+        from ..rosters.selectors import roster_diff
 
         if roster.filed_at is None:
             return None

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from portal.api import HasPerm
 
 from ..models import RosterChannel, RosterStatus
-from ..roster_selectors import rosters_visible_to
-from ..roster_services import roster_file, roster_period_of
+from ..rosters.selectors import rosters_visible_to
+from ..rosters.services import roster_file, roster_period_of
 from . import serializers as s
 
 ROSTER_EXAMPLE = {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Platform
 from demo.data import DEMO_PASSWORD, demo_ric, demo_uscc, load_demo
 from registry.models import Roster, RosterStatus
-from registry.roster_services import ROSTER_COLUMNS, roster_period_of
+from registry.rosters.services import ROSTER_COLUMNS, roster_period_of
 
 pytestmark = [
     pytest.mark.browser,

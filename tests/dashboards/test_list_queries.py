@@ -30,7 +30,7 @@ from inspections import services as inspection_services
 from inspections.models import InterviewGround
 from oversight.models import StatisticalReport
 from registry.models import ViolationCategory
-from registry.roster_services import roster_file
+from registry.rosters.services import roster_file
 from tests.blacklist.factories import ListedEntryFactory, PlatformEntryFactory
 from tests.factories import LiveRoomFactory, PlatformFactory, UserFactory
 from tests.filings.conftest import item, platforms  # noqa: F401

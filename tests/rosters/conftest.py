@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demo.data import demo_ric, demo_uscc
-from registry.roster_services import ROSTER_COLUMNS
+from registry.rosters.services import ROSTER_COLUMNS
 from tests.filings.conftest import platforms  # noqa: F401 - the same two platforms
 
 

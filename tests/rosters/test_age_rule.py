@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from demo.data import demo_ric
 from registry.models import Operator, PartyKind, RosterRow, RosterStatus
-from registry.roster_services import roster_file
+from registry.rosters.services import roster_file
 from tests.factories import UserFactory
 from tests.rosters.conftest import csv_upload, marketer_row, operator_row
 

@@ -15,13 +15,13 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from portal.errors import DomainError, NotAllowed
 from registry.models import Roster, RosterRow, RosterStatus
-from registry.roster_selectors import (
+from registry.rosters.selectors import (
     cross_province_rows_visible_to,
     platforms_not_filed,
     roster_diff,
     rosters_visible_to,
 )
-from registry.roster_services import ROSTER_COLUMNS, roster_file
+from registry.rosters.services import ROSTER_COLUMNS, roster_file
 from tests.factories import UserFactory
 from tests.rosters.conftest import csv_upload, marketer_row, operator_row
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Platform
 from filings.services.filings import ITEM_FIELDS, filing_submit
 from portal.csv import FORMULA_STARTS, Writer
-from registry.roster_services import roster_file
+from registry.rosters.services import roster_file
 from tests.blacklist.factories import ListedEntryFactory
 from tests.factories import ComplaintFactory
 from tests.filings.conftest import item

@@ -24,16 +24,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import csv as portal_csv
 from portal.errors import DomainError
 
-from .models import RosterStatus
-from .roster_files import error_report_rows, read_roster_file, template_csv
-from .roster_forms import RosterPeriodForm, RosterUploadForm
-from .roster_selectors import (
+from ..models import RosterStatus
+from .files import error_report_rows, read_roster_file, template_csv
+from .forms import RosterPeriodForm, RosterUploadForm
+from .selectors import (
     cross_province_rows_visible_to,
     roster_diff,
     roster_period_states,
     rosters_visible_to,
 )
-from .roster_services import (
+from .services import (
     COLUMN_LABELS,
     ROSTER_COLUMNS,
     roster_confirm,

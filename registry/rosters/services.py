@@ -30,8 +30,8 @@ from portal.identity import (
     validate_uscc,
 )
 
-from .age import age_status
-from .models import Roster, RosterChannel, RosterRow, RosterRowKind, RosterStatus
+from ..age import age_status
+from ..models import Roster, RosterChannel, RosterRow, RosterRowKind, RosterStatus
 
 MAX_ROWS = 50_000
 

@@ -1,6 +1,6 @@
 """Reading roster files (CSV or XLSX) into rows, and writing the error report.
 
-The first line names the columns (``registry.roster_services.ROSTER_COLUMNS``,
+The first line names the columns (``registry.rosters.services.ROSTER_COLUMNS``,
 or their Chinese names); each following line is one row, numbered as the
 spreadsheet numbers it (the header is row 1).
 """
@@ -15,7 +15,7 @@ from stdnum.cn import ric, uscc
 
 from portal import csv as portal_csv
 
-from .roster_services import COLUMN_LABELS, ROSTER_COLUMNS
+from .services import COLUMN_LABELS, ROSTER_COLUMNS
 
 MAX_BYTES = 10 * 1024 * 1024
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import data_file_policy, upload_validator
 
-from .roster_files import MAX_BYTES
-from .roster_services import roster_period_of
+from .files import MAX_BYTES
+from .services import roster_period_of
 
 ROSTER_FILE = data_file_policy(limit=MAX_BYTES, xlsx=True)
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import DepartmentType, Platform
 from accounts.scoping import Jurisdiction, jurisdiction_of
 
-from .models import Roster, RosterRow, RosterRowKind, RosterStatus
+from ..models import Roster, RosterRow, RosterRowKind, RosterStatus
 
 PROVINCE_PATH_LENGTH = len("/100000/330000/")
 
