@@ -590,7 +590,7 @@ def generate_small(today: date, provincial, users) -> None:
 
     from accounts.models import Platform, Role
     from blacklist.models import Entry, EntryState, ListKind, Status
-    from blacklist.services import masked_name
+    from blacklist.services.common import masked_name
     from demo.data import demo_uscc
     from inspections.models import Campaign, PlatformInspection
     from registry.models import PartyKind, ViolationCategory

@@ -183,7 +183,7 @@ class Names:
 def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
     """Entry ``n`` (0-based): its columns, its state row and its name."""
     from blacklist.screening import name_form_text
-    from blacklist.services import masked_name
+    from blacklist.services.common import masked_name
     from portal.identity import identity_hash, mask_ric
 
     is_org = rng.random() < 0.15
@@ -479,7 +479,7 @@ def name_variants(name: str, kind: str) -> list[tuple[str, str]]:
 def _timing_queries(count: int, rng: random.Random, names: Names):
     """A realistic mix for the timings: listed names in other forms, unknown names,
     identifiers listed or not."""
-    from blacklist.services import ScreeningQuery
+    from blacklist.services.screening import ScreeningQuery
 
     sample = _entry_sample(max(1, count // 2), rng)
     queries = []
@@ -671,7 +671,7 @@ def main() -> None:
     from accounts.services import api_key_issue
     from blacklist.models import Entry, EntryNameKey
     from blacklist.selectors import screening_pool
-    from blacklist.services import ScreeningQuery, screening_match, screening_run
+    from blacklist.services.screening import ScreeningQuery, screening_match, screening_run
 
     print(f"load average at the start: {_load()} on {os.cpu_count()} cores")
     seed = 2026

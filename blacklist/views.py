@@ -24,7 +24,7 @@ from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
 from portal.rules import clock_label, clock_of, rule_set_for
 
-from . import pdf, services
+from . import pdf
 from .filters import EntryFilter
 from .forms import (
     AppealForm,
@@ -50,6 +50,8 @@ from .selectors import (
     public_entries,
     screenings_hitting,
 )
+from .services import common, listing, measures, platform_list, repair
+from .services import screening as screening_services
 
 
 def _entry_or_404(request, pk: int):
@@ -171,7 +173,7 @@ def entry_propose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            entry = services.entry_propose(
+            entry = listing.entry_propose(
                 actor=request.user,
                 party=form.party,
                 category=data["category"],
@@ -228,14 +230,14 @@ def entry_notify(request, pk: int):
         pk,
         "notify",
         NotifyForm,
-        lambda entry, data: services.entry_notify(
+        lambda entry, data: listing.entry_notify(
             actor=request.user,
             entry=entry,
             notified_on=data["notified_on"],
             working_days=data["working_days"],
         ),
         title=_("Serve the notice"),
-        clocks=[(RuleSet.Matter.LISTING, services.STATEMENT_CLOCK)],
+        clocks=[(RuleSet.Matter.LISTING, common.STATEMENT_CLOCK)],
     )
 
 
@@ -247,7 +249,7 @@ def entry_statement(request, pk: int):
         pk,
         "statement",
         StatementForm,
-        lambda entry, data: services.entry_record_statement(
+        lambda entry, data: listing.entry_record_statement(
             actor=request.user,
             entry=entry,
             received_on=data["received_on"],
@@ -266,7 +268,7 @@ def entry_decide(request, pk: int):
         pk,
         "decide",
         DecideForm,
-        lambda entry, data: services.entry_decide(
+        lambda entry, data: listing.entry_decide(
             actor=request.user,
             entry=entry,
             list_entry=data["decision"] == "list",
@@ -284,14 +286,14 @@ def entry_repair_apply(request, pk: int):
         pk,
         "repair_apply",
         RepairApplyForm,
-        lambda entry, data: services.entry_repair_apply(
+        lambda entry, data: repair.entry_repair_apply(
             actor=request.user,
             entry=entry,
             applied_on=data["applied_on"],
             grounds=data["grounds"],
         ),
         title=_("Record a credit repair application"),
-        clocks=[(RuleSet.Matter.REPAIR, services.REPAIR_CLOCK)],
+        clocks=[(RuleSet.Matter.REPAIR, common.REPAIR_CLOCK)],
     )
 
 
@@ -302,7 +304,7 @@ def entry_repair_accept(request, pk: int):
         application = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
         if application is None:
             raise DomainError(_("There is no pending application."))
-        services.entry_repair_accept(
+        repair.entry_repair_accept(
             actor=request.user, application=application, accepted_on=data["accepted_on"]
         )
 
@@ -313,7 +315,7 @@ def entry_repair_accept(request, pk: int):
         RepairAcceptForm,
         act,
         title=_("Accept the credit repair application"),
-        clocks=[(RuleSet.Matter.REPAIR, services.REPAIR_CLOCK)],
+        clocks=[(RuleSet.Matter.REPAIR, common.REPAIR_CLOCK)],
     )
 
 
@@ -324,7 +326,7 @@ def entry_repair_decide(request, pk: int):
         application = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
         if application is None:
             raise DomainError(_("There is no pending application."))
-        services.entry_repair_decide(
+        repair.entry_repair_decide(
             actor=request.user,
             application=application,
             granted=data["granted"],
@@ -349,7 +351,7 @@ def entry_revoke(request, pk: int):
         pk,
         "revoke",
         RevokeForm,
-        lambda entry, data: services.entry_revoke(
+        lambda entry, data: listing.entry_revoke(
             actor=request.user, entry=entry, reason=data["reason"]
         ),
         title=_("Revoke the listing"),
@@ -364,7 +366,7 @@ def entry_measures(request, pk: int):
         pk,
         "measures",
         MeasureForm,
-        lambda entry, data: services.measure_record(
+        lambda entry, data: measures.measure_record(
             actor=request.user,
             entry=entry,
             measures=list(data["measures"]),
@@ -383,7 +385,7 @@ def entry_appeal(request, pk: int):
         pk,
         "appeal",
         AppealForm,
-        lambda entry, data: services.platform_appeal_decide(
+        lambda entry, data: platform_list.platform_appeal_decide(
             actor=request.user,
             entry=entry,
             received_on=data["received_on"],
@@ -405,7 +407,7 @@ def platform_entry_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            entry = services.platform_entry_add(
+            entry = platform_list.platform_entry_add(
                 actor=request.user,
                 platform=platform,
                 name=data["name"],
@@ -572,7 +574,7 @@ def screening(request):
     row_errors = getattr(form, "row_errors", [])
     if valid and form.queries:
         try:
-            result = services.screening_run(
+            result = screening_services.screening_run(
                 actor=request.user, queries=form.queries, channel=ScreeningLog.Channel.WEB
             )
         except DomainError as exc:

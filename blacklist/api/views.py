@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from portal.errors import NotAllowed
 
-from .. import services
 from ..filters import EntryFilter
 from ..models import ScreeningLog
 from ..selectors import entries_visible_to, entry_roles
+from ..services import measures, platform_list
+from ..services import screening as screening_services
 from .serializers import (
     AppealSerializer,
     EntryDetailSerializer,
@@ -104,7 +105,7 @@ class MeasureRecordView(APIView):
             raise NotAllowed(_("Only departments' staff record measures."), code="not_allowed")
         serializer = MeasureRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rows = services.measure_record(
+        rows = measures.measure_record(
             actor=request.user,
             entry=entry,
             measures=serializer.validated_data["measures"],
@@ -145,7 +146,7 @@ class PlatformEntryCreateView(APIView):
         serializer = PlatformEntrySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        entry = services.platform_entry_add(
+        entry = platform_list.platform_entry_add(
             actor=request.user,
             platform=platform,
             name=data["name"],
@@ -181,7 +182,7 @@ class AppealDecideView(APIView):
         serializer = AppealSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        appeal = services.platform_appeal_decide(
+        appeal = platform_list.platform_appeal_decide(
             actor=request.user,
             entry=entry,
             received_on=data["received_on"],
@@ -214,9 +215,9 @@ class ScreeningView(APIView):
     def post(self, request):
         serializer = ScreeningQuerySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = services.screening_run(
+        result = screening_services.screening_run(
             actor=request.user,
-            queries=[services.ScreeningQuery(**serializer.validated_data)],
+            queries=[screening_services.ScreeningQuery(**serializer.validated_data)],
             channel=ScreeningLog.Channel.API,
         )
         answer = result.answers[0]
@@ -282,7 +283,7 @@ class ScreeningBatchView(APIView):
             serializer = ScreeningQuerySerializer(data=item)
             if serializer.is_valid():
                 positions.append(index)
-                queries.append(services.ScreeningQuery(**serializer.validated_data))
+                queries.append(screening_services.ScreeningQuery(**serializer.validated_data))
                 results.append({"index": index, "ref": serializer.validated_data["ref"]})
             else:
                 results.append(
@@ -290,7 +291,7 @@ class ScreeningBatchView(APIView):
                 )
         log_pk, with_hits = None, 0
         if queries:
-            result = services.screening_run(
+            result = screening_services.screening_run(
                 actor=request.user, queries=queries, channel=ScreeningLog.Channel.API
             )
             log_pk, with_hits = result.log.pk, result.log.queries_with_hits

@@ -685,8 +685,8 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
     wanted = {c["id"]: c for c in created if Measure.BLACKLISTING in c["measures"]}
     if not wanted:
         return
-    from blacklist import services as blacklist_services
     from blacklist.models import Measure as BlacklistMeasure
+    from blacklist.services.platform_list import platform_entries_add
 
     catalogue = {m.code: m for m in BlacklistMeasure.objects.filter(is_active=True)}
     proposals = []
@@ -720,7 +720,7 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
                 "source": filing,
             }
         )
-    blacklist_services.platform_entries_add(actor=actor, platform=platform, proposals=proposals)
+    platform_entries_add(actor=actor, platform=platform, proposals=proposals)
 
 
 def filing_submit_batch(

@@ -9,9 +9,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from blacklist import services
 from blacklist.models import Entry, EntryState, Measure, RepairApplication, Status
 from blacklist.pdf import decision_pdf, notice_pdf, repair_decision_pdf
+from blacklist.services.listing import (
+    entry_decide,
+    entry_expire_due,
+    entry_notify,
+    entry_propose,
+    entry_record_statement,
+    entry_revoke,
+)
+from blacklist.services.repair import entry_repair_accept, entry_repair_apply, entry_repair_decide
 from blacklist.tasks import blacklist_expire_due_task
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, Deadline
@@ -38,7 +46,7 @@ def _propose(world, **overrides):
         "decision_date": date(2026, 1, 20),
         "measures": Measure.objects.filter(code__in=["key-supervision", "credit-publicity"]),
     }
-    return services.entry_propose(**(fields | overrides))
+    return entry_propose(**(fields | overrides))
 
 
 def _read(content: bytes) -> str:
@@ -55,14 +63,14 @@ def listed(world):
     """An entry taken through notice, statement and decision on the first days of March 2026."""
     with time_machine.travel(PROPOSED_ON, tick=False):
         entry = _propose(world)
-        services.entry_notify(actor=world.handler, entry=entry)
-        services.entry_record_statement(
+        entry_notify(actor=world.handler, entry=entry)
+        entry_record_statement(
             actor=world.handler,
             entry=entry,
             received_on=date(2026, 3, 5),
             text="我方已下架涉事商品并退款，请求从轻处理。",
         )
-        services.entry_decide(
+        entry_decide(
             actor=world.supervisor,
             entry=entry,
             list_entry=True,
@@ -88,7 +96,7 @@ def test_proposal_copies_the_party_identifiers_and_never_the_clear_number(world)
 def test_notice_starts_a_ten_working_day_window_and_prints_the_notice(world):
     with time_machine.travel(PROPOSED_ON, tick=False):
         entry = _propose(world)
-        entry = services.entry_notify(actor=world.handler, entry=entry)
+        entry = entry_notify(actor=world.handler, entry=entry)
 
     deadline = Deadline.objects.for_object(entry).get(clock="blacklist-statement")
     assert entry.status == Status.NOTIFIED
@@ -112,8 +120,8 @@ def test_notice_starts_a_ten_working_day_window_and_prints_the_notice(world):
 
 def test_notifying_twice_is_a_no_op(world):
     entry = _propose(world)
-    services.entry_notify(actor=world.handler, entry=entry)
-    services.entry_notify(actor=world.handler, entry=entry)
+    entry_notify(actor=world.handler, entry=entry)
+    entry_notify(actor=world.handler, entry=entry)
 
     assert _statuses(entry) == [Status.PROPOSED, Status.NOTIFIED]
     assert Deadline.objects.for_object(entry).count() == 1
@@ -122,7 +130,7 @@ def test_notifying_twice_is_a_no_op(world):
 def test_department_sets_a_longer_window_in_the_notice(world):
     with time_machine.travel(PROPOSED_ON, tick=False):
         entry = _propose(world)
-        services.entry_notify(actor=world.handler, entry=entry, working_days=15)
+        entry_notify(actor=world.handler, entry=entry, working_days=15)
 
     assert Deadline.objects.for_object(entry).get().due_on == date(2026, 3, 23)
 
@@ -130,13 +138,11 @@ def test_department_sets_a_longer_window_in_the_notice(world):
 def test_listing_waits_for_the_statement_window_unless_the_party_was_heard(world):
     with time_machine.travel(PROPOSED_ON, tick=False):
         entry = _propose(world)
-        services.entry_notify(actor=world.handler, entry=entry)
+        entry_notify(actor=world.handler, entry=entry)
         with pytest.raises(Conflict, match="2026-03-16"):
-            services.entry_decide(
-                actor=world.supervisor, entry=entry, list_entry=True, reason="情节严重"
-            )
+            entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="情节严重")
     with time_machine.travel(datetime(2026, 3, 17, 9, tzinfo=SHANGHAI), tick=False):
-        services.entry_decide(
+        entry_decide(
             actor=world.supervisor, entry=entry, list_entry=True, reason="期限内未陈述申辩"
         )
 
@@ -166,33 +172,33 @@ def test_statement_is_recorded_and_the_decision_prints_it(listed, world):
 
 def test_supervisor_drops_a_proposal_and_it_cannot_be_listed_afterwards(world):
     entry = _propose(world)
-    services.entry_decide(actor=world.supervisor, entry=entry, list_entry=False, reason="证据不足")
-    services.entry_decide(actor=world.supervisor, entry=entry, list_entry=False, reason="重复")
+    entry_decide(actor=world.supervisor, entry=entry, list_entry=False, reason="证据不足")
+    entry_decide(actor=world.supervisor, entry=entry, list_entry=False, reason="重复")
 
     assert _statuses(entry) == [Status.PROPOSED, Status.DROPPED]
     with pytest.raises(Conflict):
-        services.entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="x")
+        entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="x")
 
 
 def test_a_proposal_is_not_listed_without_a_notice(world):
     entry = _propose(world)
 
     with pytest.raises(Conflict):
-        services.entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="x")
+        entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="x")
     with pytest.raises(Conflict):
-        services.entry_record_statement(
+        entry_record_statement(
             actor=world.handler, entry=entry, received_on=date(2026, 3, 5), text="陈述"
         )
 
 
 def test_handler_proposes_but_only_a_supervisor_of_the_lister_decides(world):
     entry = _propose(world)
-    services.entry_notify(actor=world.handler, entry=entry)
+    entry_notify(actor=world.handler, entry=entry)
 
     with pytest.raises(NotAllowed):
-        services.entry_decide(actor=world.handler, entry=entry, list_entry=False, reason="x")
+        entry_decide(actor=world.handler, entry=entry, list_entry=False, reason="x")
     with pytest.raises(NotAllowed):
-        services.entry_record_statement(
+        entry_record_statement(
             actor=world.yuhang_handler, entry=entry, received_on=date(2026, 3, 5), text="陈述"
         )
     with pytest.raises(NotAllowed):
@@ -211,7 +217,7 @@ def test_state_rows_are_never_changed_or_deleted(listed):
 
 def test_credit_repair_needs_one_year_on_the_list(listed, world):
     with pytest.raises(DomainError, match="2027-03-02"):
-        services.entry_repair_apply(
+        entry_repair_apply(
             actor=world.handler, entry=listed, applied_on=date(2027, 3, 1), grounds="已履行"
         )
     assert Entry.objects.get(pk=listed.pk).status == Status.LISTED
@@ -219,7 +225,7 @@ def test_credit_repair_needs_one_year_on_the_list(listed, world):
 
 def test_credit_repair_granted_removes_the_entry_and_prints_the_decision(listed, world, client):
     with time_machine.travel(datetime(2027, 3, 3, 9, tzinfo=SHANGHAI), tick=False):
-        application = services.entry_repair_apply(
+        application = entry_repair_apply(
             actor=world.handler,
             entry=listed,
             applied_on=date(2027, 3, 3),
@@ -227,13 +233,13 @@ def test_credit_repair_granted_removes_the_entry_and_prints_the_decision(listed,
         )
         assert not Deadline.objects.for_object(application).exists()  # runs from acceptance
         assert Entry.objects.get(pk=listed.pk).status == Status.REPAIR_PENDING
-        services.entry_repair_accept(actor=world.handler, application=application)
+        entry_repair_accept(actor=world.handler, application=application)
         deadline = Deadline.objects.for_object(application).get()
         assert (deadline.clock, deadline.working_days) == ("credit-repair-decision", 7)
         assert "第107号" in deadline.source
         assert Entry.objects.get(pk=listed.pk).status == Status.REPAIR_ACCEPTED
 
-        services.entry_repair_decide(
+        entry_repair_decide(
             actor=world.supervisor,
             application=application,
             granted=True,
@@ -253,18 +259,18 @@ def test_credit_repair_granted_removes_the_entry_and_prints_the_decision(listed,
 
 def test_credit_repair_refused_keeps_the_entry_listed(listed, world):
     with time_machine.travel(datetime(2027, 3, 3, 9, tzinfo=SHANGHAI), tick=False):
-        application = services.entry_repair_apply(
+        application = entry_repair_apply(
             actor=world.handler, entry=listed, applied_on=date(2027, 3, 3), grounds="已整改"
         )
-        services.entry_repair_accept(actor=world.handler, application=application)
-        services.entry_repair_decide(
+        entry_repair_accept(actor=world.handler, application=application)
+        entry_repair_decide(
             actor=world.supervisor, application=application, granted=False, reason="仍有投诉"
         )
-        services.entry_repair_decide(
+        entry_repair_decide(
             actor=world.supervisor, application=application, granted=False, reason="重复提交"
         )
         with pytest.raises(Conflict):
-            services.entry_repair_decide(
+            entry_repair_decide(
                 actor=world.supervisor, application=application, granted=True, reason="改判"
             )
 
@@ -274,12 +280,12 @@ def test_credit_repair_refused_keeps_the_entry_listed(listed, world):
 
 
 def test_revoked_on_review_leaves_the_list(listed, world, client):
-    services.entry_revoke(actor=world.supervisor, entry=listed, reason="处罚决定经行政复议被撤销")
+    entry_revoke(actor=world.supervisor, entry=listed, reason="处罚决定经行政复议被撤销")
 
     assert Entry.objects.get(pk=listed.pk).status == Status.REVOKED
     assert "张*" not in client.get(reverse("blacklist:public")).text
     with pytest.raises(Conflict):
-        services.entry_repair_apply(
+        entry_repair_apply(
             actor=world.handler, entry=listed, applied_on=date(2027, 3, 3), grounds="x"
         )
 
@@ -309,7 +315,7 @@ def test_sweep_closes_a_pending_repair_of_an_expired_entry(world):
     entry.current = entry.states.last()
     entry.save(update_fields=["current"])
 
-    services.entry_expire_due(today=timezone.localdate())
+    entry_expire_due(today=timezone.localdate())
 
     application.refresh_from_db()
     assert application.outcome == RepairApplication.Outcome.MOOT

@@ -10,9 +10,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from blacklist import services
 from blacklist.models import Entry, EntryState, Measure, RepairApplication, Status
 from blacklist.pdf import decision_pdf, notice_pdf, repair_decision_pdf
+from blacklist.services.listing import (
+    entry_decide,
+    entry_notify,
+    entry_propose,
+    entry_record_statement,
+)
+from blacklist.services.repair import entry_repair_accept, entry_repair_apply, entry_repair_decide
 from portal.errors import Conflict
 from portal.models import ClockRule, Deadline, RuleClock, RuleSet
 from portal.rules import rule_set_new_version
@@ -36,7 +42,7 @@ def _read(content: bytes) -> str:
 def _list(world, day: date) -> Entry:
     """An entry proposed, notified, heard and listed on ``day`` (a working day)."""
     with _at(day):
-        entry = services.entry_propose(
+        entry = entry_propose(
             actor=world.handler,
             party=world.marketer,
             category=category("false-information"),
@@ -46,19 +52,15 @@ def _list(world, day: date) -> Entry:
             decision_date=day,
             measures=Measure.objects.filter(code="credit-publicity"),
         )
-        services.entry_notify(actor=world.handler, entry=entry)
-        services.entry_record_statement(
-            actor=world.handler, entry=entry, received_on=day, text="无异议。"
-        )
-        services.entry_decide(
-            actor=world.supervisor, entry=entry, list_entry=True, reason="事实清楚。"
-        )
+        entry_notify(actor=world.handler, entry=entry)
+        entry_record_statement(actor=world.handler, entry=entry, received_on=day, text="无异议。")
+        entry_decide(actor=world.supervisor, entry=entry, list_entry=True, reason="事实清楚。")
     return Entry.objects.get(pk=entry.pk)
 
 
 def _apply(world, entry: Entry, day: date) -> RepairApplication:
     with _at(day):
-        return services.entry_repair_apply(
+        return entry_repair_apply(
             actor=world.handler, entry=entry, applied_on=day, grounds="已履行处罚，消除影响。"
         )
 
@@ -112,7 +114,7 @@ def test_a_department_sets_its_own_statement_window_shown_as_set_by_it(world, cl
     ClockRule.objects.create(
         code="blacklist-statement", department=world.departments["xihu_market"], working_days=12
     )
-    entry = services.entry_propose(
+    entry = entry_propose(
         actor=world.handler,
         party=world.marketer,
         category=category("false-information"),
@@ -146,12 +148,12 @@ def test_credit_repair_is_timed_from_acceptance_under_the_set_in_force_that_day(
     assert not Deadline.objects.for_object(application).exists()
     with _at(accepted_on, 15):
         with pytest.raises(Conflict) as refused:
-            services.entry_repair_decide(
+            entry_repair_decide(
                 actor=world.supervisor, application=application, granted=True, reason="符合"
             )
         assert refused.value.code == "not_accepted"
-        services.entry_repair_accept(actor=world.handler, application=application)
-        services.entry_repair_accept(actor=world.handler, application=application)  # no-op
+        entry_repair_accept(actor=world.handler, application=application)
+        entry_repair_accept(actor=world.handler, application=application)  # no-op
 
     application.refresh_from_db()
     assert application.accepted_on == accepted_on
@@ -168,7 +170,7 @@ def test_credit_repair_is_timed_from_acceptance_under_the_set_in_force_that_day(
         Status.REPAIR_ACCEPTED,
     ]
     with _at(due_on):
-        services.entry_repair_decide(
+        entry_repair_decide(
             actor=world.supervisor, application=application, granted=True, reason="符合条件。"
         )
     application.refresh_from_db()

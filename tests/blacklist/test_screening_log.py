@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog, ScreeningLogDepartment
-from blacklist.services import ScreeningQuery, screening_run
+from blacklist.services.screening import ScreeningQuery, screening_run
 from demo.data import demo_ric, demo_uscc
 from portal.identity import mask_ric
 

@@ -20,7 +20,7 @@ from blacklist.screening import (
     query_keys,
     stored_form,
 )
-from blacklist.services import ScreeningQuery, screening_match, screening_run
+from blacklist.services.screening import ScreeningQuery, screening_match, screening_run
 from demo.data import demo_uscc
 from portal.models import AuditEvent
 from registry.models import PartyKind

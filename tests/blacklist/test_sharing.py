@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DepartmentType, Role
-from blacklist import services
 from blacklist.models import Entry, Measure, MeasureImplementation, ShareScope, Status
 from blacklist.selectors import entries_visible_to
+from blacklist.services.listing import entry_expire_due, entry_propose, entry_revoke
+from blacklist.services.measures import measure_record
+from blacklist.services.platform_list import platform_appeal_decide, platform_entry_add
 from portal.errors import Conflict, NotAllowed
 from tests.factories import DepartmentFactory, UserFactory
 from tests.pdftools import blank_pdf, pdf_with_javascript_in_object_stream
@@ -139,16 +141,16 @@ def test_departments_record_measures_and_the_lister_sees_them_all(client, world,
     entry = entries["all"]
     key_supervision = Measure.objects.get(code="key-supervision")
     publicity = Measure.objects.get(code="credit-publicity")
-    services.measure_record(
+    measure_record(
         actor=world.gd_handler,
         entry=entry,
         measures=[key_supervision],
         applied_on=date(2026, 4, 1),
     )
-    services.measure_record(
+    measure_record(
         actor=world.zj_cyber, entry=entry, measures=[publicity], applied_on=date(2026, 4, 2)
     )
-    services.measure_record(  # the same measure again: left as it is
+    measure_record(  # the same measure again: left as it is
         actor=world.gd_handler,
         entry=entry,
         measures=[key_supervision],
@@ -329,7 +331,7 @@ def test_propose_page_cannot_reach_a_party_outside_the_register_in_scope(client,
 
 
 def test_a_domain_error_shows_as_a_form_error(client, world):
-    entry = services.entry_propose(
+    entry = entry_propose(
         actor=world.handler,
         party=world.marketer,
         category=Entry._meta.get_field("category").related_model.objects.get(
@@ -383,7 +385,7 @@ def test_platform_officer_blacklists_by_form_and_the_entry_expires_by_itself(cli
     assert entry.status == Status.LISTED and entry.platform == world.platform
     assert entry.id_number_masked == "110105********002X"
     assert "11010519491231002X" not in str(Entry.objects.values().get())
-    services.entry_expire_due(today=entry.term_ends_on)
+    entry_expire_due(today=entry.term_ends_on)
     assert Entry.objects.get(pk=entry.pk).status == Status.EXPIRED
 
 
@@ -431,7 +433,7 @@ def test_another_platform_cannot_decide_an_appeal(world):
     entry = PlatformEntryFactory(platform=world.platform, name="陈静")
 
     with pytest.raises(NotAllowed):
-        services.platform_appeal_decide(
+        platform_appeal_decide(
             actor=world.other_officer,
             entry=entry,
             received_on=date(2026, 4, 1),
@@ -443,7 +445,7 @@ def test_another_platform_cannot_decide_an_appeal(world):
 
 def test_platform_entry_needs_a_term_after_today_and_an_appeal_route(world):
     with pytest.raises(ValidationError) as raised:
-        services.platform_entry_add(
+        platform_entry_add(
             actor=world.officer,
             platform=world.platform,
             name="某人",
@@ -469,17 +471,17 @@ def test_platform_entry_from_a_filing_is_made_once(world):
         "source": source,
     }
 
-    first = services.platform_entry_add(**fields)
-    again = services.platform_entry_add(**fields)
+    first = platform_entry_add(**fields)
+    again = platform_entry_add(**fields)
 
     assert first == again and Entry.objects.count() == 1
     assert first.id_number_hash == world.marketer.id_number_hash
 
 
 def test_revoking_twice_is_a_no_op_and_a_dropped_entry_cannot_be_revoked(world, entries):
-    services.entry_revoke(actor=world.supervisor, entry=entries["all"], reason="复议撤销")
-    services.entry_revoke(actor=world.supervisor, entry=entries["all"], reason="复议撤销")
+    entry_revoke(actor=world.supervisor, entry=entries["all"], reason="复议撤销")
+    entry_revoke(actor=world.supervisor, entry=entries["all"], reason="复议撤销")
 
     assert entries["all"].states.filter(status=Status.REVOKED).count() == 1
     with pytest.raises(Conflict):
-        services.entry_revoke(actor=world.supervisor, entry=entries["proposed"], reason="x")
+        entry_revoke(actor=world.supervisor, entry=entries["proposed"], reason="x")

@@ -80,7 +80,7 @@ def test_staff_pages_print_as_content_only(in_browser, live_server):
     user box or any form, and keep their content."""
     from accounts.models import User
     from blacklist.models import Measure, ShareScope
-    from blacklist.services import entry_propose
+    from blacklist.services.listing import entry_propose
     from complaints.selectors import complaints_visible_to
     from demo.data import DEMO_PASSWORD
     from filings.selectors import filings_visible_to

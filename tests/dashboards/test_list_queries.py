@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import api_key_issue
-from blacklist.services import ScreeningQuery, screening_run
+from blacklist.services.screening import ScreeningQuery, screening_run
 from complaints import services as complaint_services
 from complaints.services import Intake, complaint_submit
 from filings.models import NoticeKind

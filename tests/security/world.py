@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from accounts.models import Department, DepartmentType, Platform, Role, User
 from accounts.services import api_key_issue
-from blacklist import services as blacklist_services
 from blacklist.models import Measure, ShareScope
+from blacklist.services.listing import (
+    entry_decide,
+    entry_notify,
+    entry_propose,
+    entry_record_statement,
+)
+from blacklist.services.repair import entry_repair_apply
 from complaints import services as complaint_services
 from complaints.models import Complaint
 from demo.data import load_demo
@@ -105,7 +111,7 @@ def build_world() -> SimpleNamespace:
     # --- blacklist ----------------------------------------------------------
     marketer = Marketer.objects.get(name="李佳怡")
     category = ViolationCategory.objects.get(code="false-information")
-    proposed = blacklist_services.entry_propose(
+    proposed = entry_propose(
         actor=handler,
         party=marketer,
         category=category,
@@ -120,7 +126,7 @@ def build_world() -> SimpleNamespace:
     from time_machine import travel
 
     with travel(listed_at, tick=False):
-        listed = blacklist_services.entry_propose(
+        listed = entry_propose(
             actor=handler,
             party=Marketer.objects.get(name="王浩然"),
             category=category,
@@ -130,14 +136,12 @@ def build_world() -> SimpleNamespace:
             decision_date=date(2025, 2, 20),
             share_scope=ShareScope.PROVINCE,
         )
-        blacklist_services.entry_notify(actor=handler, entry=listed)
-        blacklist_services.entry_record_statement(
+        entry_notify(actor=handler, entry=listed)
+        entry_record_statement(
             actor=handler, entry=listed, received_on=date(2025, 3, 5), text="请求从轻处理。"
         )
-        blacklist_services.entry_decide(
-            actor=supervisor, entry=listed, list_entry=True, reason="未提出陈述申辩。"
-        )
-    repair = blacklist_services.entry_repair_apply(
+        entry_decide(actor=supervisor, entry=listed, list_entry=True, reason="未提出陈述申辩。")
+    repair = entry_repair_apply(
         actor=handler,
         entry=listed,
         applied_on=timezone.localdate(),
