@@ -3,7 +3,8 @@ drf-spectacular postprocessing hook so that new endpoints document them without
 a line of their own.
 
 Each operation documents 400 (field messages, or ``{"detail", "code"}`` from a
-domain rule), 401, 403 and 429; 404 where its path names an object. A status an
+domain rule), 401, 403 and 429; 404 where its path names an object or it lists
+(a page out of range); 415 where it takes a body. A status an
 operation declares itself (409 for a conflict, 202 for queued work) keeps its
 description and gets the error body when it declared none."""
 
@@ -40,6 +41,7 @@ DESCRIPTIONS = {
     "403": "The caller may not do this.",
     "404": "No such object in the caller's scope.",
     "409": "The object's state does not allow this now.",
+    "415": "The body is in a media type this operation does not read.",
     "429": "Too many requests: wait and retry.",
 }
 
@@ -61,9 +63,13 @@ def add_error_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             wanted = ["400", "401", "403", "429"]
-            if "{" in path:
+            # 404: the path names an object, or a list's ``page``/``format`` names
+            # none; 415: a body in a media type the operation does not parse.
+            if "{" in path or method == "get" or "404" in responses:
                 wanted.append("404")
-            wanted += [code for code in ("404", "409") if code in responses]
+            if "requestBody" in operation:
+                wanted.append("415")
+            wanted += [code for code in ("409",) if code in responses]
             for code in wanted:
                 name = "ValidationError" if code == "400" else "Error"
                 answer = responses.setdefault(code, {"description": DESCRIPTIONS[code]})
