@@ -63,3 +63,4 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+handler404 = "portal.api.not_found"

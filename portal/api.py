@@ -100,3 +100,15 @@ class IssuedDocumentSerializer(serializers.Serializer):
         from .documents import verify_url
 
         return verify_url(obj.code)
+
+
+def not_found(request, exception=None):
+    """handler404: under ``/api/`` a path no route matches (an id that is not a
+    number, say) answers the API's JSON error body, as the schema documents; pages
+    keep Django's HTML page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

@@ -74,7 +74,7 @@ class FreeTextRevealView(APIView):
     @extend_schema(
         summary="The full text of a field whose identity numbers are masked (audited)",
         request=RevealRequestSerializer,
-        responses={200: RevealAnswerSerializer},
+        responses={200: RevealAnswerSerializer, 404: None},
     )
     def post(self, request):
         if not can_reveal(request.user):

@@ -90,7 +90,7 @@ class MeasureRecordView(APIView):
     @extend_schema(
         summary="Record the joint-punishment measures your department applied (Trial Art. 29)",
         request=MeasureRecordSerializer,
-        responses={201: MeasureImplementationSerializer(many=True)},
+        responses={201: MeasureImplementationSerializer(many=True), 409: None},
         examples=[
             OpenApiExample(
                 "Measures applied",

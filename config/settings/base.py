@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The shared error answers (400, 401, 403, 404, 409, 429) on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.add_error_responses",
+    ],
     # One schema name per choice set where fields of the same name differ.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintKindEnum": "complaints.models.Complaint.Kind",

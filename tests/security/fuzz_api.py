@@ -4,7 +4,8 @@ application against the test database (issue 8).
 Every operation of the schema is called with generated data — valid and invalid —
 as a platform (``Api-Key``) and as a regulator's staff script (``Token``), a
 bounded number of examples each (``FUZZ_EXAMPLES``, default 15), and every answer
-is checked: never a 5xx, the content type and the body as the schema says.
+is checked: never a 5xx, a status the schema documents, the content type and the
+body as the schema says.
 
 Not collected by the default ``pytest`` run (its name does not start with
 ``test_``): ``make fuzz`` runs it, and ``.ci/run`` runs ``make fuzz`` after
@@ -24,12 +25,18 @@ from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from .world import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="session")
