@@ -50,10 +50,14 @@ def event_messages() -> set[str]:
     return found
 
 
+# Messages first written after that migration: no stored row holds them as text.
+NEWER_THAN_THE_MIGRATION = {"Document %(number)s issued: %(type)s."}
+
+
 def test_the_migration_knows_every_message_the_services_write():
     messages = event_messages()
     assert len(messages) >= 10
-    assert messages <= set(MIGRATION.MESSAGES)
+    assert messages - NEWER_THAN_THE_MIGRATION <= set(MIGRATION.MESSAGES)
 
 
 @pytest.mark.parametrize("key", sorted(MIGRATION.MESSAGES))

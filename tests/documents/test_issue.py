@@ -109,7 +109,7 @@ def _file(data: bytes):
     return SimpleUploadedFile("notice.pdf", data, content_type="application/pdf")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_documents_issued_at_once_get_two_numbers(regions, departments, file_case, world):
     assert connection.vendor == "postgresql"
     first, second = _accept(world, file_case()), _accept(world, file_case())
