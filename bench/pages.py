@@ -817,9 +817,10 @@ def time_report(provincial, users, today: date, rounds: int = 2) -> dict:
     from weasyprint import HTML
 
     from accounts.models import Role
+    from demo.certificates import demo_certificates_make
     from oversight.models import StatisticalReport
     from oversight.reports import report_generate, report_html
-    from portal.documents import demo_certificates_make, sign_pdf
+    from portal.documents import sign_pdf
 
     signing = []
     signing_dir = Path(tempfile.mkdtemp(prefix="bench-signing-"))

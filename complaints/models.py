@@ -5,8 +5,6 @@ department type), runs on the legal clocks of ``portal.Deadline`` and keeps
 an append-only timeline whose public part the consumer sees.
 """
 
-import secrets
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import dates, i18n
+from portal.codes import readable_code
 from portal.fields import (
     MaskedJSONField,
     MaskedTextField,
@@ -23,16 +22,13 @@ from portal.fields import (
     SealField,
 )
 
-# Crockford's base32 without I, L, O, U: easy to read out on the phone.
-TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
 
 def new_tracking_code() -> str:
-    return "LM" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+    return "LM" + readable_code(10)
 
 
 def new_access_key() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return readable_code(8)
 
 
 class Outcome(models.TextChoices):

@@ -6,7 +6,9 @@ the same validation as real ones.
 """
 
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from stdnum.cn import ric, uscc
@@ -15,11 +17,13 @@ from accounts.models import Department, DepartmentType, Platform, Region, Role, 
 from accounts.two_factor import demo_totp_devices_seed
 from complaints.models import Complaint
 from complaints.services import Intake, complaint_submit
+from demo.certificates import demo_certificates_make
 from filings.models import NoticeKind, PlatformNotice
 from filings.services.filings import filing_submit_batch
 from filings.services.notices import notice_send
 from inspections.models import Campaign, ClueTransfer
 from inspections.services import campaign_open, clue_transfer, document_request_send
+from portal.documents import DEMO_PASSWORD_ENV
 from portal.models import DocumentPrefix
 from registry.models import (
     Agency,
@@ -97,11 +101,6 @@ def demo_signing_seed():
     ``DOCUMENT_DEMO_SIGNING_DIR`` (the demo only: unset in production). Kept when
     every department already has one, so documents signed before still verify."""
     import os
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from portal.documents import DEMO_PASSWORD_ENV, demo_certificates_make
 
     directory = settings.DOCUMENT_DEMO_SIGNING_DIR
     if not directory:

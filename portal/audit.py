@@ -16,6 +16,14 @@ def actor_label(actor) -> str:
     return ((full() if full else "") or getattr(actor, "username", "") or str(actor))[:200]
 
 
+def actor_user(actor):
+    """The user row to record for who acted: ``None`` for the portal itself and for
+    a platform's API key, which has no account (its label is recorded instead)."""
+    return (
+        actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    )
+
+
 def audit_record(
     *, actor, action: str, subject=None, reason: str = "", data: dict[str, Any] | None = None
 ) -> AuditEvent:
@@ -42,9 +50,7 @@ def audit_event(
             "platform": api_key.platform_id,
         }
     event = AuditEvent(
-        actor=actor
-        if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False)
-        else None,
+        actor=actor_user(actor),
         action=action,
         reason=reason,
         data=data,

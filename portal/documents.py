@@ -20,7 +20,6 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import qrcode
@@ -32,12 +31,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
+from .audit import actor_user, audit_record
+from .codes import readable_code
 from .errors import DomainError
 from .models import DocumentCounter, DocumentKind, DocumentPrefix, IssuedDocument
 
-# Crockford's base32 without I, L, O, U: read aloud and typed without confusion.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 DEMO_PASSWORD_ENV = "PORTAL_DEMO_SIGNING_PASSWORD"  # noqa: S105 - the name of a variable
 
@@ -112,7 +110,7 @@ def _next_sequence(*, department, kind: DocumentKind, year: int) -> int:
 
 def _new_code() -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = readable_code(CODE_LENGTH)
         if not IssuedDocument.objects.filter(code=code).exists():
             return code
 
@@ -166,7 +164,7 @@ def document_issue(
             code=code,
             sha256=hashlib.sha256(data).hexdigest(),
             signed_by=signed_by,
-            issued_by=actor if getattr(actor, "pk", None) else None,
+            issued_by=actor_user(actor),
         )
         document.file.save(f"{code}.pdf", ContentFile(data), save=False)
         document.full_clean(exclude=["file"])
@@ -201,7 +199,7 @@ def document_revoke(*, document: IssuedDocument, actor, reason: str) -> IssuedDo
             return document
         document.revoked_at = timezone.now()
         document.revoked_reason = reason.strip()
-        document.revoked_by = actor if getattr(actor, "pk", None) else None
+        document.revoked_by = actor_user(actor)
         document.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
         audit_record(
             actor=actor,
@@ -295,86 +293,3 @@ def signature_status(data: bytes) -> SignatureStatus:
         return SignatureStatus(signed=True, valid=False)
     signer = status.signing_cert.subject.native.get("organization_name", "")
     return SignatureStatus(signed=True, valid=bool(status.bottom_line), signer=signer)
-
-
-def demo_certificates_make(directory: Path, signers: dict[str, str], *, password: str) -> None:
-    """A demo CA (``ca.pem``) and, for each ``signer_key → organisation name``, a
-    PKCS#12 file ``<signer_key>.p12`` under ``directory``. For the demo only."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Portal demo CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    (directory / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    for key_name, organisation in signers.items():
-        key = ec.generate_private_key(ec.SECP256R1())
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                x509.NameAttribute(NameOID.COMMON_NAME, organisation),
-            ]
-        )
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(ca_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=730))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=True,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
-            .sign(ca_key, hashes.SHA256())
-        )
-        blob = pkcs12.serialize_key_and_certificates(
-            key_name.encode(),
-            key,
-            cert,
-            [ca],
-            serialization.BestAvailableEncryption(password.encode()),
-        )
-        (directory / f"{key_name}.p12").write_bytes(blob)

@@ -14,7 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import audit_event, audit_record
+from .audit import actor_user, audit_event, audit_record
 from .calendar_notice import NoticeDay
 from .errors import Conflict, DomainError, NotAllowed
 from .lookups import reference_changed
@@ -266,7 +266,7 @@ def deadline_exclude(
         ends_on=ends_on,
         days=days,
         reason=reason.strip(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor_user(actor),
     )
     exclusion.full_clean()
     exclusion.save()

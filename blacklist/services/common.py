@@ -22,8 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from portal.audit import audit_record
+from accounts.models import Department
+from portal.audit import actor_label, actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import mask_name
 from portal.models import Deadline
@@ -65,19 +65,6 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 # --- helpers -------------------------------------------------------------------
-
-
-def _user(actor) -> User | None:
-    """The user row to record (an API-key caller has none: its label is kept instead)."""
-    return actor if isinstance(actor, User) else None
-
-
-def _label(actor) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, User):
-        return actor.get_full_name() or actor.username
-    return str(actor)[:200]
 
 
 def _require(actor, perm: str) -> None:
@@ -128,8 +115,8 @@ def _append_state(
     state = EntryState(
         entry=entry,
         status=status,
-        actor=_user(actor),
-        actor_label=_label(actor),
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
         reason=reason,
         data=data or {},
     )
@@ -138,11 +125,11 @@ def _append_state(
     entry.current = state
     entry.save(update_fields=["current"])
     audit_record(
-        actor=_user(actor),
+        actor=actor_user(actor),
         action=f"blacklist.{status}",
         subject=entry,
         reason=reason,
-        data={"list": entry.list, "by": _label(actor), **(data or {})},
+        data={"list": entry.list, "by": actor_label(actor), **(data or {})},
     )
     return state
 

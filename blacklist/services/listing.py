@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import actor_user
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, RuleSet
 from portal.rules import rule_set_for
@@ -37,7 +38,6 @@ from .common import (
     _require_lister_department,
     _require_lister_platform,
     _share_region_path,
-    _user,
     party_identity,
 )
 from .repair import _repairs_moot
@@ -83,7 +83,7 @@ def entry_propose(
         decision_date=decision_date,
         decision_document=decision_document or "",
         term_months=term_months,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
     )
     entry.proposed_measures.set(measures)
     _may_move(entry, Status.PROPOSED)
@@ -116,7 +116,7 @@ def entry_notify(
         subject=entry,
         clock=STATEMENT_CLOCK,
         started_on=notified_on,
-        actor=_user(actor),
+        actor=actor_user(actor),
         department=entry.department,
         working_days=working_days,
         rule_set=rule_set,
@@ -159,13 +159,13 @@ def entry_record_statement(
         received_on=received_on,
         text=text.strip(),
         hearing_requested=hearing_requested,
-        recorded_by=_user(actor),
+        recorded_by=actor_user(actor),
     )
     statement.full_clean()
     statement.save()
     deadline = _open_deadline(entry, STATEMENT_CLOCK)
     if deadline is not None:
-        deadline_close(deadline=deadline, actor=_user(actor), met=True)
+        deadline_close(deadline=deadline, actor=actor_user(actor), met=True)
     _append_state(
         entry,
         Status.HEARD,
@@ -205,7 +205,7 @@ def entry_decide(
             code="statement_window",
         )
     if deadline is not None:
-        deadline_close(deadline=deadline, actor=_user(actor), met=list_entry)
+        deadline_close(deadline=deadline, actor=actor_user(actor), met=list_entry)
     data = {"decided_on": decided_on.isoformat()}
     if list_entry:
         entry.listed_on = decided_on

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
+from portal.audit import actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 
 from ..models import (
@@ -17,7 +17,7 @@ from ..models import (
     Measure,
     MeasureImplementation,
 )
-from .common import _lock, _require, _user
+from .common import _lock, _require
 
 # --- sharing and joint punishment ------------------------------------------------
 
@@ -58,14 +58,14 @@ def measure_record(
             measure=measure,
             applied_on=applied_on,
             note=note.strip(),
-            recorded_by=_user(actor),
+            recorded_by=actor_user(actor),
         )
         row.full_clean()
         row.save()
         created.append(row)
     if created:
         audit_record(
-            actor=_user(actor),
+            actor=actor_user(actor),
             action="blacklist.measures_recorded",
             subject=entry,
             data={

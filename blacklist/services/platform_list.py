@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Platform
-from portal.audit import audit_event, audit_record
+from portal.audit import actor_label, actor_user, audit_event, audit_record
 from portal.errors import NotAllowed
 from portal.identity import identity_hash, mask_ric, validate_ric, validate_uscc
 from portal.models import AuditEvent
@@ -33,12 +33,10 @@ from ..screening import (
 from .common import (
     PartyIdentity,
     _append_state,
-    _label,
     _lock,
     _may_move,
     _require,
     _require_lister_platform,
-    _user,
     masked_name,
     party_identity,
 )
@@ -194,7 +192,7 @@ def platform_entries_add(*, actor, platform: Platform, proposals: list[dict]) ->
             facts=facts.strip(),
             legal_basis=proposal.get("legal_basis", "").strip() or category.articles,
             appeal_route=appeal_route,
-            created_by=_user(actor),
+            created_by=actor_user(actor),
             listed_on=listed_on,
             term_ends_on=term_ends_on,
         )
@@ -237,8 +235,8 @@ def platform_entries_add(*, actor, platform: Platform, proposals: list[dict]) ->
             EntryState(
                 entry=entry,
                 status=Status.LISTED,
-                actor=_user(actor),
-                actor_label=_label(actor),
+                actor=actor_user(actor),
+                actor_label=actor_label(actor),
                 reason=reason,
                 data=data,
             )
@@ -260,11 +258,11 @@ def platform_entries_add(*, actor, platform: Platform, proposals: list[dict]) ->
     )
     AuditEvent.objects.bulk_create(
         audit_event(
-            actor=_user(actor),
+            actor=actor_user(actor),
             action=f"blacklist.{Status.LISTED}",
             subject=entry,
             reason=reason,
-            data={"list": entry.list, "by": _label(actor), **data},
+            data={"list": entry.list, "by": actor_label(actor), **data},
         )
         for entry, _measures, reason, data in new
     )
@@ -296,8 +294,8 @@ def platform_appeal_decide(
         upheld=upheld,
         reason=reason.strip(),
         decided_on=decided_on or timezone.localdate(),
-        recorded_by=_user(actor),
-        recorded_by_label=_label(actor),
+        recorded_by=actor_user(actor),
+        recorded_by_label=actor_label(actor),
     )
     appeal.full_clean()
     appeal.save()
@@ -311,10 +309,10 @@ def platform_appeal_decide(
         )
     else:
         audit_record(
-            actor=_user(actor),
+            actor=actor_user(actor),
             action="blacklist.appeal_rejected" if not upheld else "blacklist.appeal_upheld",
             subject=entry,
             reason=reason.strip(),
-            data={"appeal": appeal.pk, "by": _label(actor)},
+            data={"appeal": appeal.pk, "by": actor_label(actor)},
         )
     return appeal

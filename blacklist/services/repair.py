@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import actor_user
 from portal.errors import Conflict, DomainError
 from portal.freetext import seal_text
 from portal.models import Deadline, RuleSet
@@ -30,7 +31,6 @@ from .common import (
     _open_deadline,
     _require,
     _require_lister_department,
-    _user,
 )
 
 
@@ -82,7 +82,7 @@ def entry_repair_apply(*, actor, entry: Entry, applied_on: date, grounds: str) -
     if applied_on > timezone.localdate():
         raise DomainError(_("The application cannot be dated in the future."), code="future")
     application = RepairApplication(
-        entry=entry, applied_on=applied_on, grounds=grounds.strip(), recorded_by=_user(actor)
+        entry=entry, applied_on=applied_on, grounds=grounds.strip(), recorded_by=actor_user(actor)
     )
     application.full_clean()
     application.save()
@@ -122,7 +122,7 @@ def entry_repair_accept(
         )
     rule_set = rule_set_for(RuleSet.Matter.REPAIR, accepted_on)
     application.accepted_on = accepted_on
-    application.accepted_by = _user(actor)
+    application.accepted_by = actor_user(actor)
     application.rule_set = rule_set
     application.full_clean()
     application.save(update_fields=["accepted_on", "accepted_by", "rule_set"])
@@ -130,7 +130,7 @@ def entry_repair_accept(
         subject=application,
         clock=REPAIR_CLOCK,
         started_on=accepted_on,
-        actor=_user(actor),
+        actor=actor_user(actor),
         department=entry.department,
         rule_set=rule_set,
     )
@@ -188,12 +188,12 @@ def entry_repair_decide(
     application.outcome = outcome
     application.decided_on = decided_on
     application.decision_reason = reason.strip()
-    application.decided_by = _user(actor)
+    application.decided_by = actor_user(actor)
     application.full_clean()
     application.save()
     deadline = _open_deadline(application, REPAIR_CLOCK)
     if deadline is not None:
-        deadline_close(deadline=deadline, actor=_user(actor), met=True)
+        deadline_close(deadline=deadline, actor=actor_user(actor), met=True)
     _append_state(
         entry,
         target,

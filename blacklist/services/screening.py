@@ -15,7 +15,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform, User
-from portal.audit import audit_event, audit_record
+from portal.audit import actor_label, actor_user, audit_event, audit_record
 from portal.errors import DomainError
 from portal.identity import identity_hash, mask_ric
 from portal.models import AuditEvent
@@ -37,7 +37,7 @@ from ..screening import (
     score_names,
     stored_form,
 )
-from .common import _label, _require, _user
+from .common import _require
 
 # --- screening (Order 117 Art. 8, 14) --------------------------------------------
 
@@ -405,8 +405,8 @@ def screening_run(
     _maybe_asynchronous_commit()
     jurisdiction_department = getattr(actor, "department", None)
     log = ScreeningLog(
-        actor=_user(actor),
-        actor_label=_label(actor),
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
         department=jurisdiction_department if isinstance(actor, User) else None,
         platform_id=getattr(actor, "platform_id", None),
         channel=channel,
@@ -426,7 +426,7 @@ def screening_run(
     # already built, so that each reads the screenings that hit its entries.
     hit_departments = sorted({m.entry.department_id for a in answers for m in a.matches} - {None})
     data = {
-        "by": _label(actor),
+        "by": actor_label(actor),
         "queries": log.queries,
         "queries_with_hits": log.queries_with_hits,
         "hits": log.hits,
@@ -439,7 +439,7 @@ def screening_run(
         ScreeningLogDepartment.objects.bulk_create(
             ScreeningLogDepartment(log=log, department_id=pk) for pk in hit_departments
         )
-    audit_record(actor=_user(actor), action="blacklist.screened", subject=log, data=data)
+    audit_record(actor=actor_user(actor), action="blacklist.screened", subject=log, data=data)
     return ScreeningResult(log=log, answers=answers)
 
 
@@ -464,7 +464,9 @@ def _log_in_one_statement(log: ScreeningLog, departments: list[int], *, actor, d
     three. What is written is what ``save``, ``bulk_create`` and ``audit_record`` write."""
     quote = connection.ops.quote_name
     log_columns, log_values, params = _insert_values(log)  # sets ``at``, which str(log) shows
-    event = audit_event(actor=_user(actor), action="blacklist.screened", subject=log, data=data)
+    event = audit_event(
+        actor=actor_user(actor), action="blacklist.screened", subject=log, data=data
+    )
     event_columns, event_values, event_params = _insert_values(event, skip={"object_id"})
     link = ScreeningLogDepartment._meta
     # Table and column names from the models' meta; every value is a parameter.

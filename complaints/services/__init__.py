@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from portal import i18n
-from portal.audit import actor_label, audit_event
+from portal.audit import actor_label, actor_user, audit_event
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, Deadline, RuleClock, RuleGround, RuleSet
 from portal.rules import (
@@ -145,7 +145,7 @@ def _event_new(
             message = i18n.render(key, stored)
     event = CaseEvent(
         complaint=complaint,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor_user(actor),
         action=action,
         public=public,
         message=message,
@@ -388,7 +388,7 @@ def store_evidence(*, upload, actor=None) -> Evidence:
         content_type=upload.checked_content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=actor_user(actor),
     )
     evidence.file.save(upload.name, upload, save=False)
     evidence.save()
@@ -632,7 +632,7 @@ def forward_answer(
     if forward.answered_at:
         raise Conflict(_("This forwarded case has already been answered."), code="answered")
     forward.answer, forward.answered_at = answer, timezone.now()
-    forward.answered_by = actor if getattr(actor, "pk", None) else None
+    forward.answered_by = actor_user(actor)
     forward.answered_by_label = actor_label(actor)
     forward.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
     Evidence.objects.filter(pk__in=[f.pk for f in files], complaint=None).update(

@@ -37,7 +37,7 @@ def complaint_document_kind(complaint: Complaint, document: str) -> str | None:
         return (
             "complaint-decline"
             if complaint.status == Complaint.Status.DECLINED
-            else ("complaint-acceptance")
+            else "complaint-acceptance"
         )
     return None
 

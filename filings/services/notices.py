@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Platform
-from portal.audit import audit_record
+from portal.audit import actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import Deadline
 from portal.services import deadline_close, deadline_start
@@ -90,7 +90,7 @@ def notice_reply(*, notice: PlatformNotice, actor, reply: str) -> PlatformNotice
     now = timezone.now()
     notice.replied_at = now
     notice.reply = reply.strip()
-    notice.replied_by = actor if getattr(actor, "pk", None) else None
+    notice.replied_by = actor_user(actor)
     notice.replied_by_label = (
         getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
     )[:200]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Platform, Region
-from portal.audit import audit_record
+from portal.audit import actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import (
     encrypt_identity,
@@ -281,7 +281,7 @@ def roster_file(
         error_count=error_count,
         supersedes=latest,
         uploaded_at=now,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=actor_user(actor),
         uploaded_by_label=(
             getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
         )[:200],

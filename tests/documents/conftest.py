@@ -1,6 +1,6 @@
 import pytest
 
-from portal.documents import demo_certificates_make
+from demo.certificates import demo_certificates_make
 from tests.complaints.conftest import file_case, world  # noqa: F401 - shared fixtures
 
 DEMO_PASSWORD = "demo-only"
