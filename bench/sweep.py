@@ -489,7 +489,7 @@ def sweep_once(
     from django.utils import translation
 
     from complaints import notifications
-    from complaints.services import complaints_sweep
+    from complaints.services.sweep import complaints_sweep
 
     want = expected(today, soon)
     mail.outbox = []

@@ -27,6 +27,6 @@ class ComplaintsConfig(AppConfig):
 def _record_moved(sender, *, deadline, old_due_on, reason, actor, action, **kwargs):
     if action != "deadline.recomputed":
         return  # the exclusion and extension services write their own lines
-    from .services import due_date_moved_record
+    from .services.workflow import due_date_moved_record
 
     due_date_moved_record(deadline=deadline, old_due_on=old_due_on, reason=reason, actor=actor)

@@ -12,11 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Platform, User
 from portal import dates
 from portal.forms import PortalForm, public_text
+from portal.rules import clock_of
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
 from .lookups import category_by_pk, platform_by_pk, region_by_code, regions_below_national
 from .models import Complaint, Evidence, Outcome
+from .services.common import case_rule_set, decline_grounds
+from .services.intake import store_evidence
+from .services.workflow import EXCLUDING_CLOCKS
 from .uploads import MAX_FILES, check_upload, limits_text
 
 FORM_STAMP_SALT = "complaints.form-stamp"
@@ -284,8 +288,6 @@ class ComplaintForm(PortalForm):
         )
 
     def _keep_valid_uploads(self):
-        from .services import store_evidence
-
         kept = list(self.cleaned_data.get("pending") or [])
         if "evidence" in self.cleaned_data:
             uploads = self.cleaned_data["evidence"]
@@ -411,8 +413,6 @@ class DeclineForm(forms.Form):
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
         if complaint is not None:
-            from .services import case_rule_set, decline_grounds
-
             # No ground is chosen for the handler: the decision is theirs to make.
             self.fields["reason"].choices = [
                 ("", _("— choose —")),
@@ -439,10 +439,6 @@ class ExcludePeriodForm(forms.Form):
 
         kinds = list(EXCLUDED_PERIODS)
         if complaint is not None:
-            from portal.rules import clock_of
-
-            from .services import EXCLUDING_CLOCKS, case_rule_set
-
             kinds = list(
                 clock_of(case_rule_set(complaint), EXCLUDING_CLOCKS[complaint.kind]).excludes
             )

@@ -7,7 +7,7 @@ from portal.pdf import render_pdf
 from portal.rules import citation_of, clock_of
 
 from .selectors import deadlines_of, decision_due
-from .services import MEDIATION_CLOCK, case_rule_set
+from .services.common import MEDIATION_CLOCK, case_rule_set
 
 
 def _context(complaint):

@@ -13,6 +13,7 @@ from portal.models import Deadline
 from portal.workdays import WorkingCalendar
 
 from .models import FINISHED_STATUSES, Complaint, PlatformForward
+from .services.intake import normalise_phone
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -121,8 +122,6 @@ def forwards_for_platform(user) -> QuerySet[PlatformForward]:
 
 def find_tracked(code: str, contact: str) -> Complaint | None:
     """The case with this tracking code whose contact (phone, email or access key) matches."""
-    from .services import normalise_phone
-
     code = (code or "").strip().upper()
     contact = (contact or "").strip()
     if not code or not contact:

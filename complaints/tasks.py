@@ -12,7 +12,7 @@ from portal.notifications import notification_deliver, notifications_pending
 
 from . import notifications
 from .models import Evidence
-from .services import complaints_sweep
+from .services.sweep import complaints_sweep
 
 
 # Talking to the mail server: retried with exponential backoff (1 s, 2 s, 4 s … at

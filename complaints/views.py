@@ -26,7 +26,7 @@ from portal.pdf import pdf_response
 from portal.rules import clock_of, rule_set_for
 from portal.workdays import WorkingCalendar
 
-from . import forms, pdf, services
+from . import forms, pdf
 from .actions import perform_action
 from .api.throttling import (  # fail open when the cache is down
     is_ratelimited,
@@ -46,6 +46,9 @@ from .selectors import (
     queue,
 )
 from .services.documents import complaint_document_kind, complaint_document_pdf
+from .services.forwards import forward_answer
+from .services.intake import Intake, complaint_submit, store_evidence
+from .services.workflow import complaint_answer_material, complaint_rate
 
 TRACKED_SESSION_KEY = "tracked_cases"
 
@@ -53,8 +56,8 @@ TRACKED_SESSION_KEY = "tracked_cases"
 # --- consumers -------------------------------------------------------------
 
 
-def _intake_from(data: dict) -> services.Intake:
-    return services.Intake(
+def _intake_from(data: dict) -> Intake:
+    return Intake(
         kind=data["kind"],
         category=data["category"],
         description=data["description"],
@@ -123,10 +126,10 @@ def complaint_new(request):
             intake = _intake_from(form.cleaned_data)
             uploads = form.cleaned_data.get("evidence") or []
             intake.evidence = list(form.cleaned_data.get("pending") or []) + [
-                services.store_evidence(upload=upload) for upload in uploads
+                store_evidence(upload=upload) for upload in uploads
             ]
             try:
-                complaint = services.complaint_submit(intake=intake)
+                complaint = complaint_submit(intake=intake)
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -230,16 +233,15 @@ def tracked(request, code: str):
         try:
             if answer_form is not None and answer_form.is_bound and answer_form.is_valid():
                 files = [
-                    services.store_evidence(upload=upload)
-                    for upload in answer_form.cleaned_data["evidence"]
+                    store_evidence(upload=upload) for upload in answer_form.cleaned_data["evidence"]
                 ]
-                services.complaint_answer_material(
+                complaint_answer_material(
                     complaint=complaint, answer=answer_form.cleaned_data["answer"], evidence=files
                 )
                 messages.success(request, _("Thank you: your material was received."))
                 return redirect("complaints:tracked", code=code)
             if rating_form is not None and rating_form.is_bound and rating_form.is_valid():
-                services.complaint_rate(
+                complaint_rate(
                     complaint=complaint,
                     rating=rating_form.cleaned_data["rating"],
                     comment=rating_form.cleaned_data["comment"],
@@ -521,10 +523,10 @@ def forward_detail(request, pk: int):
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             files = [
-                services.store_evidence(upload=upload, actor=request.user)
+                store_evidence(upload=upload, actor=request.user)
                 for upload in form.cleaned_data["files"]
             ]
-            services.forward_answer(
+            forward_answer(
                 forward=forward, actor=request.user, answer=form.cleaned_data["answer"], files=files
             )
         except DomainError as exc:

@@ -16,7 +16,7 @@ from stdnum.cn import ric, uscc
 from accounts.models import Department, DepartmentType, Platform, Region, Role, User
 from accounts.two_factor import demo_totp_devices_seed
 from complaints.models import Complaint
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from demo.certificates import demo_certificates_make
 from filings.models import NoticeKind, PlatformNotice
 from filings.services.filings import filing_submit_batch

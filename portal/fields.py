@@ -10,7 +10,7 @@
   that a ``save(update_fields=…)`` naming the text writes its seal too.
 
 The masking happens in ``pre_save``, which ``save``, ``bulk_create``, and the
-raw-SQL intake (``complaints.services.intake_sql``) all call; a ``COPY`` path
+raw-SQL intake (``complaints.services._sql``) all call; a ``COPY`` path
 passes its rows through :func:`seal_row`. ``QuerySet.update`` does not call
 ``pre_save``: a service updating such a field in bulk masks the value itself.
 """

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from portal.api import HasPerm
 
-from .. import services
 from ..actions import perform_action
 from ..filters import ComplaintFilter
 from ..models import Complaint
@@ -25,6 +24,8 @@ from ..selectors import (
     forwards_for_platform,
     queue,
 )
+from ..services.forwards import forward_answer
+from ..services.intake import Intake, store_evidence, submission_create
 from . import serializers as s
 from .throttling import PublicRateThrottle
 
@@ -62,7 +63,7 @@ class IntakeView(APIView):
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        submission = services.submission_create(intake=services.Intake(**data))
+        submission = submission_create(intake=Intake(**data))
         complaint, due = submission.complaint, submission.decision_clock
         result = {
             "tracking_code": complaint.tracking_code,
@@ -216,10 +217,8 @@ class ForwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = serializer.validated_data
         # Files not claimed by an answer (it was refused) are discarded by the
         # evidence sweep, as the public form's are.
-        files = [
-            services.store_evidence(upload=upload, actor=request.user) for upload in data["files"]
-        ]
-        forward = services.forward_answer(
+        files = [store_evidence(upload=upload, actor=request.user) for upload in data["files"]]
+        forward = forward_answer(
             forward=forward, actor=request.user, answer=data["answer"], files=files
         )
         return Response(s.ForwardSerializer(forward).data)

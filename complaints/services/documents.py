@@ -12,7 +12,7 @@ from portal.models import IssuedDocument
 
 from .. import pdf
 from ..models import Complaint
-from . import _event
+from .common import _event
 
 DECIDED = (
     Complaint.Status.DECLINED,

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Platform, Region
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from demo.data import load_demo
 from registry.models import ViolationCategory
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from accounts.models import Platform, Region
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from demo.data import load_demo
 from registry.models import ViolationCategory
 

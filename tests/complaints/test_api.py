@@ -5,8 +5,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_issue
-from complaints import services
 from complaints.models import Complaint
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign
 from tests.factories import PlatformFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_staff_list_is_scoped_and_out_of_scope_detail_is_404(api, world, file_ca
 def test_queue_filters_apply(api, world, file_case):
     complaint = file_case()
     report = file_case(kind="report", category="false-information", contact_phone="13911111111")
-    services.complaint_assign(complaint=complaint, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=complaint, actor=world.handler, assignee=world.handler)
     api.force_authenticate(world.handler)
 
     mine = api.get("/api/v1/complaints/cases/", {"queue": "mine"}).json()["results"]
@@ -147,9 +148,9 @@ def test_action_the_state_forbids_answers_403(api, world, file_case):
 
 def test_platform_key_sees_and_answers_only_its_own_forwards(api, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    forward = complaint_forward(complaint=case, actor=world.handler, message="请处理")
     _key, own = api_key_issue(platform=world.platform, name="erp", actor=None)
     _key, other = api_key_issue(
         platform=PlatformFactory(domicile=world.regions["tianhe"]), name="erp", actor=None

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from complaints import services
+from complaints.services.reports import report_request_extension
+from complaints.services.workflow import complaint_assign
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def requested(world, file_case):
     case = file_case(kind="report", category="false-information")
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
     return case
 
 

@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from complaints import services
 from complaints.models import Complaint
+from complaints.services.sweep import complaints_sweep
+from complaints.services.workflow import complaint_assign, complaint_merge
 from complaints.tasks import complaints_sweep_task
+from portal.errors import NotAllowed
 from portal.models import Deadline
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,9 @@ def test_supervisor_merges_a_duplicate(world, file_case):
     first = file_case()
     second = file_case(description="重复")
 
-    with pytest.raises(services.NotAllowed):
-        services.complaint_merge(duplicate=second, actor=world.handler)
-    services.complaint_merge(duplicate=second, actor=world.supervisor)
+    with pytest.raises(NotAllowed):
+        complaint_merge(duplicate=second, actor=world.handler)
+    complaint_merge(duplicate=second, actor=world.supervisor)
 
     second.refresh_from_db()
     assert second.status == Complaint.Status.MERGED
@@ -53,7 +55,7 @@ def _cases(file_case, world, n):
     cases = []
     for i in range(n):
         case = file_case(contact_phone=f"1390000{i:04d}", contact_email="")
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
         cases.append(case)
     return cases
 
@@ -66,9 +68,9 @@ def test_sweep_reminds_two_working_days_before_and_only_once(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        early = services.complaints_sweep(today=date(2026, 11, 6))
-        due_soon = services.complaints_sweep(today=date(2026, 11, 9))
-        again = services.complaints_sweep(today=date(2026, 11, 9))
+        early = complaints_sweep(today=date(2026, 11, 6))
+        due_soon = complaints_sweep(today=date(2026, 11, 9))
+        again = complaints_sweep(today=date(2026, 11, 9))
 
     assert (early.reminded, due_soon.reminded, again.reminded) == (0, 2, 0)
     assert [m.to for m in mail.outbox] == [["handler@example.com"]]
@@ -83,8 +85,8 @@ def test_sweep_marks_overdue_and_tells_the_supervisor_once(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.complaints_sweep(today=date(2026, 11, 12))
-        second = services.complaints_sweep(today=date(2026, 11, 13))
+        first = complaints_sweep(today=date(2026, 11, 12))
+        second = complaints_sweep(today=date(2026, 11, 13))
 
     assert (first.overdue, second.overdue) == (3, 0)
     to_supervisor = [m for m in mail.outbox if m.to == ["supervisor@example.com"]]
@@ -100,7 +102,7 @@ def test_sweep_costs_the_same_queries_for_few_or_many_cases(
     # 16: the sweep, recording its digests (portal.models.Notification) and claiming,
     # sending and marking each of them once.
     with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(16) as few:
-        services.complaints_sweep(today=date(2026, 11, 12))
+        complaints_sweep(today=date(2026, 11, 12))
 
     with time_machine.travel(date(2026, 11, 3), tick=False):
         _cases(file_case, world, 15)
@@ -108,7 +110,7 @@ def test_sweep_costs_the_same_queries_for_few_or_many_cases(
         django_capture_on_commit_callbacks(execute=True),
         django_assert_max_num_queries(16) as many,
     ):
-        services.complaints_sweep(today=date(2026, 11, 13))
+        complaints_sweep(today=date(2026, 11, 13))
 
     assert len(many.captured_queries) == len(few.captured_queries)
 
@@ -133,7 +135,7 @@ def test_one_sweep_reminding_and_marking_sends_each_its_own_cases(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.complaints_sweep(today=date(2026, 11, 17))
+        result = complaints_sweep(today=date(2026, 11, 17))
 
     assert (result.reminded, result.overdue) == (1, 1)
     (reminder,) = [m for m in mail.outbox if m.to == ["handler@example.com"]]

@@ -9,8 +9,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_key_issue
-from complaints import services
 from complaints.models import Evidence
+from complaints.services.forwards import complaint_forward, forward_answer
+from complaints.services.intake import store_evidence
+from complaints.services.workflow import complaint_accept, complaint_assign
 from tests.pdftools import blank_pdf, pdf_with_javascript_in_object_stream
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def forward(world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    return services.complaint_forward(complaint=case, actor=world.handler, message="请核实处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    return complaint_forward(complaint=case, actor=world.handler, message="请核实处理")
 
 
 def pdf(name="退款凭证.pdf", data=None):
@@ -81,11 +83,11 @@ def test_an_answer_by_api_key_carries_files_and_the_keys_name(world, forward):
 
 
 def test_the_consumer_sees_only_what_they_sent(client, world, forward):
-    services.forward_answer(
+    forward_answer(
         forward=forward,
         actor=world.officer,
         answer="已退款",
-        files=[services.store_evidence(upload=pdf_checked())],
+        files=[store_evidence(upload=pdf_checked())],
     )
     kept = Evidence.objects.get(forward=forward)
     session = client.session

@@ -12,6 +12,11 @@ from django.urls import reverse
 from PIL import Image
 
 from complaints.models import Complaint
+from complaints.services.workflow import (
+    complaint_assign,
+    complaint_note,
+    complaint_request_material,
+)
 from registry.models import ViolationCategory
 from tests.pdftools import blank_pdf, pdf_fonts, pdf_text
 
@@ -200,13 +205,9 @@ def test_wrong_code_or_contact_looks_the_same_as_no_such_code(client, file_case)
 
 
 def test_consumer_tracks_with_code_and_contact_then_answers_a_request(client, world, file_case):
-    from complaints import services
-
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_request_material(
-        complaint=case, actor=world.handler, message="请补充订单截图"
-    )
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_request_material(complaint=case, actor=world.handler, message="请补充订单截图")
 
     found = client.post(
         reverse("complaints:track"),
@@ -230,16 +231,10 @@ def test_consumer_tracks_with_code_and_contact_then_answers_a_request(client, wo
 
 
 def test_internal_notes_never_reach_the_consumer(client, world, file_case):
-    from complaints import services
-
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_note(
-        complaint=case, actor=world.handler, message="内部：疑似职业索赔", public=False
-    )
-    services.complaint_note(
-        complaint=case, actor=world.handler, message="正在联系商家", public=True
-    )
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_note(complaint=case, actor=world.handler, message="内部：疑似职业索赔", public=False)
+    complaint_note(complaint=case, actor=world.handler, message="正在联系商家", public=True)
 
     page = client.post(
         reverse("complaints:track"),

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from complaints import services
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +27,13 @@ def _fields_marked(html: str) -> set[str]:
 
 def test_staff_forms_mark_the_text_the_consumer_reads(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     client.force_login(world.handler)
 
     received = client.get(
         reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).text
-    services.complaint_accept(complaint=case, actor=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
     accepted = client.get(
         reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).text
@@ -50,9 +51,9 @@ def test_staff_forms_mark_the_text_the_consumer_reads(client, world, file_case):
 
 def test_the_platforms_answer_is_marked(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    forward = complaint_forward(complaint=case, actor=world.handler, message="请处理")
     client.force_login(world.officer)
 
     page = client.get(reverse("complaints:forward", args=[forward.pk]), HTTP_ACCEPT_LANGUAGE="en")

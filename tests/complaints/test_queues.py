@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from complaints import services
+from complaints.services.workflow import complaint_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_an_invalid_filter_value_is_an_error_and_lists_nothing(client, world, fi
 
 def test_each_row_shows_the_working_days_left_and_the_assignees_name(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     client.force_login(world.handler)
 
     page = client.get(LIST, {"queue": "open"}, HTTP_ACCEPT_LANGUAGE="en").text

@@ -7,10 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from complaints.services.common import ComplaintError, decline_grounds
 from rest_framework.test import APIClient
 
-from complaints import pdf, services
+from complaints import pdf
 from complaints.models import Complaint
+from complaints.services.reports import report_request_extension
+from complaints.services.workflow import (
+    complaint_accept,
+    complaint_assign,
+    complaint_decline,
+    complaint_exclude_period,
+)
 from portal.errors import DomainError
 from portal.models import Deadline, RuleClock, RuleSet
 from portal.rules import clock_due, rule_set_for
@@ -32,13 +40,13 @@ def _received_at(moment: datetime, file_case):
 
 def _accepted(case, world, on: date):
     with time_machine.travel(on, tick=False):
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        return services.complaint_accept(complaint=case, actor=world.handler)
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        return complaint_accept(complaint=case, actor=world.handler)
 
 
 def _declined(case, world):
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    return services.complaint_decline(
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    return complaint_decline(
         complaint=case, actor=world.handler, reason="already_handled", message="法院已受理"
     )
 
@@ -48,7 +56,7 @@ def test_last_minute_of_14_april_2026_is_handled_under_the_2019_rules(world, fil
     other = _received_at(datetime(2026, 4, 14, 23, 59, tzinfo=SHANGHAI), file_case)
 
     assert case.rule_set.code == "complaints-2019"
-    assert len(services.decline_grounds(case)) == 6
+    assert len(decline_grounds(case)) == 6
     case = _accepted(case, world, date(2026, 4, 20))
     mediation = clocks(case)["complaint-mediation"]
     assert (mediation.working_days, mediation.unit) == (45, "working")
@@ -68,7 +76,7 @@ def test_first_minute_of_15_april_2026_is_handled_under_order_121(world, file_ca
     other = _received_at(datetime(2026, 4, 15, 0, 0, tzinfo=SHANGHAI), file_case)
 
     assert case.rule_set.code == "order-121"
-    grounds = services.decline_grounds(case)
+    grounds = decline_grounds(case)
     assert len(grounds) == 7
     assert "identity_fraud" in [g.code for g in grounds]
     case = _accepted(case, world, date(2026, 4, 20))
@@ -88,10 +96,10 @@ def test_first_minute_of_15_april_2026_is_handled_under_order_121(world, file_ca
 
 def test_a_ground_of_another_rule_set_is_refused(world, file_case):
     case = _received_at(datetime(2026, 4, 14, 12, 0, tzinfo=SHANGHAI), file_case)
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
 
-    with pytest.raises(services.ComplaintError):
-        services.complaint_decline(
+    with pytest.raises(ComplaintError):
+        complaint_decline(
             complaint=case, actor=world.handler, reason="identity_fraud", message="冒名"
         )
 
@@ -153,7 +161,7 @@ def test_an_excluded_testing_period_moves_the_due_date_by_its_length(world, file
     assert mediation.due_on == date(2027, 1, 4)
 
     with time_machine.travel(date(2026, 11, 20), tick=False):
-        services.complaint_exclude_period(
+        complaint_exclude_period(
             complaint=case,
             actor=world.handler,
             kind="testing",
@@ -173,10 +181,10 @@ def test_an_excluded_testing_period_moves_the_due_date_by_its_length(world, file
 
 def test_a_period_the_rules_count_cannot_be_excluded(world, file_case):
     case = file_case(kind="report", category="false-information")
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
 
     with pytest.raises(DomainError):
-        services.complaint_exclude_period(
+        complaint_exclude_period(
             complaint=case,
             actor=world.handler,
             kind="holiday",
@@ -190,8 +198,8 @@ def test_the_extension_answers_403_to_a_supervisor_who_is_not_the_head(world, fi
     head = UserFactory(department=world.departments["xihu_market"], role="department_head")
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = file_case(kind="report", category="false-information")
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        services.report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
         api = APIClient()
         url = f"/api/v1/complaints/cases/{case.pk}/approve-extension/"
 

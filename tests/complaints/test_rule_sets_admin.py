@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
-from complaints import services
+from complaints.services.common import case_rule_set
 from portal.calendar_notice import NoticeDay
 from portal.models import Deadline, RuleClock, RuleSet
 from portal.services import calendar_load_year
@@ -138,4 +138,4 @@ def test_loading_a_calendar_year_puts_the_moved_due_date_on_the_case(admin_clien
     line = case.events.get(action="due_date_moved")
     assert line.public
     assert old.isoformat() in line.message and verify.due_on.isoformat() in line.message
-    assert services.case_rule_set(case).code == "order-121"
+    assert case_rule_set(case).code == "order-121"

@@ -10,9 +10,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import services
 from complaints.models import Complaint
 from complaints.notifications import CONSUMER_TEMPLATES, consumer_email
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign, complaint_decline
 from tests.pdftools import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_queues_and_filters(client, world, file_case):
     with time_machine.travel(date(2026, 11, 2), tick=False):
         mine = file_case()
-        services.complaint_assign(complaint=mine, actor=world.handler, assignee=world.handler)
+        complaint_assign(complaint=mine, actor=world.handler, assignee=world.handler)
         report = file_case(kind="report", category="false-information", contact_phone="13911111111")
     client.force_login(world.handler)
 
@@ -74,7 +75,7 @@ def test_list_page_costs_a_fixed_number_of_queries(
 
 def test_case_page_offers_only_what_state_and_role_allow(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     url = reverse("complaints:detail", args=[case.pk])
 
     client.force_login(world.handler)
@@ -91,7 +92,7 @@ def test_case_page_offers_only_what_state_and_role_allow(client, world, file_cas
 
 def test_page_action_with_bad_input_shows_the_error_beside_the_field(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     client.force_login(world.handler)
 
     page = client.post(
@@ -123,8 +124,8 @@ def test_page_actions_move_the_case(client, world, file_case):
 
 def test_decision_notice_and_summary_pdfs(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_decline(
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_decline(
         complaint=case, actor=world.handler, reason="time_barred", message="已超过三年"
     )
     client.force_login(world.handler)
@@ -158,9 +159,9 @@ def test_every_consumer_email_exists_in_chinese_and_english(file_case, template)
 
 def test_platform_officer_answers_a_forwarded_case_on_the_page(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    forward = complaint_forward(complaint=case, actor=world.handler, message="请处理")
     client.force_login(world.officer)
 
     listed = client.get(reverse("complaints:forwards"))
@@ -196,7 +197,7 @@ def test_irreversible_decisions_ask_for_confirmation_and_preselect_nothing(
     client, world, file_case
 ):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     client.force_login(world.handler)
     page = client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
     decline = re.search(r'<select name="decline-reason".*?</select>', page.text, re.S).group(0)

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import services
 from complaints.models import EVENT_LABELS, CaseEvent
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign
 from portal import i18n
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +85,9 @@ def test_every_kind_of_line_has_a_label_in_each_language(action):
 
 def test_a_case_filed_in_english_reads_in_chinese_on_a_chinese_page(client, world, file_case):
     case = file_case(language="en")
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    complaint_forward(complaint=case, actor=world.handler, message="请处理")
     client.post(reverse("complaints:track"), {"code": case.tracking_code, "contact": "13800000001"})
 
     zh = client.get(
@@ -109,7 +110,7 @@ def test_a_case_filed_in_english_reads_in_chinese_on_a_chinese_page(client, worl
 
 def test_staff_read_the_kind_of_each_line_in_their_language(client, world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     client.force_login(world.supervisor)
 
     en = client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").text

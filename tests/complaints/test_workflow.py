@@ -6,9 +6,25 @@ import pytest
 import time_machine
 from django.core import mail
 
-from complaints import services
 from complaints.models import Complaint, PlatformForward
 from complaints.selectors import complaints_visible_to, decision_due, forwards_for_platform
+from complaints.services.common import _move, decline_grounds
+from complaints.services.forwards import complaint_forward, forward_answer
+from complaints.services.reports import (
+    report_decide,
+    report_decide_extension,
+    report_request_extension,
+)
+from complaints.services.workflow import (
+    complaint_accept,
+    complaint_answer_material,
+    complaint_assign,
+    complaint_close,
+    complaint_decline,
+    complaint_rate,
+    complaint_request_material,
+    complaint_transfer,
+)
 from portal.errors import Conflict, NotAllowed
 from portal.models import Deadline
 
@@ -48,8 +64,8 @@ def test_accept_meets_the_decision_clock_and_starts_mediation(
         time_machine.travel(date(2026, 11, 4), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        case = services.complaint_accept(complaint=case, actor=world.handler, message="予以受理")
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        case = complaint_accept(complaint=case, actor=world.handler, message="予以受理")
 
     found = clocks(case)
     assert case.status == S.ACCEPTED
@@ -65,9 +81,9 @@ def test_accept_meets_the_decision_clock_and_starts_mediation(
 
 def test_decline_needs_a_ground_of_art_15_and_closes_the_clock(world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
 
-    case = services.complaint_decline(
+    case = complaint_decline(
         complaint=case, actor=world.handler, reason="already_handled", message="法院已受理"
     )
 
@@ -84,29 +100,27 @@ def test_asking_for_material_does_not_stop_the_acceptance_clock(world, file_case
         case = file_case()
         # Golden Week is off; Saturday 10 October is worked.
         assert clocks(case)["complaint-accept"].due_on == date(2026, 10, 12)
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     with time_machine.travel(date(2026, 9, 28), tick=False):
-        services.complaint_request_material(
-            complaint=case, actor=world.handler, message="请提供订单截图"
-        )
+        complaint_request_material(complaint=case, actor=world.handler, message="请提供订单截图")
     assert clocks(case)["complaint-accept"].state == Deadline.State.RUNNING
     with time_machine.travel(date(2026, 10, 9), tick=False):
-        case = services.complaint_answer_material(complaint=case, answer="已上传", evidence=())
+        case = complaint_answer_material(complaint=case, answer="已上传", evidence=())
 
     accept = clocks(case)["complaint-accept"]
     assert accept.paused_working_days == 0
     assert accept.due_on == date(2026, 10, 12)
     assert case.status == S.RECEIVED
     case.refresh_from_db()
-    assert "missing_material" in [g.code for g in services.decline_grounds(case)]
+    assert "missing_material" in [g.code for g in decline_grounds(case)]
 
 
 def test_transfer_moves_the_case_and_restarts_its_clock(world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
     yuhang = world.departments["yuhang_market"]
 
-    case = services.complaint_transfer(
+    case = complaint_transfer(
         complaint=case, actor=world.handler, to_department=yuhang, reason="经营地在余杭"
     )
 
@@ -123,18 +137,16 @@ def test_transfer_moves_the_case_and_restarts_its_clock(world, file_case):
 def test_forward_to_platform_and_its_answer(world, file_case):
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = file_case()
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        services.complaint_accept(complaint=case, actor=world.handler)
-        forward = services.complaint_forward(
-            complaint=case, actor=world.handler, message="请核实处理"
-        )
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        complaint_accept(complaint=case, actor=world.handler)
+        forward = complaint_forward(complaint=case, actor=world.handler, message="请核实处理")
 
     assert forward.due_on == date(2026, 11, 16)  # 10 working days by default
     assert list(forwards_for_platform(world.officer)) == [forward]
     assert case in complaints_visible_to(world.officer)
 
     with time_machine.travel(date(2026, 11, 5), tick=False):
-        services.forward_answer(forward=forward, actor=world.officer, answer="已为消费者退款")
+        forward_answer(forward=forward, actor=world.officer, answer="已为消费者退款")
 
     case.refresh_from_db()
     assert case.status == S.ACCEPTED
@@ -145,9 +157,9 @@ def test_forward_to_platform_and_its_answer(world, file_case):
 def test_forward_due_date_is_set_by_the_handler(world, file_case):
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = file_case()
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        services.complaint_accept(complaint=case, actor=world.handler)
-        forward = services.complaint_forward(
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        complaint_accept(complaint=case, actor=world.handler)
+        forward = complaint_forward(
             complaint=case, actor=world.handler, message="请处理", working_days=3
         )
 
@@ -158,39 +170,39 @@ def test_another_platform_cannot_answer(world, file_case):
     from tests.factories import PlatformFactory, UserFactory
 
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
-    forward = services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
+    forward = complaint_forward(complaint=case, actor=world.handler, message="请处理")
     stranger = UserFactory(
         platform=PlatformFactory(domicile=world.regions["tianhe"]), role="platform_officer"
     )
 
     with pytest.raises(NotAllowed):
-        services.forward_answer(forward=forward, actor=stranger, answer="x")
+        forward_answer(forward=forward, actor=stranger, answer="x")
     assert not forwards_for_platform(stranger).exists()
 
 
 def test_close_with_outcome_the_consumer_sees_and_rates(world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=case, actor=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=case, actor=world.handler)
 
-    case = services.complaint_close(
+    case = complaint_close(
         complaint=case, actor=world.handler, outcome="mediated", outcome_text="双方达成退款协议"
     )
-    rated = services.complaint_rate(complaint=case, rating=4, comment="处理及时")
+    rated = complaint_rate(complaint=case, rating=4, comment="处理及时")
 
     assert case.status == S.CLOSED
     assert not Deadline.objects.for_object(case).open().exists()
     assert rated.rating == 4
     with pytest.raises(Conflict):
-        services.complaint_rate(complaint=case, rating=5, comment="")
+        complaint_rate(complaint=case, rating=5, comment="")
 
 
 def test_rating_waits_for_the_end(file_case):
     case = file_case()
     with pytest.raises(Conflict):
-        services.complaint_rate(complaint=case, rating=5, comment="")
+        complaint_rate(complaint=case, rating=5, comment="")
 
 
 def test_report_extension_needs_the_department_heads_approval(world, file_case):
@@ -201,14 +213,14 @@ def test_report_extension_needs_the_department_heads_approval(world, file_case):
     head = UserFactory(department=world.departments["xihu_market"], role="department_head")
     with time_machine.travel(date(2026, 11, 2), tick=False):
         case = file_case(kind="report", category="false-information")
-        services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-        services.report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
+        complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+        report_request_extension(complaint=case, actor=world.handler, reason="需现场核查")
         with pytest.raises(NotAllowed):
-            services.report_decide_extension(complaint=case, actor=world.handler, approve=True)
+            report_decide_extension(complaint=case, actor=world.handler, approve=True)
         with pytest.raises(NotAllowed):
-            services.report_decide_extension(complaint=case, actor=world.supervisor, approve=True)
+            report_decide_extension(complaint=case, actor=world.supervisor, approve=True)
         assert clocks(case)["report-verify"].due_on == date(2026, 11, 23)
-        services.report_decide_extension(complaint=case, actor=head, approve=True)
+        report_decide_extension(complaint=case, actor=head, approve=True)
 
     verify = clocks(case)["report-verify"]
     assert verify.working_days == 30
@@ -218,17 +230,17 @@ def test_report_extension_needs_the_department_heads_approval(world, file_case):
     assert "2026-11-23" in line.message and "2026-12-14" in line.message
     case.refresh_from_db()
     with pytest.raises(NotAllowed):  # only once
-        services.report_request_extension(complaint=case, actor=world.handler, reason="再延")
+        report_request_extension(complaint=case, actor=world.handler, reason="再延")
 
 
 def test_report_decision_is_told_to_a_named_reporter(
     world, file_case, django_capture_on_commit_callbacks
 ):
     case = file_case(kind="report", category="false-information")
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
 
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.report_decide(
+        case = report_decide(
             complaint=case, actor=world.handler, open_case=True, message="已立案调查"
         )
 
@@ -248,26 +260,22 @@ def test_anonymous_report_gets_an_access_key_and_keeps_no_contact(world, file_ca
 @pytest.mark.parametrize(
     ("action", "call"),
     [
-        ("accept", lambda c, u: services.complaint_accept(complaint=c, actor=u)),
-        ("forward", lambda c, u: services.complaint_forward(complaint=c, actor=u, message="x")),
+        ("accept", lambda c, u: complaint_accept(complaint=c, actor=u)),
+        ("forward", lambda c, u: complaint_forward(complaint=c, actor=u, message="x")),
         (
             "close",
-            lambda c, u: services.complaint_close(
-                complaint=c, actor=u, outcome="other", outcome_text="x"
-            ),
+            lambda c, u: complaint_close(complaint=c, actor=u, outcome="other", outcome_text="x"),
         ),
         (
             "decide_report",
-            lambda c, u: services.report_decide(complaint=c, actor=u, open_case=True, message="x"),
+            lambda c, u: report_decide(complaint=c, actor=u, open_case=True, message="x"),
         ),
     ],
 )
 def test_moves_the_state_does_not_allow_are_refused(world, file_case, action, call):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    services.complaint_decline(
-        complaint=case, actor=world.handler, reason="other_legal", message="x"
-    )
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_decline(complaint=case, actor=world.handler, reason="other_legal", message="x")
 
     with pytest.raises(NotAllowed):
         call(case, world.handler)
@@ -277,13 +285,13 @@ def test_moves_the_state_does_not_allow_are_refused(world, file_case, action, ca
 
 def test_only_the_assignee_or_a_supervisor_acts(world, file_case):
     case = file_case()
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
 
     with pytest.raises(NotAllowed):
-        services.complaint_accept(complaint=case, actor=world.other_handler)
+        complaint_accept(complaint=case, actor=world.other_handler)
     with pytest.raises(NotAllowed):
-        services.complaint_accept(complaint=case, actor=world.dept_admin)
-    services.complaint_accept(complaint=case, actor=world.supervisor)
+        complaint_accept(complaint=case, actor=world.dept_admin)
+    complaint_accept(complaint=case, actor=world.supervisor)
 
 
 def test_a_department_above_sees_the_case_but_does_not_act_on_it(world, file_case):
@@ -294,14 +302,14 @@ def test_a_department_above_sees_the_case_but_does_not_act_on_it(world, file_cas
 
     assert case in complaints_visible_to(provincial)
     with pytest.raises(NotAllowed):
-        services.complaint_assign(complaint=case, actor=provincial, assignee=provincial)
+        complaint_assign(complaint=case, actor=provincial, assignee=provincial)
 
 
 def test_invalid_transition_table_is_enforced_by_the_service():
     case = Complaint(kind=Complaint.Kind.COMPLAINT, status=S.CLOSED)
 
     with pytest.raises(Conflict):
-        services._move(case, S.ACCEPTED)
+        _move(case, S.ACCEPTED)
 
 
 def test_decision_due_is_what_the_consumer_is_told(file_case):

@@ -10,8 +10,9 @@ import time_machine
 from django.core.cache import cache
 
 from blacklist.models import EntryState, Status
-from complaints import services
 from complaints.models import Complaint
+from complaints.services.forwards import complaint_forward, forward_answer
+from complaints.services.workflow import complaint_accept, complaint_assign
 from inspections import services as inspection_services
 from inspections.models import ItemResult
 from oversight.dashboards import median_days
@@ -41,12 +42,12 @@ def figures(world, file_case, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         for case, wait in zip(cases, (1, 3, 8), strict=True):
             with time_machine.travel(_at(case.received_at.astimezone(SHANGHAI).day + wait)):
-                services.complaint_assign(complaint=case, actor=handler, assignee=handler)
-                services.complaint_accept(complaint=case, actor=handler)
+                complaint_assign(complaint=case, actor=handler, assignee=handler)
+                complaint_accept(complaint=case, actor=handler)
         with time_machine.travel(_at(12), tick=False):
-            services.complaint_forward(complaint=cases[0], actor=handler, message="请处理")
+            complaint_forward(complaint=cases[0], actor=handler, message="请处理")
         with time_machine.travel(_at(14), tick=False):
-            services.forward_answer(
+            forward_answer(
                 forward=cases[0].forwards.get(), actor=world.officer, answer="已下架并退款"
             )
         with time_machine.travel(_at(10), tick=False):

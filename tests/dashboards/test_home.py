@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
-from complaints import services
 from complaints.models import Complaint
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign
 from portal.models import Deadline
 
 from .html import action_count, action_href, figure, svg_of, svg_title, svg_values, table_rows
@@ -44,9 +45,9 @@ def cases(world, file_case):
         late, kept = today[1], today[2]
         _set_due(late, date(2026, 10, 30))
         for case in (late, kept):
-            services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-            services.complaint_accept(complaint=case, actor=world.handler)
-        services.complaint_forward(complaint=late, actor=world.handler, message="请处理")
+            complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+            complaint_accept(complaint=case, actor=world.handler)
+        complaint_forward(complaint=late, actor=world.handler, message="请处理")
     return {"overdue": overdue, "due_soon": due_soon, "late": late, "kept": kept, "today": today}
 
 
@@ -122,15 +123,15 @@ def test_home_costs_the_same_queries_for_1_and_15_cases(
 ):
     user = getattr(world, who)
     first = file_case()
-    services.complaint_assign(complaint=first, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=first, actor=world.handler)
-    services.complaint_forward(complaint=first, actor=world.handler, message="请处理")
+    complaint_assign(complaint=first, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=first, actor=world.handler)
+    complaint_forward(complaint=first, actor=world.handler, message="请处理")
     one = _queries_for_home(client, user, django_assert_max_num_queries)
     for i in range(14):
         case = file_case(category="false-information" if i % 2 else "consumer-dispute")
         if i % 3 == 0:
-            services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-            services.complaint_accept(complaint=case, actor=world.handler)
-            services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+            complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+            complaint_accept(complaint=case, actor=world.handler)
+            complaint_forward(complaint=case, actor=world.handler, message="请处理")
     fifteen = _queries_for_home(client, user, django_assert_max_num_queries)
     assert one == fifteen

@@ -21,8 +21,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import api_key_issue
 from blacklist.services.screening import ScreeningQuery, screening_run
-from complaints import services as complaint_services
-from complaints.services import Intake, complaint_submit
+from complaints.services.forwards import complaint_forward
+from complaints.services.intake import Intake, complaint_submit
+from complaints.services.workflow import complaint_accept, complaint_assign
 from filings.models import NoticeKind
 from filings.services.filings import filing_submit
 from filings.services.notices import notice_send
@@ -157,11 +158,11 @@ class Rows:
         self._case(i, "0")
         with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
             late = self._case(i, "1")
-        complaint_services.complaint_assign(complaint=late, actor=handler, assignee=handler)
+        complaint_assign(complaint=late, actor=handler, assignee=handler)
         forwarded = self._case(i, "2")
-        complaint_services.complaint_assign(complaint=forwarded, actor=handler, assignee=handler)
-        complaint_services.complaint_accept(complaint=forwarded, actor=handler)
-        complaint_services.complaint_forward(complaint=forwarded, actor=handler, message="请处理")
+        complaint_assign(complaint=forwarded, actor=handler, assignee=handler)
+        complaint_accept(complaint=forwarded, actor=handler)
+        complaint_forward(complaint=forwarded, actor=handler, message="请处理")
         self._others(i)
 
     def _case(self, i: int, suffix: str):

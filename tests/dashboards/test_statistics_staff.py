@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from accounts.models import Role
-from complaints import services
+from complaints.services.forwards import complaint_forward
+from complaints.services.workflow import complaint_accept, complaint_assign
 from tests.factories import UserFactory
 
 from .html import figure, svg_of, svg_title, svg_values, table_rows
@@ -28,8 +29,8 @@ def cases(world, file_case):
             live_room_account="",
             consumer_region=world.regions["tianhe"],
         )
-        services.complaint_assign(complaint=today[0], actor=world.handler, assignee=world.handler)
-        services.complaint_accept(complaint=today[0], actor=world.handler)
+        complaint_assign(complaint=today[0], actor=world.handler, assignee=world.handler)
+        complaint_accept(complaint=today[0], actor=world.handler)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -105,15 +106,15 @@ def test_staff_statistics_cost_the_same_queries_for_1_and_15_cases(
 ):
     client.force_login(world.supervisor)
     first = file_case()
-    services.complaint_assign(complaint=first, actor=world.handler, assignee=world.handler)
-    services.complaint_accept(complaint=first, actor=world.handler)
-    services.complaint_forward(complaint=first, actor=world.handler, message="请处理")
+    complaint_assign(complaint=first, actor=world.handler, assignee=world.handler)
+    complaint_accept(complaint=first, actor=world.handler)
+    complaint_forward(complaint=first, actor=world.handler, message="请处理")
     one = _queries(client, django_assert_max_num_queries)
     for i in range(14):
         case = file_case(category="false-information" if i % 2 else "consumer-dispute")
         if i % 3 == 0:
-            services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-            services.complaint_accept(complaint=case, actor=world.handler)
-            services.complaint_forward(complaint=case, actor=world.handler, message="请处理")
+            complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+            complaint_accept(complaint=case, actor=world.handler)
+            complaint_forward(complaint=case, actor=world.handler, message="请处理")
     fifteen = _queries(client, django_assert_max_num_queries)
     assert one == fifteen

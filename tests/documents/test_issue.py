@@ -8,16 +8,16 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from complaints import services
 from complaints.services.documents import complaint_document_issue
+from complaints.services.workflow import complaint_accept, complaint_assign
 from portal.documents import document_content, document_revoke, signature_status
 from portal.models import DocumentPrefix, IssuedDocument
 from tests.pdftools import pdf_text
 
 
 def _accept(world, case):
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    return services.complaint_accept(complaint=case, actor=world.handler, message="予以受理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    return complaint_accept(complaint=case, actor=world.handler, message="予以受理")
 
 
 @pytest.fixture

@@ -3,16 +3,16 @@ on at most two, the signature never alone on a page, English receipts in English
 
 import pytest
 
-from complaints import services
 from complaints.services.documents import complaint_document_pdf
+from complaints.services.workflow import complaint_accept, complaint_assign
 from tests.pdftools import pages_with_only_the_signature, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def _accept(world, case):
-    services.complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
-    return services.complaint_accept(complaint=case, actor=world.handler, message="予以受理")
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    return complaint_accept(complaint=case, actor=world.handler, message="予以受理")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

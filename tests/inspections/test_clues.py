@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from inspections import services
 from inspections.models import ClueLink, ClueStatus
 from inspections.selectors import clue_flags, clues_visible_to, link_url

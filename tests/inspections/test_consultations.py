@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from inspections import services
 from inspections.models import Consultation, FollowUpAction
 from inspections.selectors import consultations_visible_to

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role
-from complaints.services import Intake, complaint_submit
+from complaints.services.intake import Intake, complaint_submit
 from registry.models import ViolationCategory
 from tests.factories import LiveRoomFactory, OperatorFactory, PlatformFactory, UserFactory
 

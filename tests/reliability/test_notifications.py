@@ -128,15 +128,19 @@ def test_a_worker_killed_holding_a_claim_is_taken_over_once_its_lease_ends(
 
 def test_each_consumer_email_is_owed_once_per_event(submit, django_capture_on_commit_callbacks):
     from accounts.models import User
-    from complaints import services
+    from complaints.services.workflow import (
+        complaint_answer_material,
+        complaint_assign,
+        complaint_request_material,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         case = submit()
         handler = User.objects.get(email="h@example.com")
-        services.complaint_assign(complaint=case, actor=handler, assignee=handler)
-        services.complaint_request_material(complaint=case, actor=handler, message="请补充订单截图")
-        services.complaint_answer_material(complaint=case, answer="已补充")
-        services.complaint_request_material(complaint=case, actor=handler, message="请补充聊天记录")
+        complaint_assign(complaint=case, actor=handler, assignee=handler)
+        complaint_request_material(complaint=case, actor=handler, message="请补充订单截图")
+        complaint_answer_material(complaint=case, answer="已补充")
+        complaint_request_material(complaint=case, actor=handler, message="请补充聊天记录")
 
     kinds = list(Notification.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == [

@@ -22,8 +22,10 @@ from blacklist.services.listing import (
     entry_record_statement,
 )
 from blacklist.services.repair import entry_repair_apply
-from complaints import services as complaint_services
 from complaints.models import Complaint
+from complaints.services.forwards import complaint_forward
+from complaints.services.intake import store_evidence
+from complaints.services.workflow import complaint_accept, complaint_assign
 from demo.data import load_demo
 from filings.models import DisposalFiling, PlatformNotice
 from inspections import services as inspection_services
@@ -98,14 +100,12 @@ def build_world() -> SimpleNamespace:
     # --- complaints: a case with evidence, forwarded to platform A --------------
     complaint = Complaint.objects.get(description__startswith="直播间承诺七天无理由退货")
     assert complaint.department == hz_market, complaint.department
-    evidence = complaint_services.store_evidence(upload=_pdf("订单截图.pdf"))
+    evidence = store_evidence(upload=_pdf("订单截图.pdf"))
     evidence.complaint = complaint
     evidence.save()
-    complaint_services.complaint_assign(complaint=complaint, actor=handler, assignee=handler)
-    complaint_services.complaint_accept(complaint=complaint, actor=handler)
-    forward = complaint_services.complaint_forward(
-        complaint=complaint, actor=handler, message="请核实处理并反馈"
-    )
+    complaint_assign(complaint=complaint, actor=handler, assignee=handler)
+    complaint_accept(complaint=complaint, actor=handler)
+    forward = complaint_forward(complaint=complaint, actor=handler, message="请核实处理并反馈")
     report = Complaint.objects.get(description__startswith="主播宣称普通食品")
 
     # --- blacklist ----------------------------------------------------------
