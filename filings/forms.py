@@ -20,7 +20,7 @@ from portal.uploads import data_file_policy, upload_validator
 from registry.models import ViolationCategory
 
 from .models import FilingParty, Measure, NoticeKind
-from .services.filings import ITEM_FIELDS
+from .services.validation import ITEM_FIELDS
 
 MAX_CSV_ROWS = 10_000
 MAX_CSV_BYTES = 20 * 1024 * 1024

@@ -36,8 +36,9 @@ from .forms import (
 )
 from .models import FilingChannel
 from .selectors import filing_counts, filings_visible_to, notices_visible_to
-from .services.filings import ITEM_FIELDS, MAX_BATCH, filing_submit, filing_submit_batch
+from .services.filings import filing_submit, filing_submit_batch
 from .services.notices import notice_reply, notice_send
+from .services.validation import ITEM_FIELDS, MAX_BATCH
 
 UPLOAD_REPORT_KEY = "filing_upload_report"
 

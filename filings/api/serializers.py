@@ -1,7 +1,7 @@
 """Shapes of the filings and notices API.
 
 The input serializers document the request for the OpenAPI schema; the rules
-themselves are applied in one place, ``filings.services.filings.
+themselves are applied in one place, ``filings.services.validation.
 validate_filing_item``, which the web form and the CSV upload use too.
 """
 
@@ -17,7 +17,7 @@ from ..models import (
     PlatformNotice,
     RouteRecipient,
 )
-from ..services.filings import MAX_BATCH
+from ..services.validation import MAX_BATCH
 
 
 class FilingItemSerializer(serializers.Serializer):

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from complaints.services.common import ComplaintError, decline_grounds
 from rest_framework.test import APIClient
 
 from complaints import pdf
 from complaints.models import Complaint
+from complaints.services.common import ComplaintError, decline_grounds
 from complaints.services.reports import report_request_extension
 from complaints.services.workflow import (
     complaint_accept,

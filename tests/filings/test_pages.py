@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from accounts.models import PlatformApiKey
 from accounts.services import api_key_find
 from filings.models import DisposalFiling
-from filings.services.filings import ITEM_FIELDS, filing_submit, filing_submit_batch
+from filings.services.filings import filing_submit, filing_submit_batch
+from filings.services.validation import ITEM_FIELDS
 from tests.filings.conftest import item
 
 pytestmark = pytest.mark.django_db

@@ -331,7 +331,7 @@ def test_identifiers_are_judged_as_the_shared_validators_judge_them(platforms):
     from django.core.exceptions import ValidationError
 
     from demo.data import demo_ric, demo_uscc
-    from filings.services.filings import FilingLookups
+    from filings.services.validation import FilingLookups
     from portal.identity import validate_ric, validate_uscc
 
     rng = random.Random(4)

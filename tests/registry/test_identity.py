@@ -16,6 +16,8 @@ from portal.identity import (
     identity_hash,
     mask_name,
     mask_ric,
+    ric_fast,
+    uscc_fast,
     validate_ric,
     validate_uscc,
 )
@@ -54,6 +56,33 @@ def test_invalid_resident_ids_are_refused_with_their_reason(number, code):
     with pytest.raises(ValidationError) as caught:
         validate_ric(number)
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "110105194912310021",
+        "11010519491231002",
+        "1101051949123100AX",
+        "110105194902300020",
+        "999999199001010010",
+        demo_ric("110105", date(2026, 12, 20), 1),
+    ],
+)
+def test_the_fast_check_refuses_what_the_full_check_refuses(number):
+    with time_machine.travel(date(2026, 11, 28), tick=False):
+        assert ric_fast(number, date(2026, 11, 28)) is None
+        with pytest.raises(ValidationError):
+            validate_ric(number)
+
+
+def test_the_fast_checks_accept_what_the_full_checks_accept():
+    rics = [demo_ric("330106", date(1996, 11, 20), n) for n in range(200)] + [RIC_WITH_X]
+    assert [ric_fast(n, date(2026, 11, 28)) for n in rics] == [validate_ric(n) for n in rics]
+    usccs = [demo_uscc("330106", n) for n in range(200)]
+    assert [uscc_fast(c) for c in usccs] == [validate_uscc(c) for c in usccs]
+    broken = usccs[0][:-1] + ("0" if usccs[0][-1] != "0" else "1")
+    assert uscc_fast(broken) is None
 
 
 def test_resident_id_born_in_the_future_is_refused():

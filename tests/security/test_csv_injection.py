@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Platform
-from filings.services.filings import ITEM_FIELDS, filing_submit
+from filings.services.filings import filing_submit
+from filings.services.validation import ITEM_FIELDS
 from portal.csv import FORMULA_STARTS, Writer
 from registry.rosters.services import roster_file
 from tests.blacklist.factories import ListedEntryFactory
