@@ -6,10 +6,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal import dates
+from portal.i18n import localised
 from portal.identity import validate_uscc
 
 
@@ -24,9 +24,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localised(self.name, self.name_en)
 
 
 class Region(BilingualNameMixin):

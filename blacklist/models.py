@@ -27,7 +27,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BilingualNameMixin
@@ -39,6 +38,7 @@ from portal.fields import (
     SealedTextModel,
     SealField,
 )
+from portal.i18n import localised_field
 from portal.identity import validate_uscc
 from portal.models import AppendOnlyModel
 from registry.models import PartyKind
@@ -77,13 +77,6 @@ REMOVED_STATUSES = (Status.EXPIRED, Status.REPAIRED, Status.REVOKED)
 PRE_LISTING_STATUSES = (Status.PROPOSED, Status.NOTIFIED, Status.HEARD, Status.DROPPED)
 
 
-def _localised(obj, field: str) -> str:
-    english = getattr(obj, f"{field}_en", "")
-    if english and (get_language() or "").startswith("en"):
-        return english
-    return getattr(obj, field)
-
-
 class Measure(BilingualNameMixin):
     """A joint-punishment (or platform disposal) measure, with the article it rests on."""
 
@@ -105,7 +98,7 @@ class Measure(BilingualNameMixin):
 
     @property
     def basis_label(self) -> str:
-        return _localised(self, "basis")
+        return localised_field(self, "basis")
 
 
 class EntryQuerySet(models.QuerySet):

@@ -4,10 +4,10 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from .services.listing import entry_expire_due
-
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
 def blacklist_expire_due_task() -> int:
     """The periodic sweep: entries whose term has ended leave the list (idempotent)."""
+    from .services.listing import entry_expire_due
+
     return entry_expire_due(today=timezone.localdate())

@@ -21,6 +21,7 @@ from portal.fields import (
     SealedTextModel,
     SealField,
 )
+from portal.requests import PlatformRequest
 
 
 def new_tracking_code() -> str:
@@ -441,7 +442,7 @@ class MaterialRequest(SealedTextModel, models.Model):
         return f"{self.complaint} {self.requested_at:%Y-%m-%d}"
 
 
-class PlatformForward(SealedTextModel, models.Model):
+class PlatformForward(PlatformRequest):
     """A case forwarded to the platform for its handling (Trial Art. 15; Order 117 Art. 20)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="forwards")
@@ -458,18 +459,6 @@ class PlatformForward(SealedTextModel, models.Model):
     message = SealedTextField(_("what the platform is asked to do"))
     message_sealed = SealField()
     due_on = models.DateField(_("answer due on"), validators=[dates.validate_day])
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    answer = SealedTextField(_("platform's answer"), blank=True)
-    answer_sealed = SealField()
-    # who answered: the officer's name, or the API key's name for a system
-    answered_by_label = models.CharField(_("answered by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("case forwarded to a platform")
@@ -479,7 +468,3 @@ class PlatformForward(SealedTextModel, models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} → {self.platform}"
-
-    @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None

@@ -8,12 +8,6 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from portal.notifications import notification_deliver, notifications_pending
-
-from . import notifications
-from .models import Evidence
-from .services.sweep import complaints_sweep
-
 
 # Talking to the mail server: retried with exponential backoff (1 s, 2 s, 4 s … at
 # most 10 min, with jitter), acknowledged only once done (CELERY_TASK_ACKS_LATE),
@@ -28,6 +22,10 @@ from .services.sweep import complaints_sweep
 )
 def send_notification_task(notification_id: int) -> bool:
     """Send one recorded email (a consumer's or a staff digest) unless it went already."""
+    from portal.notifications import notification_deliver
+
+    from . import notifications
+
     return notification_deliver(notification_id=notification_id, render=notifications.render)
 
 
@@ -35,6 +33,8 @@ def send_notification_task(notification_id: int) -> bool:
 def notifications_resend_task(older_than_seconds: int | None = None) -> int:
     """Celery beat: hand on again what is owed and unsent, e.g. because the broker
     lost its queue in a restart or a worker died holding a claim."""
+    from portal.notifications import notifications_pending
+
     if older_than_seconds is None:
         older_than_seconds = settings.NOTIFICATION_RESEND_AFTER
     pending = notifications_pending(
@@ -48,6 +48,8 @@ def notifications_resend_task(older_than_seconds: int | None = None) -> int:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def complaints_sweep_task() -> dict:
     """The periodic sweep (Celery beat): reminders and overdue marks."""
+    from .services.sweep import complaints_sweep
+
     result = complaints_sweep(today=timezone.localdate())
     return {"reminded": result.reminded, "overdue": result.overdue}
 
@@ -55,6 +57,8 @@ def complaints_sweep_task() -> dict:
 @shared_task
 def evidence_discard_unclaimed_task(hours: int = 24) -> int:
     """Files kept for a form that was never sent go after a day."""
+    from .models import Evidence
+
     stale = Evidence.objects.filter(
         complaint__isnull=True, uploaded_at__lt=timezone.now() - timedelta(hours=hours)
     )

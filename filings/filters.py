@@ -70,7 +70,7 @@ class FilingFilter(django_filters.FilterSet):
 class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=NoticeKind.choices)
     replied = django_filters.BooleanFilter(
-        label=_("Replied"), field_name="replied_at", lookup_expr="isnull", exclude=True
+        label=_("Replied"), field_name="answered_at", lookup_expr="isnull", exclude=True
     )
 
     class Meta:

@@ -3,7 +3,6 @@ to the departments it concerns, and notices from departments to platforms
 (Art. 12 ¶2, Art. 50) with their replies."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -20,6 +19,7 @@ from portal.fields import (
     SealField,
 )
 from portal.identity import validate_uscc
+from portal.requests import PlatformRequest
 from registry.models import IdentityNumberMixin
 
 
@@ -308,7 +308,7 @@ NOTICE_CLOCKS = {
 }
 
 
-class PlatformNotice(SealedTextModel, models.Model):
+class PlatformNotice(PlatformRequest):
     """A department's notice to a platform about a party, and the platform's reply."""
 
     department = models.ForeignKey(
@@ -334,27 +334,13 @@ class PlatformNotice(SealedTextModel, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    reply = SealedTextField(_("platform's reply"), max_length=5000, blank=True)
-    reply_sealed = SealField()
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    replied_by_label = models.CharField(_("replied by"), max_length=200, blank=True)
-
-    deadlines = GenericRelation("portal.Deadline")
 
     class Meta:
         db_table = "complaints_platformnotice"
         verbose_name = _("notice to a platform")
         verbose_name_plural = _("notices to platforms")
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["platform", "replied_at"])]
+        indexes = [models.Index(fields=["platform", "answered_at"])]
 
     def __str__(self) -> str:
         return f"{self.department} → {self.platform} ({self.sent_at:%Y-%m-%d})"
@@ -363,35 +349,23 @@ class PlatformNotice(SealedTextModel, models.Model):
         return reverse("filings:notice", args=[self.pk])
 
     @property
-    def is_replied(self) -> bool:
-        return self.replied_at is not None
-
-    @property
     def due_on(self):
-        """The reply's due date (annotated by the selectors, else read from the clock)."""
-        if not hasattr(self, "reply_due"):
+        """The answer's due date (annotated by the selectors, else read from the clock)."""
+        if not hasattr(self, "answer_due"):
             from portal.models import Deadline
 
             clock = Deadline.objects.for_object(self).order_by("-started_on", "-pk").first()
-            self.reply_due = clock.due_on if clock else None
-        return self.reply_due
+            self.answer_due = clock.due_on if clock else None
+        return self.answer_due
 
     @property
-    def reply_state(self) -> str:
-        """``awaiting``, ``overdue``, ``replied`` or ``replied_late``: both sides see the same."""
-        due = self.due_on
-        if self.replied_at is None:
-            return "overdue" if due and due < timezone.localdate() else "awaiting"
-        return "replied_late" if due and timezone.localdate(self.replied_at) > due else "replied"
-
-    @property
-    def reply_state_label(self) -> str:
-        return str(NOTICE_STATE_LABELS[self.reply_state])
+    def answer_state_label(self) -> str:
+        return str(NOTICE_STATE_LABELS[self.answer_state])
 
 
 NOTICE_STATE_LABELS = {
     "awaiting": _("awaiting the reply"),
     "overdue": _("overdue: no reply by the due date"),
-    "replied": _("replied"),
-    "replied_late": _("replied late (overdue)"),
+    "answered": _("replied"),
+    "answered_late": _("replied late (overdue)"),
 }

@@ -57,14 +57,14 @@ def filing_counts(queryset: QuerySet[DisposalFiling]) -> dict:
 
 
 def notices_visible_to(user) -> QuerySet[PlatformNotice]:
-    """Notices in scope, each annotated with ``reply_due`` (its clock's due date)."""
+    """Notices in scope, each annotated with ``answer_due`` (its clock's due date)."""
     due = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(PlatformNotice),
         object_id=OuterRef("pk"),
     ).order_by("-started_on", "-pk")
     queryset = PlatformNotice.objects.select_related(
         "department", "department__region", "platform", "sent_by"
-    ).annotate(reply_due=Subquery(due.values("due_on")[:1]))
+    ).annotate(answer_due=Subquery(due.values("due_on")[:1]))
     jurisdiction = jurisdiction_of(user)
     if jurisdiction.everything:
         return queryset
@@ -79,4 +79,4 @@ def notices_visible_to(user) -> QuerySet[PlatformNotice]:
 
 
 def notices_awaiting(user) -> QuerySet[PlatformNotice]:
-    return notices_visible_to(user).filter(replied_at__isnull=True).order_by("reply_due", "pk")
+    return notices_visible_to(user).filter(answered_at__isnull=True).order_by("answer_due", "pk")

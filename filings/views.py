@@ -302,7 +302,7 @@ def notice_list(request):
         raise PermissionDenied
     filterset = NoticeFilter(
         request.GET or None,
-        queryset=notices_visible_to(request.user).order_by("replied_at", "reply_due", "-pk"),
+        queryset=notices_visible_to(request.user).order_by("answered_at", "answer_due", "-pk"),
     )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -354,7 +354,7 @@ def notice_detail(request, pk: int):
     may_reply = (
         request.user.has_perm("accounts.answer_platform_requests")
         and request.user.platform_id == notice.platform_id
-        and not notice.is_replied
+        and not notice.is_answered
     )
     form = NoticeReplyForm(request.POST or None) if may_reply else None
     if request.method == "POST":

@@ -179,7 +179,7 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
 
     overdue_answers = overdue(DocumentRequest, "answered_at", "inspection__platform_id")
     annotations["overdue_answers"] = overdue_answers + overdue(
-        PlatformNotice, "replied_at", "platform_id"
+        PlatformNotice, "answered_at", "platform_id"
     )
 
     entries = _active_entries(today)

@@ -41,6 +41,7 @@ from inspections.selectors import (
     rectification_orders_visible_to,
 )
 from portal.cache import cached_figures
+from portal.i18n import localised
 from portal.models import Deadline
 from portal.pagination import bounded_count
 from registry.models import RosterStatus
@@ -167,7 +168,7 @@ def platform_answers(forwards: QuerySet) -> dict:
     )
     platforms = [
         {
-            "platform": _bilingual(r["platform__name"], r["platform__name_en"]),
+            "platform": localised(r["platform__name"], r["platform__name_en"]),
             "forwarded": r["forwarded"],
             "answered": r["answered"],
             "on_time": r["on_time"],
@@ -309,10 +310,6 @@ def _point(label: str, value: int, suppress: bool, href: str = "") -> Point:
     return Point(label=label, value=value, href=href)
 
 
-def _bilingual(name: str, name_en: str) -> str:
-    return name_en if name_en and (get_language() or "").startswith("en") else name
-
-
 def category_points(queryset: QuerySet, *, suppress: bool = False) -> list[Point]:
     rows = (
         queryset.order_by()
@@ -321,7 +318,7 @@ def category_points(queryset: QuerySet, *, suppress: bool = False) -> list[Point
         .order_by("-n", "category__code")
     )
     return [
-        _point(_bilingual(r["category__name"], r["category__name_en"]), r["n"], suppress)
+        _point(localised(r["category__name"], r["category__name_en"]), r["n"], suppress)
         for r in rows
     ]
 

@@ -29,6 +29,7 @@ from portal.audit import audit_record
 from portal.cache import cached_figures
 from portal.dates import validate_day
 from portal.errors import NotAllowed
+from portal.i18n import localised
 from portal.models import Deadline
 from portal.pdf import html_to_pdf
 from registry.models import ViolationCategory
@@ -36,7 +37,6 @@ from registry.models import ViolationCategory
 from .charts import Chart, Point
 from .dashboards import (
     Scope,
-    _bilingual,
     blacklist_figures,
     decision_clocks_kept,
     inspection_figures,
@@ -179,7 +179,7 @@ def statistics(
     def platform_label(row: dict) -> str:
         if row["platform__name"] is None:
             return _("Other platforms")
-        return _bilingual(row["platform__name"], row["platform__name_en"])
+        return localised(row["platform__name"], row["platform__name_en"])
 
     charts = [
         Chart(
@@ -194,7 +194,7 @@ def statistics(
             chart_id=f"{prefix}-category",
             title=_("Cases by category"),
             points=[
-                Point(_bilingual(r["category__name"], r["category__name_en"]), r["n"])
+                Point(localised(r["category__name"], r["category__name_en"]), r["n"])
                 for r in categories
             ],
             label_header=_("Category"),

@@ -64,3 +64,14 @@ def render(key: str, params: dict, *, fallback: str = "") -> str:
         return gettext(key) % {name: _param_now(v) for name, v in params.items()}
     except (KeyError, TypeError, ValueError):
         return fallback or key
+
+
+def localised(zh: str, en: str) -> str:
+    """The English of a stored two-language text for an English reader, when
+    there is one; the Chinese otherwise."""
+    return en if en and (translation.get_language() or "").startswith("en") else zh
+
+
+def localised_field(obj, field: str) -> str:
+    """``localised`` for a model's ``field`` and its ``field_en`` twin."""
+    return localised(getattr(obj, field), getattr(obj, f"{field}_en", ""))

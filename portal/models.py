@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .fields import MaskedJSONField, MaskedTextField
+from .i18n import localised
 
 
 class CalendarYear(models.Model):
@@ -167,7 +168,7 @@ class RuleSet(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self.title, self.title_en)
+        return localised(self.title, self.title_en)
 
     def clean(self) -> None:
         if self.pk and rule_set_in_use(self):
@@ -188,12 +189,6 @@ def rule_set_in_use(rule_set) -> bool:
     return False
 
 
-def _localised(zh: str, en: str) -> str:
-    from django.utils.translation import get_language
-
-    return en if en and (get_language() or "").startswith("en") else zh
-
-
 class RuleItem(models.Model):
     """What every rule of a set has: where it comes from and how sure we are of it."""
 
@@ -210,7 +205,7 @@ class RuleItem(models.Model):
 
     @property
     def source_label(self) -> str:
-        return _localised(self.source, self.source_en)
+        return localised(self.source, self.source_en)
 
     @property
     def is_local(self) -> bool:
@@ -284,7 +279,7 @@ class RuleClock(RuleItem):
 
     @property
     def label(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     def clean(self) -> None:
         super().clean()
@@ -339,7 +334,7 @@ class RuleGround(RuleItem):
 
     @property
     def label(self) -> str:
-        return _localised(self.label_zh, self.label_en)
+        return localised(self.label_zh, self.label_en)
 
 
 class RuleCitation(RuleItem):

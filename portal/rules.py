@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .i18n import localised
 from .lookups import reference
 from .models import ClockRule, RuleCitation, RuleClock, RuleGround, RuleSet
 from .workdays import DueDate, WorkingCalendar, due_date
@@ -46,15 +47,11 @@ class Clock:
 
     @property
     def label(self) -> str:
-        from .models import _localised
-
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     @property
     def source_label(self) -> str:
-        from .models import _localised
-
-        return _localised(self.source, self.source_en)
+        return localised(self.source, self.source_en)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import BilingualNameMixin, DepartmentType, Platform, Region
 from portal.fields import MaskedJSONField, MaskedTextField
+from portal.i18n import localised
 from portal.identity import (
     encrypt_identity,
     identity_hash,
@@ -310,11 +311,7 @@ class ViolationCategory(BilingualNameMixin):
 
     @property
     def articles_label(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.articles_en and (get_language() or "").startswith("en"):
-            return self.articles_en
-        return self.articles
+        return localised(self.articles, self.articles_en)
 
 
 class NegativeCatalogueItem(BilingualNameMixin):

@@ -4,19 +4,15 @@ date (web page or API key)."""
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit import actor_label, actor_user
-from portal.errors import Conflict, NotAllowed
-from portal.models import Deadline
+from portal.requests import request_answer
 from portal.rules import (
     clock_due,
     clock_of,
 )
 from portal.services import (
-    deadline_close,
     deadline_start,
 )
 
@@ -89,21 +85,10 @@ def forward_answer(
     """The platform's answer, with files kept by :func:`store_evidence`; the case
     returns to its handler. An answer sent with an API key records the key's name."""
     forward = PlatformForward.objects.select_for_update().get(pk=forward.pk)
-    if actor.platform_id != forward.platform_id or not actor.has_perm(
-        "accounts.answer_platform_requests"
-    ):
-        raise NotAllowed(_("Only the platform this case was forwarded to may answer."))
-    if forward.answered_at:
-        raise Conflict(_("This forwarded case has already been answered."), code="answered")
-    forward.answer, forward.answered_at = answer, timezone.now()
-    forward.answered_by = actor_user(actor)
-    forward.answered_by_label = actor_label(actor)
-    forward.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
+    request_answer(forward, actor=actor, answer=answer, platform_id=forward.platform_id)
     Evidence.objects.filter(pk__in=[f.pk for f in files], complaint=None).update(
         complaint=forward.complaint_id, forward=forward
     )
-    if clock := Deadline.objects.for_object(forward).open().first():
-        deadline_close(deadline=clock, actor=actor)
     complaint = _lock(forward.complaint)
     if complaint.status == S.FORWARDED:
         _move(complaint, S.ACCEPTED)

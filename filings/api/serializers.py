@@ -135,7 +135,9 @@ class NoticeSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.label")
     platform = serializers.CharField(source="platform.uscc")
     reply_due = serializers.DateField(source="due_on")
-    reply_state = serializers.CharField()
+    reply_state = serializers.SerializerMethodField()
+    replied_at = serializers.DateTimeField(source="answered_at")
+    reply = serializers.CharField(source="answer")
 
     class Meta:
         model = PlatformNotice
@@ -153,6 +155,11 @@ class NoticeSerializer(serializers.ModelSerializer):
             "reply",
         ]
         read_only_fields = fields
+
+    def get_reply_state(self, notice) -> str:
+        """The notices API keeps its published words: awaiting, overdue, replied,
+        replied_late."""
+        return notice.answer_state.replace("answered", "replied")
 
 
 class NoticeReplyInput(serializers.Serializer):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Platform
-from portal.audit import actor_user, audit_record
-from portal.errors import Conflict, DomainError, NotAllowed
-from portal.models import Deadline
-from portal.services import deadline_close, deadline_start
+from portal.audit import audit_record
+from portal.errors import DomainError, NotAllowed
+from portal.requests import request_answer, request_answer_check
+from portal.services import deadline_start
 
 from ..models import NOTICE_CLOCKS, NoticeKind, PlatformNotice
 
@@ -78,27 +78,9 @@ def notice_reply(*, notice: PlatformNotice, actor, reply: str) -> PlatformNotice
     """The platform answers a notice (in the portal or by API); a late answer is
     accepted and recorded as late."""
     notice = PlatformNotice.objects.select_for_update().get(pk=notice.pk)
-    if (
-        not actor.has_perm("accounts.answer_platform_requests")
-        or getattr(actor, "platform_id", None) != notice.platform_id
-    ):
-        raise NotAllowed(_("Only the platform the notice was sent to replies to it."))
-    if notice.replied_at is not None:
-        raise Conflict(_("This notice has been answered already."), code="answered")
+    request_answer_check(notice, actor=actor, platform_id=notice.platform_id)
     if not reply.strip():
         raise DomainError(_("Write the reply."), code="reply")
-    now = timezone.now()
-    notice.replied_at = now
-    notice.reply = reply.strip()
-    notice.replied_by = actor_user(actor)
-    notice.replied_by_label = (
-        getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
-    )[:200]
-    notice.full_clean()
-    notice.save(update_fields=["replied_at", "reply", "replied_by", "replied_by_label"])
-    deadline = Deadline.objects.for_object(notice).open().first()
-    late = bool(deadline and deadline.due_on < timezone.localdate(now))
-    if deadline is not None:
-        deadline_close(deadline=deadline, actor=actor, met=True)
+    late = request_answer(notice, actor=actor, answer=reply, platform_id=notice.platform_id)
     audit_record(actor=actor, action="notice.replied", subject=notice, data={"late": late})
     return notice

@@ -7,8 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from portal.audit import actor_label
+from portal.audit import actor_label, actor_user
 from portal.errors import Conflict, DomainError, NotAllowed
 
 from ..models import Attachment
@@ -20,11 +19,6 @@ class InspectionError(DomainError):
 
 def today() -> date:
     return timezone.localdate()
-
-
-def user_or_none(actor) -> User | None:
-    """The user row to record (an API-key caller has none: its label is kept instead)."""
-    return actor if isinstance(actor, User) else None
 
 
 def require_perm(actor, perm: str) -> None:
@@ -73,7 +67,7 @@ def store_attachment(*, upload, actor, **owner) -> Attachment:
         content_type=upload.checked_content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        uploaded_by=user_or_none(actor),
+        uploaded_by=actor_user(actor),
         uploaded_by_label=actor_label(actor),
         **owner,
     )
@@ -93,5 +87,4 @@ __all__ = [
     "require_perm",
     "store_attachment",
     "today",
-    "user_or_none",
 ]

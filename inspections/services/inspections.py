@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform
-from portal.audit import audit_record
+from portal.audit import actor_user, audit_record
 from portal.models import Deadline
+from portal.requests import request_answer, request_answer_check
 from portal.services import deadline_close, deadline_start
 
 from ..models import (
@@ -40,7 +41,7 @@ from ..models import (
     RectificationReport,
     Verification,
 )
-from ..permissions import ANSWER, INSPECTION_ACTIONS, RUN, inspection_role
+from ..permissions import INSPECTION_ACTIONS, RUN, inspection_role
 from ._common import (
     Conflict,
     InspectionError,
@@ -48,10 +49,8 @@ from ._common import (
     actor_label,
     move,
     require_department,
-    require_perm,
     store_attachment,
     today,
-    user_or_none,
 )
 
 S = InspectionStatus
@@ -314,28 +313,15 @@ def document_request_answer(
         .select_related("inspection")
         .get(pk=request.pk)
     )
-    require_perm(actor, ANSWER)
-    if getattr(actor, "platform_id", None) != request.inspection.platform_id:
-        raise NotAllowed(_("Only the inspected platform answers its document requests."))
-    if request.answered_at is not None:
-        raise Conflict(_("This request has been answered already."), code="answered")
+    platform_id = request.inspection.platform_id
+    request_answer_check(request, actor=actor, platform_id=platform_id)
     if request.inspection.status == S.CLOSED:
         raise Conflict(_("This inspection is closed."), code="closed")
     if not answer.strip() and not files:
         raise InspectionError(_("Write the answer or attach files."), code="answer")
-    now = timezone.now()
-    request.answer = answer.strip()
-    request.answered_at = now
-    request.answered_by = user_or_none(actor)
-    request.answered_by_label = actor_label(actor)
-    request.full_clean()
-    request.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_label"])
+    late = request_answer(request, actor=actor, answer=answer, platform_id=platform_id)
     for upload in files:
         store_attachment(upload=upload, actor=actor, document_request=request)
-    deadline = Deadline.objects.for_object(request).open().first()
-    late = bool(deadline and deadline.due_on < timezone.localdate(now))
-    if deadline is not None:
-        deadline_close(deadline=deadline, actor=actor, met=True)
     audit_record(
         actor=actor,
         action="document_request.answered",
@@ -470,7 +456,7 @@ def rectification_report_submit(
     report = RectificationReport(
         order=order,
         text=text.strip(),
-        submitted_by=user_or_none(actor),
+        submitted_by=actor_user(actor),
         submitted_by_label=actor_label(actor),
     )
     report.full_clean()

@@ -55,18 +55,18 @@ def test_late_replies_show_as_overdue_on_both_sides(platforms):
         notice = send(platforms, NoticeKind.UNREACHABLE_OPERATOR)
     with time_machine.travel(datetime(2026, 3, 10, 9, tzinfo=SHANGHAI), tick=False):
         for user in (platforms.officer_a, platforms.yuhang_handler, platforms.hz_handler):
-            assert notices_visible_to(user).get(pk=notice.pk).reply_state == "overdue"
+            assert notices_visible_to(user).get(pk=notice.pk).answer_state == "overdue"
         notice_reply(notice=notice, actor=platforms.officer_a, reply="已提醒。")
         for user in (platforms.officer_a, platforms.yuhang_handler):
-            assert notices_visible_to(user).get(pk=notice.pk).reply_state == "replied_late"
+            assert notices_visible_to(user).get(pk=notice.pk).answer_state == "answered_late"
 
 
 def test_a_reply_in_time_is_replied_and_closes_the_clock(platforms):
     with time_machine.travel(MONDAY, tick=False):
         notice = send(platforms)
         notice_reply(notice=notice, actor=platforms.officer_a, reply="已处置。")
-        assert notices_visible_to(platforms.yuhang_handler).get(pk=notice.pk).reply_state == (
-            "replied"
+        assert notices_visible_to(platforms.yuhang_handler).get(pk=notice.pk).answer_state == (
+            "answered"
         )
     assert Deadline.objects.for_object(notice).get().state == Deadline.State.MET
     with pytest.raises(Conflict):
@@ -122,7 +122,8 @@ def test_reply_by_api_with_the_platforms_key_and_404_for_another_platform(platfo
     assert answer.status_code == 200
     assert answer.json()["reply_state"] == "replied"
     notice.refresh_from_db()
-    assert notice.replied_by is None and "A systems" in notice.replied_by_label
+    assert notice.answered_by is None and "A systems" in notice.answered_by_label
+    assert notice.answered_via == "api"
 
 
 def test_pages_send_and_answer(client, platforms):
@@ -145,6 +146,7 @@ def test_pages_send_and_answer(client, platforms):
     assert home.context["notices_waiting"] == [notice]
     assert client.post(f"/notices/{notice.pk}/", {"reply": "已处置。"}).status_code == 302
     notice.refresh_from_db()
-    assert notice.reply == "已处置。"
+    assert notice.answer == "已处置。"
+    assert notice.answered_via == "web"
     client.force_login(platforms.officer_b)
     assert client.get(f"/notices/{notice.pk}/").status_code == 404

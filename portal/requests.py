@@ -1,0 +1,103 @@
+"""What a department asks a platform, and the platform's answer by a due date.
+
+Three things are asked of a platform: to handle a forwarded complaint (Trial
+Art. 15; Order 117 Art. 20), to act on a notice about a party (Order 117
+Art. 14, 21) and to hand over documents in an inspection (Trial Art. 26;
+Order 117 Art. 21, 46). Each is a model of its app on :class:`PlatformRequest`,
+which holds the answer and who gave it, and each is answered through
+:func:`request_answer`: one check of who may answer, one record of the author
+(the officer, or the API key's name when a system answered) and of the way it
+came (web page or API), and one close of the request's clock.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .audit import actor_label, actor_user
+from .errors import Conflict, NotAllowed
+from .fields import SealedTextField, SealedTextModel, SealField
+from .models import Deadline
+from .services import deadline_close
+
+ANSWER_PERMISSION = "accounts.answer_platform_requests"
+
+
+class AnswerChannel(models.TextChoices):
+    WEB = "web", _("web page")
+    API = "api", _("API")
+
+
+class PlatformRequest(SealedTextModel, models.Model):
+    """The answer side of a request to a platform; the asking side (what is asked,
+    by whom, when) is the subclass's own, and so is ``due_on``."""
+
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = SealedTextField(_("platform's answer"), max_length=5000, blank=True)
+    answer_sealed = SealField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # the officer's name, or the API key's name when a system answered
+    answered_by_label = models.CharField(_("answered by"), max_length=200, blank=True)
+    answered_via = models.CharField(
+        _("answered through"), max_length=8, choices=AnswerChannel.choices, blank=True
+    )
+
+    deadlines = GenericRelation("portal.Deadline")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def answer_state(self) -> str:
+        """``awaiting``, ``overdue``, ``answered`` or ``answered_late``, by the request's
+        ``due_on``: the department and the platform see the same."""
+        due = getattr(self, "due_on", None)
+        if self.answered_at is None:
+            return "overdue" if due and due < timezone.localdate() else "awaiting"
+        return "answered_late" if due and timezone.localdate(self.answered_at) > due else "answered"
+
+
+def request_answer_check(request: PlatformRequest, *, actor, platform_id: int) -> None:
+    """Whether ``actor`` may answer ``request``, asked of the platform ``platform_id``:
+    only an officer or API key of that platform (``NotAllowed``), and only once
+    (``Conflict``). Callers with checks of their own run this one first, so that
+    nobody outside the platform learns more than that they may not answer."""
+    if not actor.has_perm(ANSWER_PERMISSION) or getattr(actor, "platform_id", None) != platform_id:
+        raise NotAllowed(_("Only the platform this was asked of may answer it."), code="not_asked")
+    if request.answered_at is not None:
+        raise Conflict(_("This has been answered already."), code="answered")
+
+
+def request_answer(request: PlatformRequest, *, actor, answer: str, platform_id: int) -> bool:
+    """Record ``actor``'s answer on ``request`` (locked by the caller) and close its
+    open clock; return whether it came late. A late answer is taken and recorded as
+    late. The author is the officer, or the API key's name when a system answered."""
+    request_answer_check(request, actor=actor, platform_id=platform_id)
+    request.answer = answer.strip()
+    request.answered_at = timezone.now()
+    request.answered_by = actor_user(actor)
+    request.answered_by_label = actor_label(actor)[:200]
+    api = getattr(actor, "api_key", None) is not None
+    request.answered_via = AnswerChannel.API if api else AnswerChannel.WEB
+    request.full_clean()
+    request.save(
+        update_fields=["answer", "answered_at", "answered_by", "answered_by_label", "answered_via"]
+    )
+    clock = Deadline.objects.for_object(request).open().first()
+    late = bool(clock and clock.due_on < timezone.localdate(request.answered_at))
+    if clock is not None:
+        deadline_close(deadline=clock, actor=actor)
+    return late
