@@ -16,11 +16,11 @@ What it does:
    ID number (``cn.ric`` check digit; only its keyed hash is stored, as the
    services store it), 10 % on the platforms' list, 2 % whose term has ended.
    Rows are written with ``COPY`` by ``--workers`` processes, the name keys
-   computed by ``blacklist.screening.entry_keys_for`` (what the services write
+   computed by ``blacklist.screening.names.entry_keys_for`` (what the services write
    when an entry is saved); the indexes are built after the load.
 2. **Single screenings**: ``--queries`` queries (listed names in their own,
    traditional and pinyin forms, unknown names, ID numbers, USCCs), each
-   through ``blacklist.services.screening_run`` exactly as the API runs it for
+   through ``blacklist.screening.log.screening_run`` exactly as the API runs it for
    a platform's key (screening log and audit event written and committed), and
    through ``screening_match`` alone.
 3. **Batches** of ``--batch`` queries in one ``screening_run`` call.
@@ -182,7 +182,7 @@ class Names:
 
 def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
     """Entry ``n`` (0-based): its columns, its state row and its name."""
-    from blacklist.screening import name_form_text
+    from blacklist.screening.names import name_form_text
     from blacklist.services.common import masked_name
     from portal.identity import identity_hash, mask_ric
 
@@ -251,7 +251,7 @@ def _generate_chunk(args) -> tuple[int, int]:
     """A worker: entries ``start`` to ``stop`` written with COPY, keys by the services' code."""
     import psycopg
 
-    from blacklist.screening import entry_keys_for
+    from blacklist.screening.names import entry_keys_for
 
     start, stop, seed, dsn, context = args
     rng = random.Random(seed * 1_000_003 + start)
@@ -390,7 +390,7 @@ def _rebuild_keys(workers: int) -> None:
     a change of the key scheme or of the normalisation)."""
     from django.db import connection
 
-    from blacklist.screening import entry_keys_for, name_form_text
+    from blacklist.screening.names import entry_keys_for, name_form_text
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -479,7 +479,7 @@ def name_variants(name: str, kind: str) -> list[tuple[str, str]]:
 def _timing_queries(count: int, rng: random.Random, names: Names):
     """A realistic mix for the timings: listed names in other forms, unknown names,
     identifiers listed or not."""
-    from blacklist.services.screening import ScreeningQuery
+    from blacklist.screening.matching import ScreeningQuery
 
     sample = _entry_sample(max(1, count // 2), rng)
     queries = []
@@ -509,7 +509,7 @@ class BruteForce:
     cannot reach the threshold), then scored by ``score_names`` exactly as screening does."""
 
     def __init__(self, rows):
-        from blacklist.screening import _orders, normalise, scored_syllables
+        from blacklist.screening.names import _orders, normalise, scored_syllables
 
         started = time.perf_counter()
         by_name: dict[str, list[int]] = {}
@@ -550,7 +550,12 @@ class BruteForce:
     def match(self, query) -> set[int]:
         from rapidfuzz import fuzz, process
 
-        from blacklist.screening import HIT_THRESHOLD, normalise, score_names, scored_syllables
+        from blacklist.screening.names import (
+            HIT_THRESHOLD,
+            normalise,
+            score_names,
+            scored_syllables,
+        )
         from portal.identity import identity_hash
 
         found: set[int] = set()
@@ -670,8 +675,9 @@ def main() -> None:
     from accounts.models import Platform
     from accounts.services import api_key_issue
     from blacklist.models import Entry, EntryNameKey
+    from blacklist.screening.log import screening_run
+    from blacklist.screening.matching import ScreeningQuery, screening_match
     from blacklist.selectors import screening_pool
-    from blacklist.services.screening import ScreeningQuery, screening_match, screening_run
 
     print(f"load average at the start: {_load()} on {os.cpu_count()} cores")
     seed = 2026

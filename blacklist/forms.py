@@ -15,8 +15,8 @@ from registry.models import PartyKind, Supplier, ViolationCategory
 from registry.selectors import agencies_visible_to, marketers_visible_to, operators_visible_to
 
 from .models import Entry, Measure, ShareScope
+from .screening.matching import ScreeningQuery
 from .services.common import DEFAULT_TERM_MONTHS
-from .services.screening import ScreeningQuery
 
 MAX_SCREENING_ROWS = 1000
 SCREENING_FILE = data_file_policy(limit=2 * 1024 * 1024, xlsx=False)

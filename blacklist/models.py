@@ -43,7 +43,7 @@ from portal.identity import validate_uscc
 from portal.models import AppendOnlyModel
 from registry.models import PartyKind
 
-from .screening import name_form_text
+from .screening.names import name_form_text
 
 
 class ListKind(models.TextChoices):

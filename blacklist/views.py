@@ -41,6 +41,7 @@ from .forms import (
     StatementForm,
 )
 from .models import ACTIVE_STATUSES, ListKind, RepairApplication, ScreeningLog, Status
+from .screening.log import screening_run
 from .selectors import (
     department_hits,
     entries_visible_to,
@@ -51,7 +52,6 @@ from .selectors import (
     screenings_hitting,
 )
 from .services import common, listing, measures, platform_list, repair
-from .services import screening as screening_services
 
 
 def _entry_or_404(request, pk: int):
@@ -574,7 +574,7 @@ def screening(request):
     row_errors = getattr(form, "row_errors", [])
     if valid and form.queries:
         try:
-            result = screening_services.screening_run(
+            result = screening_run(
                 actor=request.user, queries=form.queries, channel=ScreeningLog.Channel.WEB
             )
         except DomainError as exc:

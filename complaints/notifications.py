@@ -23,9 +23,9 @@ from portal.notifications import (
     notification_record,
     notifications_record_many,
 )
+from portal.sql import with_pks
 
 from .models import Complaint, PlatformForward
-from .selectors import with_pks
 
 CONSUMER_TEMPLATES = {
     "received",

@@ -3,9 +3,7 @@
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scoping import jurisdiction_of, scope_queryset
@@ -139,19 +137,3 @@ def find_tracked(code: str, contact: str) -> Complaint | None:
         or (complaint.access_key and contact.upper() == complaint.access_key)
     )
     return complaint if matches else None
-
-
-def with_pks(queryset: QuerySet, ids) -> QuerySet:
-    """``queryset`` limited to the primary keys ``ids``. On PostgreSQL the keys go as
-    one array parameter (``pk = ANY(%s)``, which the index walks in key order): a
-    sweep names tens of thousands of cases, which as an ``IN (%s, %s, …)`` list took
-    a second to bind, parse and plan, and another to fetch (bench/sweep.py)."""
-    ids = list(ids)
-    if connection.vendor != "postgresql":
-        return queryset.filter(pk__in=ids)
-    qn = connection.ops.quote_name
-    meta = queryset.model._meta
-    column = f"{qn(meta.db_table)}.{qn(meta.pk.column)}"
-    # The column comes from the model, the keys are a parameter.
-    condition = RawSQL(f"{column} = ANY(%s)", [ids], output_field=BooleanField())  # noqa: S611
-    return queryset.filter(condition)

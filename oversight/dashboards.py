@@ -10,15 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Avg,
     Count,
     DateField,
     F,
-    FloatField,
-    Func,
     Max,
     Min,
     Q,
@@ -48,6 +44,7 @@ from registry.models import RosterStatus
 from registry.rosters.selectors import rosters_visible_to
 from registry.rosters.services import roster_due_on, roster_period_of
 
+from ._sql import DaysBetween, median_days
 from .charts import Chart, Point
 
 #: The dashboard counts the cases needing action up to this many ("1000+" past it):
@@ -90,61 +87,6 @@ class Scope:
         if self.department_type is not None:
             condition &= Q(**{f"{department}__type": self.department_type})
         return condition
-
-
-# --- medians in the database --------------------------------------------------------
-
-
-class DaysBetween(Func):
-    """Days (with fractions) from ``start`` to ``end``, in the database."""
-
-    output_field = FloatField()
-
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
-    def as_sql(self, compiler, connection, **extra):  # SQLite and others
-        end, end_params = compiler.compile(self.source_expressions[0])
-        start, start_params = compiler.compile(self.source_expressions[1])
-        return f"(julianday({end}) - julianday({start}))", (*end_params, *start_params)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        end, end_params = compiler.compile(self.source_expressions[0])
-        start, start_params = compiler.compile(self.source_expressions[1])
-        return (
-            f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)",
-            (*end_params, *start_params),
-        )
-
-
-class Median(Aggregate):
-    """PostgreSQL's ``percentile_cont(0.5) WITHIN GROUP (ORDER BY …)``."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def median_days(queryset: QuerySet, end: str, start: str) -> float | None:
-    """The median of the days from ``start`` to ``end`` over ``queryset``'s rows
-    that have both, computed in the database: ``percentile_cont`` on PostgreSQL;
-    elsewhere (SQLite has no percentile function) the middle row(s) of the rows
-    sorted by that number, read with ``LIMIT``/``OFFSET`` after a count: two
-    queries instead of one, the same median."""
-    rows = queryset.order_by().filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
-    days = DaysBetween(F(end), F(start))
-    if connection.vendor == "postgresql":
-        value = rows.aggregate(median=Median(days))["median"]
-        return None if value is None else round(value, 1)
-    n = rows.count()
-    if not n:
-        return None
-    middle = list(
-        rows.annotate(days=days)
-        .order_by("days")
-        .values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1]
-    )
-    return round(sum(middle) / len(middle), 1)
 
 
 # --- figures beyond the cases: platforms' answers, blacklist, inspections ------------

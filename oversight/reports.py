@@ -34,13 +34,13 @@ from portal.models import Deadline
 from portal.pdf import html_to_pdf
 from registry.models import ViolationCategory
 
+from ._sql import median_days
 from .charts import Chart, Point
 from .dashboards import (
     Scope,
     blacklist_figures,
     decision_clocks_kept,
     inspection_figures,
-    median_days,
     platform_answers,
 )
 from .models import StatisticalReport

@@ -8,12 +8,13 @@ from datetime import date
 
 import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ._sql import update_returning
 from .audit import actor_user, audit_event, audit_record
 from .calendar_notice import NoticeDay
 from .errors import Conflict, DomainError, NotAllowed
@@ -369,64 +370,11 @@ def deadline_close(*, deadline: Deadline, actor, met: bool = True) -> Deadline:
     return deadline
 
 
-def _update_returning(
-    *, set_sql, set_params, where_sql, where_params, content_types=None, audit_action=None
-):
-    """One ``UPDATE … RETURNING`` on the deadlines (PostgreSQL and SQLite both have
-    it): rows are changed and reported in a single statement, whatever their number.
-
-    With ``audit_action``, each changed clock also gets an audit event on its subject
-    (``{"clock", "due_on"}``): on PostgreSQL in the same statement (a data-modifying
-    ``WITH``: the rows never travel to Python and back), elsewhere by a bulk insert.
-    """
-    qn = connection.ops.quote_name
-    table = qn(Deadline._meta.db_table)
-    # The fragments are this module's own constants; every value is a parameter.
-    sql = f"UPDATE {table} SET {set_sql} WHERE {where_sql}"  # noqa: S608
-    params = [*set_params, *where_params]
-    if content_types is not None:
-        ids = [getattr(ct, "pk", ct) for ct in content_types]
-        sql += f" AND content_type_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
-    sql += " RETURNING id, content_type_id, object_id, clock, due_on"
-    in_sql = audit_action is not None and connection.vendor == "postgresql"
-    if in_sql:
-        column = {f.name: qn(f.column) for f in AuditEvent._meta.concrete_fields}
-        sql = (
-            f"WITH changed AS ({sql}), audited AS ("  # noqa: S608
-            f"INSERT INTO {qn(AuditEvent._meta.db_table)} ({column['at']}, {column['action']},"
-            f" {column['content_type']}, {column['object_id']}, {column['object_repr']},"
-            f" {column['reason']}, {column['data']})"
-            " SELECT %s, %s, content_type_id, object_id::text, '', '',"
-            " jsonb_build_object('clock', clock, 'due_on', to_char(due_on, 'YYYY-MM-DD'))"
-            " FROM changed)"
-            " SELECT id, content_type_id, object_id, clock, due_on FROM changed"
-        )
-        params += [timezone.now(), audit_action]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [
-            (pk, ct, oid, clock, due if isinstance(due, date) else date.fromisoformat(due))
-            for pk, ct, oid, clock, due in cursor.fetchall()
-        ]
-    if audit_action is not None and not in_sql and rows:
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                action=audit_action,
-                content_type_id=ct,
-                object_id=str(oid),
-                data={"clock": clock, "due_on": due.isoformat()},
-            )
-            for _pk, ct, oid, clock, due in rows
-        )
-    return rows
-
-
 @transaction.atomic
 def deadlines_claim_reminders(*, today: date, until: date, content_types=None) -> list[tuple]:
     """Mark the running clocks due between ``today`` and ``until`` as reminded and return
     them (as :func:`deadlines_mark_overdue_rows`); each clock is returned only once."""
-    return _update_returning(
+    return update_returning(
         set_sql="reminder_sent_at = %s",
         set_params=[timezone.now()],
         where_sql="state = %s AND due_on >= %s AND due_on <= %s AND reminder_sent_at IS NULL",
@@ -446,7 +394,7 @@ def deadlines_mark_overdue_rows(*, today: date, content_types=None) -> list[tupl
     """As :func:`deadlines_mark_overdue`, limited to ``content_types`` if given; returns
     ``(pk, content_type_id, object_id, clock, due_on)`` of each clock it marked now,
     each with its ``deadline.overdue`` audit event (one statement on PostgreSQL)."""
-    return _update_returning(
+    return update_returning(
         set_sql="overdue_since = %s",
         set_params=[today],
         where_sql="state = %s AND due_on < %s AND overdue_since IS NULL",

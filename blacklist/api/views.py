@@ -11,9 +11,10 @@ from portal.errors import NotAllowed
 
 from ..filters import EntryFilter
 from ..models import ScreeningLog
+from ..screening.log import screening_run
+from ..screening.matching import ScreeningQuery
 from ..selectors import entries_visible_to, entry_roles
 from ..services import measures, platform_list
-from ..services import screening as screening_services
 from .serializers import (
     AppealSerializer,
     EntryDetailSerializer,
@@ -215,9 +216,9 @@ class ScreeningView(APIView):
     def post(self, request):
         serializer = ScreeningQuerySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = screening_services.screening_run(
+        result = screening_run(
             actor=request.user,
-            queries=[screening_services.ScreeningQuery(**serializer.validated_data)],
+            queries=[ScreeningQuery(**serializer.validated_data)],
             channel=ScreeningLog.Channel.API,
         )
         answer = result.answers[0]
@@ -283,7 +284,7 @@ class ScreeningBatchView(APIView):
             serializer = ScreeningQuerySerializer(data=item)
             if serializer.is_valid():
                 positions.append(index)
-                queries.append(screening_services.ScreeningQuery(**serializer.validated_data))
+                queries.append(ScreeningQuery(**serializer.validated_data))
                 results.append({"index": index, "ref": serializer.validated_data["ref"]})
             else:
                 results.append(
@@ -291,7 +292,7 @@ class ScreeningBatchView(APIView):
                 )
         log_pk, with_hits = None, 0
         if queries:
-            result = screening_services.screening_run(
+            result = screening_run(
                 actor=request.user, queries=queries, channel=ScreeningLog.Channel.API
             )
             log_pk, with_hits = result.log.pk, result.log.queries_with_hits

@@ -7,7 +7,7 @@ BATCH = 2000
 
 def fill_name_forms(apps, schema_editor):
     """Every existing entry's stored name form (``Entry.save`` writes it from now on)."""
-    from blacklist.screening import name_form_text
+    from blacklist.screening.names import name_form_text
 
     Entry = apps.get_model("blacklist", "Entry")
     last = 0

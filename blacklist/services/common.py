@@ -37,7 +37,7 @@ from ..models import (
     ShareScope,
     Status,
 )
-from ..screening import (
+from ..screening.names import (
     entry_keys_for,
 )
 

@@ -26,7 +26,7 @@ from ..models import (
     PlatformAppeal,
     Status,
 )
-from ..screening import (
+from ..screening.names import (
     entry_keys_for,
     name_form_text,
 )

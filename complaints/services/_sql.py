@@ -12,12 +12,11 @@ them; the services are where side effects live, STYLE.md rule 3).
 """
 
 from datetime import datetime
-from functools import cache
 
 from django.db import connection
-from django.db.models import Model
 
 from portal.models import AuditEvent, Deadline
+from portal.sql import insert_parts, mark_saved, on_postgresql
 from registry.models import LiveRoom, Operator
 
 from ..models import CaseEvent, Complaint
@@ -98,39 +97,10 @@ def earlier_case_id(
     return row[0] if row else None
 
 
-NEW_CASE_ID = "(SELECT id FROM new_case)"
-
-
-def _insert_parts(
-    obj: Model, *, case_field: str | None = None, case_sql: str = NEW_CASE_ID
-) -> tuple[list[str], list, list]:
-    """Columns, value placeholders and parameters to insert ``obj`` as Django would
-    (defaults, ``auto_now_add``, database preparation of each value). The field
-    ``case_field`` takes the new case's id (``case_sql``) from the ``WITH`` instead."""
-    columns, values, params = [], [], []
-    for field, column in _columns(type(obj)):
-        if field.primary_key and getattr(obj, field.attname) is None:
-            continue  # the sequence gives it
-        columns.append(column)
-        if field.name == case_field:
-            values.append(case_sql)
-            continue
-        value = field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-        values.append("%s")
-        params.append(value)
-    return columns, values, params
-
-
-@cache
-def _columns(model) -> list[tuple]:
-    """The concrete fields of ``model`` and their quoted columns (computed once)."""
-    return [(field, _qn(field.column)) for field in model._meta.concrete_fields]
-
-
-def _mark_saved(obj: Model, pk: int) -> None:
-    obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = "default"
+def writes_in_one_statement() -> bool:
+    """Whether :func:`insert_case_rows` writes all its rows in one statement, atomic by
+    itself (PostgreSQL): a case with nothing else to write then needs no transaction."""
+    return on_postgresql()
 
 
 def insert_case_rows(
@@ -138,7 +108,7 @@ def insert_case_rows(
 ) -> None:
     """Write a new case with its clock, its timeline line and the audit events
     (each of which names the case), setting their primary keys."""
-    if connection.vendor != "postgresql":
+    if not on_postgresql():
         complaint.save()
         clock.object_id = event.complaint_id = complaint.pk
         clock.save()
@@ -148,7 +118,7 @@ def insert_case_rows(
         AuditEvent.objects.bulk_create(audit)
         return
 
-    columns, values, params = _insert_parts(complaint)
+    columns, values, params = insert_parts(complaint)
     sql = [
         f"WITH new_case AS (INSERT INTO {_table(Complaint)} ({', '.join(columns)})"  # noqa: S608
         f" VALUES ({', '.join(values)}) RETURNING {_column(Complaint, 'id')} AS id)"
@@ -157,7 +127,9 @@ def insert_case_rows(
         ("new_clock", clock, "object_id"),
         ("new_event", event, "complaint"),
     ):
-        columns, values, more = _insert_parts(obj, case_field=case_field)
+        columns, values, more = insert_parts(
+            obj, expressions={case_field: "(SELECT id FROM new_case)"}
+        )
         sql.append(
             f", {name} AS (INSERT INTO {_table(type(obj))} ({', '.join(columns)})"  # noqa: S608
             f" VALUES ({', '.join(values)}) RETURNING {_qn(obj._meta.pk.column)} AS id)"
@@ -166,8 +138,8 @@ def insert_case_rows(
     rows = []
     for record in audit:
         # AuditEvent.object_id is text.
-        columns, values, more = _insert_parts(
-            record, case_field="object_id", case_sql="(SELECT id::text FROM new_case)"
+        columns, values, more = insert_parts(
+            record, expressions={"object_id": "(SELECT id::text FROM new_case)"}
         )
         rows.append(f"({', '.join(values)})")
         params += more
@@ -182,9 +154,9 @@ def insert_case_rows(
     with connection.cursor() as cursor:
         cursor.execute("".join(sql), params)
         case_id, clock_id, event_id = cursor.fetchone()
-    _mark_saved(complaint, case_id)
+    mark_saved(complaint, case_id)
     clock.object_id = event.complaint_id = case_id
-    _mark_saved(clock, clock_id)
-    _mark_saved(event, event_id)
+    mark_saved(clock, clock_id)
+    mark_saved(event, event_id)
     for record in audit:
         record.object_id = str(case_id)

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +26,7 @@ from ..models import (
     Evidence,
 )
 from ..routing import OperatorPlaces, route_case
-from ._sql import earlier_case_id, insert_case_rows, live_room_place
+from ._sql import earlier_case_id, insert_case_rows, live_room_place, writes_in_one_statement
 from .common import DECISION_CLOCK, _event_new, _notify, _today
 
 DUPLICATE_WINDOW_DAYS = 30
@@ -94,7 +94,7 @@ def submission_create(*, intake: Intake, actor=None) -> Submission:
     goes without a transaction around it (no BEGIN and COMMIT round trips)."""
     draft = _draft(intake=intake, actor=actor)
     complaint = draft.complaint
-    if connection.vendor == "postgresql" and not intake.evidence and not complaint.contact_email:
+    if writes_in_one_statement() and not intake.evidence and not complaint.contact_email:
         insert_case_rows(
             complaint=complaint, clock=draft.clock, event=draft.event, audit=draft.audit
         )

@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 
 from blacklist.models import Entry, EntryNameKey, EntryState, ListKind, ShareScope, Status
-from blacklist.screening import entry_keys_for
+from blacklist.screening.names import entry_keys_for
 from demo.data import demo_ric
 from portal.identity import identity_hash, mask_name, mask_ric
 from registry.models import PartyKind, ViolationCategory

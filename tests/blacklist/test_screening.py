@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog
-from blacklist.screening import HIT_THRESHOLD, score_name_strings
-from blacklist.services.screening import ScreeningQuery, screening_run
+from blacklist.screening.log import screening_run
+from blacklist.screening.matching import ScreeningQuery
+from blacklist.screening.names import HIT_THRESHOLD, score_name_strings
 from demo.data import demo_ric, demo_uscc
 from portal.errors import NotAllowed
 from portal.models import AuditEvent

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog, ScreeningLogDepartment
-from blacklist.services.screening import ScreeningQuery, screening_run
+from blacklist.screening.log import screening_run
+from blacklist.screening.matching import ScreeningQuery
 from demo.data import demo_ric, demo_uscc
 from portal.identity import mask_ric
 

@@ -10,9 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from blacklist import screening
 from blacklist.models import Entry, ScreeningLog, ScreeningLogDepartment
-from blacklist.screening import (
+from blacklist.screening import names as screening
+from blacklist.screening.log import screening_run
+from blacklist.screening.matching import ScreeningQuery, screening_match
+from blacklist.screening.names import (
     NAME_FORM_VERSION,
     NameForm,
     name_form_text,
@@ -20,7 +22,6 @@ from blacklist.screening import (
     query_keys,
     stored_form,
 )
-from blacklist.services.screening import ScreeningQuery, screening_match, screening_run
 from demo.data import demo_uscc
 from portal.models import AuditEvent
 from registry.models import PartyKind

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import api_key_issue
-from blacklist.services.screening import ScreeningQuery, screening_run
+from blacklist.screening.log import screening_run
+from blacklist.screening.matching import ScreeningQuery
 from complaints.services.forwards import complaint_forward
 from complaints.services.intake import Intake, complaint_submit
 from complaints.services.workflow import complaint_accept, complaint_assign

@@ -246,7 +246,7 @@ def test_a_batch_lists_its_blacklisted_parties_at_once_with_every_record(platfor
     audit event, name keys and measures of a listing one at a time; the statements do
     not grow with the number of parties."""
     from blacklist.models import EntryNameKey, Status
-    from blacklist.services.screening import ScreeningQuery, screening_match
+    from blacklist.screening.matching import ScreeningQuery, screening_match
 
     until = timezone.localdate() + timedelta(days=365)
     submit(platforms, [_blacklisting(1, until)])  # the route made, the caches warm

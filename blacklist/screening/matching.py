@@ -1,0 +1,189 @@
+"""Matching parties against the lists (Order 117 Art. 8, 14; Trial Art. 8 ¶3): the
+candidates from the name-key and identifier indexes, scored by ``names.score_names``.
+A read only; ``log.screening_run`` logs it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from portal.identity import identity_hash
+
+from ..models import (
+    Entry,
+    EntryState,
+)
+from ._sql import (
+    HIT_RELATED,
+    KEY_CHUNK,
+    CandidateRows,
+    candidate_rows,
+    instance_from,
+    name_candidates,
+    related_rows,
+)
+from .names import (
+    HIT_THRESHOLD,
+    NameScore,
+    normalise,
+    query_keys,
+    score_names,
+    stored_form,
+)
+
+
+@dataclass(frozen=True)
+class ScreeningQuery:
+    """One party to screen. ``id_number`` is hashed at once and never stored or logged."""
+
+    name: str = ""
+    id_number: str = ""
+    uscc: str = ""
+    ref: str = ""
+
+
+@dataclass
+class Match:
+    entry: Entry
+    score: float
+    matched_fields: list[str]
+    why: list[str]
+
+
+@dataclass
+class Answer:
+    index: int
+    ref: str
+    matches: list[Match] = field(default_factory=list)
+
+
+def _build_hits(reads: list[CandidateRows], hit_ids: set[int]) -> dict[int, Entry]:
+    """The hits, complete: their row and current state from the candidates' rows, built
+    without ``Model.__init__`` (a common name hits hundreds of entries), their grounds
+    and lister read once each (``_related_rows``) and attached to every hit."""
+    hits: dict[int, tuple[CandidateRows, tuple]] = {}
+    for read in reads:  # an entry found by its name and by an identifier comes twice
+        for row in read.rows:
+            if row[read.id] in hit_ids:
+                hits.setdefault(row[read.id], (read, row))
+    if not hits:
+        return {}
+    db = reads[0].db
+    cache_names = [Entry._meta.get_field(name).cache_name for name, _model in HIT_RELATED]
+    wanted = {model: set() for _name, model in HIT_RELATED}
+    for read, row in hits.values():
+        for column, (_name, model) in zip(read.related, HIT_RELATED, strict=True):
+            if row[column] is not None:
+                wanted[model].add(row[column])
+    related = related_rows(wanted, db)
+    by_relation = [related[model] for _name, model in HIT_RELATED]
+    current = Entry._meta.get_field("current").cache_name
+    entries: dict[int, Entry] = {}
+    for pk, (read, row) in hits.items():
+        (_entry, entry_names, entry_cut), (_state, state_names, state_cut) = read.parts
+        cached = {
+            current: instance_from(
+                EntryState, dict(zip(state_names, row[state_cut], strict=True)), db
+            )
+        }
+        for cache_name, column, objects in zip(cache_names, read.related, by_relation, strict=True):
+            value = row[column]
+            cached[cache_name] = objects[value] if value is not None else None
+        attributes = dict(zip(entry_names, row[entry_cut], strict=True))
+        entries[pk] = instance_from(Entry, attributes, db, cached)
+    return entries
+
+
+def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
+    """Match parties against the entries on the list today that ``actor`` may see: a
+    read only, no log (``screening_run`` logs it).
+
+    Candidates come from the blocking index (name keys) and the identifier
+    indexes only; they are then scored (``blacklist.screening``). ``pool`` is
+    the visible queryset (``blacklist.selectors.screening_pool``).
+    """
+    from ..selectors import screening_pool
+
+    prepared = []
+    for query in queries:
+        hashed = identity_hash(query.id_number) if query.id_number.strip() else ""
+        form = normalise(query.name) if query.name.strip() else None
+        keys = query_keys(form) if form else frozenset()
+        prepared.append((hashed, query.uscc.strip().upper(), form, keys))
+
+    # Candidates: entries sharing a name key, or an identifier, with some query. Each
+    # read is bounded by an index (never a scan) and runs on the visible pool only.
+    pool = screening_pool(actor) if pool is None else pool
+    lean = pool.select_related(None).order_by()
+    key_queries: dict[str, list[int]] = {}
+    hash_queries: dict[str, list[int]] = {}
+    uscc_queries: dict[str, list[int]] = {}
+    for index, (hashed, uscc, _form, keys) in enumerate(prepared):
+        for key in keys:
+            key_queries.setdefault(key, []).append(index)
+        if hashed:
+            hash_queries.setdefault(hashed, []).append(index)
+        if uscc:
+            uscc_queries.setdefault(uscc, []).append(index)
+
+    names: dict[int, tuple[str, str]] = {}  # the name and its stored form
+    reads, by_name = name_candidates(lean, key_queries)
+    for read in reads:
+        for row in read.rows:
+            names[row[read.id]] = row[read.name], row[read.name_form]
+    by_identifier: dict[int, dict[int, list[str]]] = {}
+    hashes, usccs = sorted(hash_queries), sorted(uscc_queries)
+    for start in range(0, max(len(hashes), len(usccs)), KEY_CHUNK):
+        chunk_h, chunk_u = hashes[start : start + KEY_CHUNK], usccs[start : start + KEY_CHUNK]
+        condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
+        if chunk_u:
+            condition |= Q(uscc__in=chunk_u)
+        read = candidate_rows(lean.filter(condition))
+        reads.append(read)
+        for row in read.rows:
+            pk, hashed, uscc = row[read.id], row[read.id_number_hash], row[read.uscc]
+            names[pk] = row[read.name], row[read.name_form]
+            matched = [("id_number", i) for i in hash_queries.get(hashed, ())]
+            matched += [("uscc", i) for i in uscc_queries.get(uscc, ())]
+            for field_name, index in matched:
+                by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
+
+    scored: list[list[tuple[int, float, list[str], list[str]]]] = []
+    for index, (_hashed, _uscc, form, _keys) in enumerate(prepared):
+        identified = by_identifier.get(index, {})
+        hits = []
+        name_scores: dict[str, NameScore] = {}  # namesakes are scored once
+        for pk in sorted(by_name.get(index, set()) | set(identified)):
+            fields, why, score = list(identified.get(pk, [])), [], 0.0
+            if "id_number" in fields:
+                why.append(str(_("resident ID number matches (keyed hash): exact")))
+                score = 1.0
+            if "uscc" in fields:
+                why.append(str(_("unified social credit code matches: exact")))
+                score = 1.0
+            if form is not None:
+                name, name_form = names[pk]
+                name_score = name_scores.get(name)
+                if name_score is None:
+                    # Scored once per distinct name, its reason worded once too, from the
+                    # form stored with the entry (not normalised again).
+                    name_score = score_names(form, stored_form(name_form, name))
+                    name_score = name_scores[name] = NameScore(
+                        name_score.score, str(_("name: %(why)s") % {"why": name_score.why})
+                    )
+                if name_score.score >= HIT_THRESHOLD:
+                    fields.append("name")
+                    why.append(name_score.why)
+                    score = max(score, name_score.score)
+            if score >= HIT_THRESHOLD:
+                hits.append((pk, round(score, 4), fields, why))
+        scored.append(hits)
+
+    entries = _build_hits(reads, {pk for hits in scored for pk, *_rest in hits})
+    answers = []
+    for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
+        matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]
+        matches.sort(key=lambda m: (-m.score, m.entry.pk))
+        answers.append(Answer(index=index, ref=query.ref, matches=matches))
+    return answers
