@@ -13,6 +13,7 @@ from accounts.models import Department, Platform, User
 from portal import dates
 from portal.forms import PortalForm, public_text
 from portal.rules import clock_of
+from portal.uploads import MAX_FILES, check_upload, limits_text
 from portal.workdays import WorkingCalendar
 from registry.models import ViolationCategory
 
@@ -21,7 +22,6 @@ from .models import Complaint, Evidence, Outcome
 from .services.common import case_rule_set, decline_grounds
 from .services.intake import store_evidence
 from .services.workflow import EXCLUDING_CLOCKS
-from .uploads import MAX_FILES, check_upload, limits_text
 
 FORM_STAMP_SALT = "complaints.form-stamp"
 PENDING_SALT = "complaints.pending-evidence"

@@ -22,7 +22,8 @@ from filings.models import NoticeKind, PlatformNotice
 from filings.services.filings import filing_submit_batch
 from filings.services.notices import notice_send
 from inspections.models import Campaign, ClueTransfer
-from inspections.services import campaign_open, clue_transfer, document_request_send
+from inspections.services.clues import clue_transfer
+from inspections.services.inspections import campaign_open, document_request_send
 from portal.documents import DEMO_PASSWORD_ENV
 from portal.models import DocumentPrefix
 from registry.models import (

@@ -81,7 +81,7 @@ def filing_list(request):
     )
     return render(
         request,
-        "complaints/filings/list.html",
+        "filings/list.html",
         {
             "filter": filterset,
             "page": page,
@@ -161,7 +161,7 @@ def filing_detail(request, pk: int):
     ).first()
     return render(
         request,
-        "complaints/filings/detail.html",
+        "filings/detail.html",
         {
             "filing": filing,
             "recipients": filing.route.recipients.select_related(
@@ -203,7 +203,7 @@ def filing_new(request):
                 return redirect("filings:detail", pk=result.id)
     return render(
         request,
-        "complaints/filings/new.html",
+        "filings/new.html",
         {"form": form, "routing_rule": ROUTING_RULE},
         status=400 if form.errors else 200,
     )
@@ -253,7 +253,7 @@ def filing_upload(request):
             request.session[UPLOAD_REPORT_KEY] = report
     return render(
         request,
-        "complaints/filings/upload.html",
+        "filings/upload.html",
         {"form": form, "report": report, "columns": ITEM_FIELDS},
         status=400 if form.errors else 200,
     )
@@ -307,7 +307,7 @@ def notice_list(request):
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "complaints/filings/notice_list.html",
+        "filings/notice_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -339,7 +339,7 @@ def notice_new(request):
             return redirect("filings:notice", pk=notice.pk)
     return render(
         request,
-        "complaints/filings/notice_new.html",
+        "filings/notice_new.html",
         {"form": form},
         status=400 if form.errors else 200,
     )
@@ -372,7 +372,7 @@ def notice_detail(request, pk: int):
 
     return render(
         request,
-        "complaints/filings/notice_detail.html",
+        "filings/notice_detail.html",
         {
             "notice": notice,
             "form": form,

@@ -496,7 +496,7 @@ class InterviewForm(forms.Form):
             operators_visible_to,
         )
 
-        from .services import interview_grounds
+        from .services.meetings import interview_grounds
 
         self.fields["platform"].queryset = platforms_visible_to(user).filter(is_active=True)
         self.fields["agency"].queryset = agencies_visible_to(user)

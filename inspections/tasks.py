@@ -9,7 +9,7 @@ from django.utils import timezone
 def inspections_sweep_task() -> dict:
     """The periodic sweep (Celery beat): document requests, clue acknowledgements and
     outcomes, consultation follow-up actions."""
-    from .services import inspections_sweep
+    from .services.sweep import inspections_sweep
 
     result = inspections_sweep(today=timezone.localdate())
     return {

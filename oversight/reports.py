@@ -48,7 +48,7 @@ from .tasks import generate_report_task
 
 #: The longest span of months the staff page draws month by month.
 MAX_MONTHS = 36
-REPORT_TEMPLATE = "portal/report_pdf.html"
+REPORT_TEMPLATE = "oversight/report_pdf.html"
 
 
 # --- periods ------------------------------------------------------------------

@@ -21,12 +21,12 @@ from .approvals import waiting_for
 from .dashboards import platform_dashboard, staff_dashboard
 
 HOME_TEMPLATES = {
-    Role.HANDLER: "accounts/home_staff.html",
-    Role.SUPERVISOR: "accounts/home_staff.html",
-    Role.DEPARTMENT_HEAD: "accounts/home_staff.html",
-    Role.DEPARTMENT_ADMIN: "accounts/home_staff.html",
-    Role.PLATFORM_OFFICER: "accounts/home_platform.html",
-    Role.SITE_ADMIN: "accounts/home_admin.html",
+    Role.HANDLER: "oversight/home_staff.html",
+    Role.SUPERVISOR: "oversight/home_staff.html",
+    Role.DEPARTMENT_HEAD: "oversight/home_staff.html",
+    Role.DEPARTMENT_ADMIN: "oversight/home_staff.html",
+    Role.PLATFORM_OFFICER: "oversight/home_platform.html",
+    Role.SITE_ADMIN: "oversight/home_admin.html",
 }
 
 
@@ -97,7 +97,7 @@ def _home(request):
                 "categories": ViolationCategory.objects.count(),
             },
         )
-    template = HOME_TEMPLATES.get(role, "accounts/home_none.html")
+    template = HOME_TEMPLATES.get(role, "oversight/home_none.html")
     return render(request, template, context)
 
 

@@ -11,4 +11,4 @@ from .approvals import waiting_for
 def approvals(request):
     if not request.user.department_id:
         raise PermissionDenied
-    return render(request, "portal/approvals.html", {"waiting": waiting_for(request.user)})
+    return render(request, "oversight/approvals.html", {"waiting": waiting_for(request.user)})

@@ -15,14 +15,14 @@ from .reports import ReportRequestForm, report_request, reports_visible_to, staf
 
 
 def statistics(request):
-    return render(request, "portal/statistics.html", public_statistics())
+    return render(request, "oversight/statistics.html", public_statistics())
 
 
 @login_required
 @permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
 def statistics_staff(request):
     return render(
-        request, "portal/statistics_staff.html", staff_statistics(request.user, request.GET)
+        request, "oversight/statistics_staff.html", staff_statistics(request.user, request.GET)
     )
 
 
@@ -52,7 +52,7 @@ def report_list(request):
     )
     response = render(
         request,
-        "portal/reports.html",
+        "oversight/reports.html",
         {"form": form, "department": department, "reports": reports, "running": running},
     )
     if running:  # a plain reload shows the progress: no script

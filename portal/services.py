@@ -39,6 +39,7 @@ from .rules import (
     deadline_due,
     rule_set_get,
 )
+from .transitions import may_move
 from .workdays import WorkingCalendar
 
 # --- clocks -----------------------------------------------------------------
@@ -64,15 +65,15 @@ def clock_rule_for(code: str, department=None, *, on: date | None = None) -> Clo
 
 
 def _move(deadline: Deadline, target: str) -> bool:
-    """Check the move is allowed; False when the deadline is already there (a no-op)."""
-    if deadline.state == target:
-        return False
-    if target not in DEADLINE_MOVES[deadline.state]:
-        raise Conflict(
-            _("A deadline that is %(state)s cannot become %(target)s.")
-            % {"state": deadline.get_state_display(), "target": Deadline.State(target).label}
-        )
-    return True
+    """``transitions.may_move`` along :data:`DEADLINE_MOVES` (the state is set by the
+    service's own update)."""
+    return may_move(
+        deadline.state,
+        target,
+        DEADLINE_MOVES,
+        labels=dict(Deadline.State.choices),
+        message=_("A deadline that is %(state)s cannot become %(target)s."),
+    )
 
 
 def deadline_new(

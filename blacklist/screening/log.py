@@ -12,9 +12,9 @@ from accounts.models import User
 from portal.audit import actor_label, actor_user
 from portal.errors import DomainError
 from portal.identity import mask_ric
+from portal.transitions import require_perm
 
 from ..models import ScreeningLog
-from ..services.common import _require
 from ._sql import asynchronous_commit_if_opted, log_store
 from .matching import Answer, ScreeningQuery, screening_match
 
@@ -41,7 +41,7 @@ def screening_run(
     """Screen parties (``screening_match``) and log it: who, when, what was asked (the
     resident ID number masked, never in clear) and what was found (entry ids, scores and
     matched fields), and which departments' entries were hit (Order 117 Art. 8, 14)."""
-    _require(actor, "blacklist.screen_parties")
+    require_perm(actor, "blacklist.screen_parties")
     if not queries:
         raise DomainError(_("Give at least one party to screen."), code="empty")
     answers = screening_match(actor=actor, queries=queries, pool=pool)

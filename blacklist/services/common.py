@@ -27,6 +27,7 @@ from portal.audit import actor_label, actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
 from portal.identity import mask_name
 from portal.models import Deadline
+from portal.transitions import may_move
 from registry.models import Agency, Marketer, Operator, PartyKind, Supplier
 
 from ..models import (
@@ -67,11 +68,6 @@ TRANSITIONS: dict[str, set[str]] = {
 # --- helpers -------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if actor is None or not actor.has_perm(perm):
-        raise NotAllowed(_("Your role may not do this."), code="permission")
-
-
 def _require_lister_department(actor, entry: Entry) -> None:
     if entry.list != ListKind.DEPARTMENTS:
         raise Conflict(_("This action applies to the departments' list only."))
@@ -97,16 +93,15 @@ def _lock(entry: Entry) -> Entry:
 
 
 def _may_move(entry: Entry, target: str) -> bool:
-    """False when the entry is already there (a no-op); Conflict when the move is not allowed."""
-    current = entry.status
-    if current == target:
-        return False
-    if target not in TRANSITIONS[current]:
-        raise Conflict(
-            _("An entry that is “%(state)s” cannot become “%(target)s”.")
-            % {"state": Status(current).label if current else "—", "target": Status(target).label}
-        )
-    return True
+    """``portal.transitions.may_move`` along :data:`TRANSITIONS`: False when the entry
+    is already there, Conflict when the move is not allowed."""
+    return may_move(
+        entry.status,
+        target,
+        TRANSITIONS,
+        labels=dict(Status.choices),
+        message=_("An entry that is “%(state)s” cannot become “%(target)s”."),
+    )
 
 
 def _append_state(

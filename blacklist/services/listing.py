@@ -14,6 +14,7 @@ from portal.errors import Conflict, DomainError, NotAllowed
 from portal.models import AuditEvent, RuleSet
 from portal.rules import rule_set_for
 from portal.services import deadline_close, deadline_start
+from portal.transitions import require_perm
 from registry.models import ViolationCategory
 
 from ..models import (
@@ -34,7 +35,6 @@ from .common import (
     _may_move,
     _new_entry,
     _open_deadline,
-    _require,
     _require_lister_department,
     _require_lister_platform,
     _share_region_path,
@@ -65,7 +65,7 @@ def entry_propose(
     The entry copies the party's identifiers (name, keyed hash of the ID
     number, USCC) and indexes the name for screening.
     """
-    _require(actor, "blacklist.propose_entry")
+    require_perm(actor, "blacklist.propose_entry")
     department = getattr(actor, "department", None)
     if department is None:
         raise NotAllowed(_("Only department staff propose entries."))
@@ -105,7 +105,7 @@ def entry_notify(
     The entry is pinned to the listing rule set in force on the day of the notice
     and keeps it; the window is that set's ``blacklist-statement`` clock, a length
     the rules leave to the department (its own length, or ``working_days``)."""
-    _require(actor, "blacklist.propose_entry")
+    require_perm(actor, "blacklist.propose_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     if not _may_move(entry, Status.NOTIFIED):
@@ -149,7 +149,7 @@ def entry_record_statement(
     hearing_requested: bool = False,
 ) -> Entry:
     """Record the party's statement or objection; the window's clock is met."""
-    _require(actor, "blacklist.propose_entry")
+    require_perm(actor, "blacklist.propose_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     if not _may_move(entry, Status.HEARD):
@@ -184,7 +184,7 @@ def entry_decide(
     Listing needs the notice served and either the party's statement recorded
     or the statement window over: the party is heard before it is listed.
     """
-    _require(actor, "blacklist.decide_entry")
+    require_perm(actor, "blacklist.decide_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     target = Status.LISTED if list_entry else Status.DROPPED
@@ -263,10 +263,10 @@ def entry_revoke(*, actor, entry: Entry, reason: str) -> Entry:
     litigation, or the penalty decision withdrawn), or that its platform lifts."""
     entry = _lock(entry)
     if entry.list == ListKind.DEPARTMENTS:
-        _require(actor, "blacklist.decide_entry")
+        require_perm(actor, "blacklist.decide_entry")
         _require_lister_department(actor, entry)
     else:
-        _require(actor, "blacklist.add_platform_entry")
+        require_perm(actor, "blacklist.add_platform_entry")
         _require_lister_platform(actor, entry)
     if not _may_move(entry, Status.REVOKED):
         return entry

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import actor_user, audit_record
 from portal.errors import Conflict, DomainError, NotAllowed
+from portal.transitions import require_perm
 
 from ..models import (
     ACTIVE_STATUSES,
@@ -17,7 +18,7 @@ from ..models import (
     Measure,
     MeasureImplementation,
 )
-from .common import _lock, _require
+from .common import _lock
 
 # --- sharing and joint punishment ------------------------------------------------
 
@@ -34,7 +35,7 @@ def measure_record(
     """A department records the joint-punishment measures it applied to a listed entry
     (the feedback of Trial Art. 29). A measure already recorded by the department is
     left as it is."""
-    _require(actor, "blacklist.record_measure")
+    require_perm(actor, "blacklist.record_measure")
     department = getattr(actor, "department", None)
     if department is None:
         raise NotAllowed(_("Only department staff record measures."))

@@ -15,6 +15,7 @@ from portal.audit import actor_label, actor_user, audit_event, audit_record
 from portal.errors import NotAllowed
 from portal.identity import identity_hash, mask_ric, validate_ric, validate_uscc
 from portal.models import AuditEvent
+from portal.transitions import require_perm
 from registry.models import PartyKind, ViolationCategory
 
 from ..models import (
@@ -35,7 +36,6 @@ from .common import (
     _append_state,
     _lock,
     _may_move,
-    _require,
     _require_lister_platform,
     masked_name,
     party_identity,
@@ -140,7 +140,7 @@ def platform_entries_add(*, actor, platform: Platform, proposals: list[dict]) ->
     number of statements whatever the number of parties (a batch of disposal
     filings proposes its blacklisted parties in one call). An invalid proposal
     raises ``ValidationError`` and nothing is listed."""
-    _require(actor, "blacklist.add_platform_entry")
+    require_perm(actor, "blacklist.add_platform_entry")
     if getattr(actor, "platform_id", None) != platform.pk:
         raise NotAllowed(_("Only the platform's own officers list for it."), code="not_lister")
     sources = {}
@@ -282,7 +282,7 @@ def platform_appeal_decide(
 ) -> PlatformAppeal:
     """Record the platform's decision on a party's appeal (Order 117 Art. 14); an upheld
     appeal removes the entry."""
-    _require(actor, "blacklist.add_platform_entry")
+    require_perm(actor, "blacklist.add_platform_entry")
     entry = _lock(entry)
     _require_lister_platform(actor, entry)
     if upheld and entry.status != Status.REVOKED:

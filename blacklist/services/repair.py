@@ -15,6 +15,7 @@ from portal.freetext import seal_text
 from portal.models import Deadline, RuleSet
 from portal.rules import rule_set_for
 from portal.services import deadline_close, deadline_start
+from portal.transitions import require_perm
 
 from ..models import (
     Entry,
@@ -29,7 +30,6 @@ from .common import (
     _lock,
     _may_move,
     _open_deadline,
-    _require,
     _require_lister_department,
 )
 
@@ -62,7 +62,7 @@ def entry_repair_apply(*, actor, entry: Entry, applied_on: date, grounds: str) -
     year on the list (SAMR serious-dishonesty list rules (2021) Art. 18). No clock runs
     yet: the decision clock starts when the department accepts the application
     (:func:`entry_repair_accept`)."""
-    _require(actor, "blacklist.propose_entry")
+    require_perm(actor, "blacklist.propose_entry")
     entry = _lock(entry)
     _require_lister_department(actor, entry)
     pending = entry.repairs.filter(outcome=RepairApplication.Outcome.PENDING).first()
@@ -106,7 +106,7 @@ def entry_repair_accept(
     acceptance, whose decision clock starts that day: 7 working days under Order 107
     (accepted from 2025-12-25), 15 under the 2021 measures. Accepting it again does
     nothing."""
-    _require(actor, "blacklist.propose_entry")
+    require_perm(actor, "blacklist.propose_entry")
     entry = _lock(application.entry)
     _require_lister_department(actor, entry)
     application = RepairApplication.objects.select_for_update().get(pk=application.pk)
@@ -160,7 +160,7 @@ def entry_repair_decide(
 ) -> RepairApplication:
     """The department decides an accepted credit repair application: removed early, or
     stays listed."""
-    _require(actor, "blacklist.decide_entry")
+    require_perm(actor, "blacklist.decide_entry")
     entry = _lock(application.entry)
     _require_lister_department(actor, entry)
     application = RepairApplication.objects.select_for_update().get(pk=application.pk)

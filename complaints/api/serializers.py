@@ -9,11 +9,11 @@ from portal import dates
 from portal.api import IssuedDocumentSerializer, UploadsSerializer
 from portal.documents import documents_of
 from portal.models import EXCLUDED_PERIODS, Deadline
+from portal.uploads import MAX_FILES
 from registry.models import ViolationCategory
 
 from .. import lookups
 from ..models import CaseEvent, Complaint, Evidence, Outcome, PlatformForward
-from ..uploads import MAX_FILES
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal import i18n
 from portal.audit import actor_user, audit_event
-from portal.errors import Conflict, DomainError, NotAllowed
+from portal.errors import DomainError, NotAllowed
 from portal.models import AuditEvent, Deadline, RuleGround, RuleSet
 from portal.rules import (
     clock_of,
@@ -18,6 +18,7 @@ from portal.rules import (
     rule_set_for,
     rule_set_get,
 )
+from portal.transitions import transition
 
 from ..models import (
     CaseEvent,
@@ -58,15 +59,15 @@ class ComplaintError(DomainError):
     """A workflow rule refused the action."""
 
 
-def _move(complaint: Complaint, target: str) -> None:
+def _move(complaint: Complaint, target: str) -> bool:
+    """``portal.transitions.transition`` along the table of the case's kind."""
     moves = COMPLAINT_MOVES if complaint.kind == Complaint.Kind.COMPLAINT else REPORT_MOVES
-    if target not in moves.get(complaint.status, set()):
-        raise Conflict(
-            _("A case that is “%(state)s” cannot become “%(target)s”.")
-            % {"state": complaint.get_status_display(), "target": S(target).label},
-            code="invalid_transition",
-        )
-    complaint.status = target
+    return transition(
+        complaint,
+        target,
+        moves,
+        message=_("A case that is “%(state)s” cannot become “%(target)s”."),
+    )
 
 
 def _check(actor, complaint: Complaint, action: str) -> None:

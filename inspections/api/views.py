@@ -22,7 +22,6 @@ from portal.api import HasPerm
 from portal.errors import Conflict, NotAllowed
 from portal.parsers import JSONParser
 
-from .. import services
 from ..links import find_linkable
 from ..models import ClueTransfer, DocumentRequest
 from ..permissions import ANSWER, DECIDE, TRANSFER
@@ -30,6 +29,18 @@ from ..selectors import (
     clues_visible_to,
     document_requests_visible_to,
     rectification_orders_visible_to,
+)
+from ..services.clues import (
+    clue_accept,
+    clue_acknowledge,
+    clue_record_outcome,
+    clue_return,
+    clue_transfer,
+)
+from ..services.inspections import (
+    current_order,
+    document_request_answer,
+    rectification_report_submit,
 )
 from . import serializers as s
 
@@ -78,7 +89,7 @@ class DocumentRequestViewSet(
         document_request = self.get_object()
         serializer = s.AnswerInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.document_request_answer(
+        document_request_answer(
             actor=request.user,
             request=document_request,
             answer=serializer.validated_data["answer"],
@@ -122,9 +133,9 @@ class RectificationOrderViewSet(
         order = self.get_object()
         serializer = s.ReportInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if services.current_order(order.inspection) != order:
+        if current_order(order.inspection) != order:
             raise Conflict(_("A later order replaced this one."), code="superseded")
-        services.rectification_report_submit(
+        rectification_report_submit(
             actor=request.user,
             inspection=order.inspection,
             text=serializer.validated_data["text"],
@@ -208,7 +219,7 @@ class ClueTransferViewSet(
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"links": [_("Not found: %s") % ", ".join(missing)]})
-        transfer = services.clue_transfer(
+        transfer = clue_transfer(
             actor=request.user,
             to_department=data["to_department"],
             facts=data["facts"],
@@ -242,7 +253,7 @@ class ClueTransferViewSet(
     @extend_schema(request=s.EmptyInput, responses={200: s.ClueTransferSerializer}, tags=CLUE_TAG)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        services.clue_acknowledge(actor=request.user, transfer=self.get_object())
+        clue_acknowledge(actor=request.user, transfer=self.get_object())
         return self._done(request, pk)
 
     @extend_schema(request=s.NoteInput, responses={200: s.ClueTransferSerializer}, tags=CLUE_TAG)
@@ -251,9 +262,7 @@ class ClueTransferViewSet(
         transfer = self._received()
         serializer = s.NoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.clue_accept(
-            actor=request.user, transfer=transfer, note=serializer.validated_data["note"]
-        )
+        clue_accept(actor=request.user, transfer=transfer, note=serializer.validated_data["note"])
         return self._done(request, pk)
 
     @extend_schema(
@@ -267,7 +276,7 @@ class ClueTransferViewSet(
         transfer = self._received()
         serializer = s.ReturnInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.clue_return(
+        clue_return(
             actor=request.user,
             transfer=transfer,
             reason=serializer.validated_data["reason"],
@@ -280,7 +289,7 @@ class ClueTransferViewSet(
         transfer = self._received()
         serializer = s.OutcomeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.clue_record_outcome(
+        clue_record_outcome(
             actor=request.user,
             transfer=transfer,
             outcome=serializer.validated_data["outcome"],

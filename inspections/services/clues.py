@@ -22,20 +22,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, DepartmentType
 from portal.audit import audit_record
+from portal.errors import Conflict, NotAllowed
 from portal.models import Deadline
 from portal.services import clock_rule_for, deadline_close, deadline_start
+from portal.transitions import require_department, transition
 
 from ..links import Linked, describe, may_link
 from ..models import ClueLink, ClueStatus, ClueTransfer
 from ..permissions import DECIDE, TRANSFER
-from ._common import (
-    Conflict,
-    InspectionError,
-    NotAllowed,
-    move,
-    require_department,
-    store_attachment,
-)
+from .common import InspectionError, store_attachment
 
 C = ClueStatus
 
@@ -169,7 +164,7 @@ def _close_clock(transfer: ClueTransfer, clock: str, *, actor) -> None:
 
 def _moved(transfer, target, *, actor, reason="", fields=(), **data) -> bool:
     previous = transfer.status
-    if not move(transfer, target, CLUE_MOVES):
+    if not transition(transfer, target, CLUE_MOVES):
         return False
     transfer.full_clean()
     transfer.save(update_fields=["status", *fields])

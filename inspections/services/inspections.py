@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform
-from portal.audit import actor_user, audit_record
+from portal.audit import actor_label, actor_user, audit_record
+from portal.errors import Conflict, NotAllowed
 from portal.models import Deadline
 from portal.requests import request_answer, request_answer_check
 from portal.services import deadline_close, deadline_start
+from portal.transitions import require_department, transition
 
 from ..models import (
     Campaign,
@@ -42,16 +44,7 @@ from ..models import (
     Verification,
 )
 from ..permissions import INSPECTION_ACTIONS, RUN, inspection_role
-from ._common import (
-    Conflict,
-    InspectionError,
-    NotAllowed,
-    actor_label,
-    move,
-    require_department,
-    store_attachment,
-    today,
-)
+from .common import InspectionError, store_attachment, today
 
 S = InspectionStatus
 
@@ -105,7 +98,7 @@ def _lock(inspection: PlatformInspection) -> PlatformInspection:
 
 def _save_status(inspection: PlatformInspection, target: str, *, actor, reason="", **data):
     previous = inspection.status
-    if not move(inspection, target, INSPECTION_MOVES):
+    if not transition(inspection, target, INSPECTION_MOVES):
         return False
     fields = ["status"]
     if target == S.CLOSED:
@@ -254,7 +247,7 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
         raise Conflict(
             _("Close every platform inspection of the campaign first."), code="inspections_open"
         )
-    move(campaign, Campaign.Status.CLOSED, CAMPAIGN_MOVES)
+    transition(campaign, Campaign.Status.CLOSED, CAMPAIGN_MOVES)
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
     audit_record(actor=actor, action="campaign.closed", subject=campaign)

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform
 from portal.audit import audit_record
+from portal.errors import Conflict, NotAllowed
 from portal.models import RuleSet
 from portal.rules import grounds_of, rule_sets_in_force
+from portal.transitions import require_department, transition
 from registry.models import Agency, Marketer, Operator
 
 from ..models import (
@@ -31,8 +33,8 @@ from ..models import (
     PlatformInspection,
 )
 from ..permissions import CONSULT, INTERVIEW, consultation_member
-from ._common import Conflict, InspectionError, NotAllowed, move, require_department, today
 from .clues import links_add
+from .common import InspectionError, today
 
 CONSULTATION_MOVES: dict[str, set[str]] = {
     Consultation.Status.OPEN: {Consultation.Status.CONCLUDED},
@@ -172,7 +174,7 @@ def consultation_conclude(
         return consultation
     if not conclusion.strip():
         raise InspectionError(_("Write the conclusion."), code="conclusion")
-    move(consultation, Consultation.Status.CONCLUDED, CONSULTATION_MOVES)
+    transition(consultation, Consultation.Status.CONCLUDED, CONSULTATION_MOVES)
     consultation.conclusion = conclusion.strip()
     consultation.concluded_at = timezone.now()
     consultation.full_clean()
@@ -332,7 +334,7 @@ def interview_record_minutes(
         raise InspectionError(
             _("The follow-up check falls after the interview."), code="follow_up_on"
         )
-    move(interview, Interview.Status.HELD, INTERVIEW_MOVES)
+    transition(interview, Interview.Status.HELD, INTERVIEW_MOVES)
     interview.attendees = attendees.strip()
     interview.issues_raised = issues_raised.strip()
     interview.commitments = commitments.strip()
@@ -358,7 +360,7 @@ def interview_record_check(*, actor, interview: Interview, result: str) -> Inter
         return interview
     if not result.strip():
         raise InspectionError(_("Record what the check found."), code="result")
-    move(interview, Interview.Status.CHECKED, INTERVIEW_MOVES)
+    transition(interview, Interview.Status.CHECKED, INTERVIEW_MOVES)
     interview.follow_up_result = result.strip()
     interview.checked_at = timezone.now()
     interview.full_clean()

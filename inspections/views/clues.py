@@ -15,9 +15,18 @@ from portal.errors import DomainError
 from portal.models import Deadline
 from portal.pdf import pdf_response
 
-from .. import forms, pdf, services
+from .. import forms, pdf
 from ..permissions import CLUE_ACTION_LABELS, TRANSFER, clue_actions
 from ..selectors import clue_flags, clues_visible_to, link_url
+from ..services.clues import (
+    ACKNOWLEDGE_CLOCK,
+    OUTCOME_CLOCK,
+    clue_accept,
+    clue_acknowledge,
+    clue_record_outcome,
+    clue_return,
+    clue_transfer,
+)
 from ._common import files_of, form_error, require_staff
 
 BOXES = ("inbox", "outbox", "all")
@@ -73,7 +82,7 @@ def clue_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            transfer = services.clue_transfer(
+            transfer = clue_transfer(
                 actor=request.user,
                 to_department=data["to_department"],
                 facts=data["facts"],
@@ -97,7 +106,7 @@ def clue_new(request):
         {
             "form": form,
             "clocks": forms.clocks_in_force(
-                [services.ACKNOWLEDGE_CLOCK, services.OUTCOME_CLOCK], request.user.department
+                [ACKNOWLEDGE_CLOCK, OUTCOME_CLOCK], request.user.department
             ),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -155,15 +164,13 @@ def clue_action(request, pk: int, action: str):
     data = form.cleaned_data
     try:
         if action == "acknowledge":
-            services.clue_acknowledge(actor=request.user, transfer=transfer)
+            clue_acknowledge(actor=request.user, transfer=transfer)
         elif action == "accept":
-            services.clue_accept(actor=request.user, transfer=transfer, note=data["note"])
+            clue_accept(actor=request.user, transfer=transfer, note=data["note"])
         elif action == "return":
-            services.clue_return(actor=request.user, transfer=transfer, reason=data["reason"])
+            clue_return(actor=request.user, transfer=transfer, reason=data["reason"])
         else:
-            services.clue_record_outcome(
-                actor=request.user, transfer=transfer, outcome=data["outcome"]
-            )
+            clue_record_outcome(actor=request.user, transfer=transfer, outcome=data["outcome"])
     except (DomainError, ValidationError) as exc:
         form_error(form, exc)
         return clue_detail(request, pk, action=action, bound_form=form)

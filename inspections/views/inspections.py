@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.errors import DomainError
 from portal.pdf import pdf_response
 
-from .. import forms, pdf, services
+from .. import forms, pdf
 from ..models import Campaign, InspectionStatus, ItemResult
 from ..permissions import (
     INSPECTION_ACTION_LABELS,
@@ -31,6 +31,20 @@ from ..selectors import (
     inspections_visible_to,
     rectification_orders_visible_to,
     with_request_due,
+)
+from ..services.inspections import (
+    DOCUMENT_CLOCK,
+    campaign_close,
+    campaign_open,
+    document_request_answer,
+    document_request_send,
+    inspection_close,
+    inspection_findings_complete,
+    inspection_open,
+    inspection_verify,
+    item_record_finding,
+    rectification_order_issue,
+    rectification_report_submit,
 )
 from ._common import files_of, form_error, require_staff
 
@@ -75,7 +89,7 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign = services.campaign_open(
+            campaign = campaign_open(
                 actor=request.user,
                 theme=data["theme"],
                 legal_basis=data["legal_basis"],
@@ -117,11 +131,11 @@ def campaign_detail(request, pk: int):
             raise PermissionDenied
         try:
             if request.POST.get("form") == "close":
-                services.campaign_close(actor=request.user, campaign=campaign)
+                campaign_close(actor=request.user, campaign=campaign)
                 messages.success(request, _("The special inspection was closed."))
                 return redirect(campaign)
             if add_form is not None and add_form.is_valid():
-                inspection = services.inspection_open(
+                inspection = inspection_open(
                     actor=request.user,
                     campaign=campaign,
                     platform=add_form.cleaned_data["platform"],
@@ -248,7 +262,7 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
             "role": role,
             "today": timezone.localdate(),
             "document_clock": next(
-                iter(forms.clocks_in_force([services.DOCUMENT_CLOCK], request.user.department)),
+                iter(forms.clocks_in_force([DOCUMENT_CLOCK], request.user.department)),
                 None,
             ),
             "counts": {r: sum(1 for i in items if i.result == r) for r in ItemResult.values},
@@ -271,16 +285,16 @@ def inspection_action(request, pk: int, action: str):
     data = form.cleaned_data if form is not None else {}
     try:
         if action == "request_documents":
-            services.document_request_send(
+            document_request_send(
                 actor=request.user,
                 inspection=inspection,
                 requested=data["requested"],
                 working_days=data["working_days"],
             )
         elif action == "complete_findings":
-            services.inspection_findings_complete(actor=request.user, inspection=inspection)
+            inspection_findings_complete(actor=request.user, inspection=inspection)
         elif action == "order_rectification":
-            services.rectification_order_issue(
+            rectification_order_issue(
                 actor=request.user,
                 inspection=inspection,
                 requirements=data["requirements"],
@@ -288,7 +302,7 @@ def inspection_action(request, pk: int, action: str):
                 items=data["items"],
             )
         elif action == "verify":
-            services.inspection_verify(
+            inspection_verify(
                 actor=request.user,
                 inspection=inspection,
                 method=data["method"],
@@ -298,7 +312,7 @@ def inspection_action(request, pk: int, action: str):
                 new_requirements=data.get("new_requirements", ""),
             )
         elif action == "close":
-            services.inspection_close(
+            inspection_close(
                 actor=request.user, inspection=inspection, conclusion=data["conclusion"]
             )
     except (DomainError, ValidationError) as exc:
@@ -321,7 +335,7 @@ def item_finding(request, pk: int, item: int):
     form = forms.FindingForm(request.POST, request.FILES, prefix=f"item-{checklist_item.pk}")
     if form.is_valid():
         try:
-            services.item_record_finding(
+            item_record_finding(
                 actor=request.user,
                 item=checklist_item,
                 result=form.cleaned_data["result"],
@@ -428,7 +442,7 @@ def request_answer(request, pk: int, request_pk: int):
     )
     if form.is_valid():
         try:
-            services.document_request_answer(
+            document_request_answer(
                 actor=request.user,
                 request=document_request,
                 answer=form.cleaned_data["answer"],
@@ -452,7 +466,7 @@ def rectification_report(request, pk: int):
     form = forms.RectificationReportForm(request.POST, request.FILES, prefix="report")
     if form.is_valid():
         try:
-            services.rectification_report_submit(
+            rectification_report_submit(
                 actor=request.user,
                 inspection=inspection,
                 text=form.cleaned_data["text"],

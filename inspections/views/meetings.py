@@ -14,10 +14,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.errors import DomainError
 from portal.pdf import pdf_response
 
-from .. import forms, pdf, services
+from .. import forms, pdf
 from ..models import Interview
 from ..permissions import CONSULT, INTERVIEW, consultation_actions, interview_actions
 from ..selectors import consultations_visible_to, interviews_visible_to, link_url
+from ..services.meetings import (
+    consultation_conclude,
+    consultation_convene,
+    consultation_opinion_record,
+    follow_up_add,
+    follow_up_complete,
+    interview_record_check,
+    interview_record_minutes,
+    interview_schedule,
+)
 from ._common import form_error, require_staff
 
 # --- consultations ---------------------------------------------------------------------------
@@ -47,7 +57,7 @@ def consultation_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consultation = services.consultation_convene(
+            consultation = consultation_convene(
                 actor=request.user,
                 subject=data["subject"],
                 background=data["background"],
@@ -146,15 +156,15 @@ def consultation_action(request, pk: int, action: str):
     data = form.cleaned_data
     try:
         if action == "opinion":
-            services.consultation_opinion_record(
+            consultation_opinion_record(
                 actor=request.user, consultation=consultation, opinion=data["opinion"]
             )
         elif action == "conclude":
-            services.consultation_conclude(
+            consultation_conclude(
                 actor=request.user, consultation=consultation, conclusion=data["conclusion"]
             )
         else:
-            services.follow_up_add(
+            follow_up_add(
                 actor=request.user,
                 consultation=consultation,
                 owner=data["owner"],
@@ -181,7 +191,7 @@ def follow_up_done(request, pk: int, action_pk: int):
     form = forms.FollowUpDoneForm(request.POST, prefix=f"action-{follow_up.pk}")
     if form.is_valid():
         try:
-            services.follow_up_complete(
+            follow_up_complete(
                 actor=request.user, action=follow_up, result=form.cleaned_data["result"]
             )
         except (DomainError, ValidationError) as exc:
@@ -226,7 +236,7 @@ def interview_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            interview = services.interview_schedule(
+            interview = interview_schedule(
                 actor=request.user,
                 target_kind=data["target_kind"],
                 platform=data.get("platform"),
@@ -298,11 +308,9 @@ def interview_action(request, pk: int, action: str):
     data = form.cleaned_data
     try:
         if action == "minutes":
-            services.interview_record_minutes(actor=request.user, interview=interview, **data)
+            interview_record_minutes(actor=request.user, interview=interview, **data)
         else:
-            services.interview_record_check(
-                actor=request.user, interview=interview, result=data["result"]
-            )
+            interview_record_check(actor=request.user, interview=interview, result=data["result"])
     except (DomainError, ValidationError) as exc:
         form_error(form, exc)
         return interview_detail(request, pk, action=action, bound_form=form)

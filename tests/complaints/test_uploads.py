@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from accounts.models import DepartmentType, Role
 from accounts.services import api_key_issue
 from complaints.models import Complaint, Evidence
-from inspections import services as inspections
+from inspections.services.inspections import campaign_open, document_request_send
 from tests.factories import DepartmentFactory, PlatformFactory, UserFactory
 from tests.pdftools import blank_pdf, pdf_with_image_bytes, pdf_with_javascript_in_object_stream
 
@@ -301,7 +301,7 @@ def document_request(regions, departments):
     handler = UserFactory(department=hz_market, role=Role.HANDLER)
     platform = PlatformFactory(domicile=regions["yuhang"])
     _key, raw_key = api_key_issue(platform=platform, name="systems", actor=None)
-    campaign = inspections.campaign_open(
+    campaign = campaign_open(
         actor=handler,
         theme="2026年直播电商平台专项检查",
         legal_basis="《网络直播营销管理办法（试行）》第二十六条",
@@ -310,7 +310,7 @@ def document_request(regions, departments):
         participants=[],
         platforms=[platform],
     )
-    request = inspections.document_request_send(
+    request = document_request_send(
         actor=handler, inspection=campaign.inspections.get(), requested="提供处置记录"
     )
     api = APIClient()

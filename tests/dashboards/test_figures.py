@@ -15,8 +15,12 @@ from blacklist.models import EntryState, Status
 from complaints.models import Complaint
 from complaints.services.forwards import complaint_forward, forward_answer
 from complaints.services.workflow import complaint_accept, complaint_assign
-from inspections import services as inspection_services
 from inspections.models import ItemResult
+from inspections.services.inspections import (
+    campaign_open,
+    document_request_send,
+    item_record_finding,
+)
 from oversight._sql import DaysBetween, median_by_rows, median_days, median_in_sql
 from tests.blacklist.factories import ListedEntryFactory
 
@@ -59,7 +63,7 @@ def figures(world, file_case, django_capture_on_commit_callbacks):
             EntryState.objects.create(entry=listed[0], status=Status.REVOKED, actor_label="t")
             outside = ListedEntryFactory(department=world.departments["gd_market"])
             EntryState.objects.create(entry=outside, status=Status.EXPIRED, actor_label="t")
-            campaign = inspection_services.campaign_open(
+            campaign = campaign_open(
                 actor=handler,
                 theme="2026年直播电商平台专项检查",
                 legal_basis="《网络直播营销管理办法（试行）》第二十六条",
@@ -68,16 +72,12 @@ def figures(world, file_case, django_capture_on_commit_callbacks):
                 platforms=[world.platform],
             )
             inspection = campaign.inspections.get()
-            inspection_services.document_request_send(
-                actor=handler, inspection=inspection, requested="提供处置记录"
-            )
+            document_request_send(actor=handler, inspection=inspection, requested="提供处置记录")
             items = list(inspection.items.order_by("pk"))
-            inspection_services.item_record_finding(
+            item_record_finding(
                 actor=handler, item=items[0], result=ItemResult.NON_COMPLIANT, note="未公示规则"
             )
-            inspection_services.item_record_finding(
-                actor=handler, item=items[1], result=ItemResult.COMPLIANT
-            )
+            item_record_finding(actor=handler, item=items[1], result=ItemResult.COMPLIANT)
     return cases
 
 

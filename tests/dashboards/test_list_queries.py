@@ -28,8 +28,10 @@ from complaints.services.workflow import complaint_accept, complaint_assign
 from filings.models import NoticeKind
 from filings.services.filings import filing_submit
 from filings.services.notices import notice_send
-from inspections import services as inspection_services
 from inspections.models import InterviewGround
+from inspections.services.clues import clue_transfer
+from inspections.services.inspections import campaign_open, document_request_send
+from inspections.services.meetings import consultation_convene, interview_schedule
 from oversight.models import StatisticalReport
 from registry.models import ViolationCategory
 from registry.rosters.services import roster_file
@@ -215,7 +217,7 @@ class Rows:
         PlatformEntryFactory(platform=p.a)
         # a platform's screening that hits the Xihu entry (the screenings page)
         screening_run(actor=self.officer, queries=[ScreeningQuery(name=listed.name)], channel="web")
-        campaign = inspection_services.campaign_open(
+        campaign = campaign_open(
             actor=handler,
             theme=f"专项检查 {i}",
             legal_basis="《网络直播营销管理办法（试行）》第二十六条",
@@ -224,23 +226,23 @@ class Rows:
             participants=[p.departments["zj_cyber"]],
             platforms=[p.a],
         )
-        inspection_services.document_request_send(
+        document_request_send(
             actor=handler, inspection=campaign.inspections.get(), requested="提供处置记录"
         )
-        inspection_services.clue_transfer(
+        clue_transfer(
             actor=handler,
             to_department=p.departments["zj_cyber"],
             facts="直播间发布违法广告内容，涉及多名用户。",
             reason="涉及网络信息内容，属网信部门职责。",
         )
-        inspection_services.consultation_convene(
+        consultation_convene(
             actor=handler,
             subject=f"会商 {i}",
             background="多部门收到投诉举报。",
             held_on=date(2026, 3, 5),
             participants=[p.departments["zj_cyber"]],
         )
-        inspection_services.interview_schedule(
+        interview_schedule(
             actor=handler,
             target_kind="platform",
             platform=p.a,

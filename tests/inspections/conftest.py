@@ -9,8 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import DepartmentType, Role
 from accounts.services import api_key_issue
-from inspections import services
 from inspections.models import ItemResult
+from inspections.services.inspections import (
+    campaign_open,
+    document_request_send,
+    inspection_findings_complete,
+    item_record_finding,
+    rectification_order_issue,
+    rectification_report_submit,
+)
 from tests.factories import (
     DepartmentFactory,
     LiveRoomFactory,
@@ -86,7 +93,7 @@ def world(regions, departments):
 def campaign(world):
     """A campaign led by Hangzhou with Zhejiang cyberspace taking part, inspecting the
     platform (its inspection is still ``open``)."""
-    return services.campaign_open(
+    return campaign_open(
         actor=world.handler,
         theme="2026年直播电商平台专项检查",
         legal_basis="《网络直播营销管理办法（试行）》第二十六条",
@@ -105,7 +112,7 @@ def inspection(campaign):
 @pytest.fixture
 def requested(world, inspection):
     """Documents requested: the platform now sees the inspection."""
-    services.document_request_send(
+    document_request_send(
         actor=world.handler, inspection=inspection, requested="提供2026年上半年处置记录"
     )
     inspection.refresh_from_db()
@@ -116,7 +123,7 @@ def record_all(actor, inspection, *, wanting=("blacklist-system",)):
     """Record a finding on every item: ``wanting`` non-compliant, the rest compliant."""
     for item in inspection.items.all():
         bad = item.code in wanting
-        services.item_record_finding(
+        item_record_finding(
             actor=actor,
             item=item,
             result=ItemResult.NON_COMPLIANT if bad else ItemResult.COMPLIANT,
@@ -127,14 +134,14 @@ def record_all(actor, inspection, *, wanting=("blacklist-system",)):
 @pytest.fixture
 def findings(world, requested):
     record_all(world.handler, requested)
-    services.inspection_findings_complete(actor=world.handler, inspection=requested)
+    inspection_findings_complete(actor=world.handler, inspection=requested)
     requested.refresh_from_db()
     return requested
 
 
 @pytest.fixture
 def ordered(world, findings):
-    services.rectification_order_issue(
+    rectification_order_issue(
         actor=world.handler,
         inspection=findings,
         requirements="建立黑名单申诉渠道并公示",
@@ -146,7 +153,7 @@ def ordered(world, findings):
 
 @pytest.fixture
 def reported(world, ordered):
-    services.rectification_report_submit(
+    rectification_report_submit(
         actor=world.officer, inspection=ordered, text="已上线申诉入口并公示规则"
     )
     ordered.refresh_from_db()

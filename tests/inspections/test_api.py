@@ -4,8 +4,8 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from inspections import services
 from inspections.models import ClueStatus
+from inspections.services.clues import clue_transfer
 
 from .conftest import pdf_upload
 
@@ -136,7 +136,7 @@ def test_staff_send_and_the_receiver_decides(world, findings):
 
 
 def test_return_by_api(world):
-    transfer = services.clue_transfer(
+    transfer = clue_transfer(
         actor=world.handler,
         to_department=world.departments["zj_cyber"],
         facts="x",

@@ -4,8 +4,9 @@ admin-edited, copied into each inspection when it opens."""
 import pytest
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import ChecklistTemplateItem, InspectionStatus, ItemResult
+from inspections.services.common import InspectionError
+from inspections.services.inspections import inspection_open
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_admin_edits_apply_to_inspections_opened_afterwards(client, world, campa
     )
     assert response.status_code == 302
 
-    later = services.inspection_open(actor=world.handler, campaign=campaign, platform=world.other)
+    later = inspection_open(actor=world.handler, campaign=campaign, platform=world.other)
 
     codes = list(later.items.values_list("code", flat=True))
     assert "minors" not in codes and codes[-1] == "price-display"
@@ -97,5 +98,5 @@ def test_admin_edits_apply_to_inspections_opened_afterwards(client, world, campa
 def test_no_inspection_without_an_active_template_item(world, campaign):
     ChecklistTemplateItem.objects.update(is_active=False)
 
-    with pytest.raises(services.InspectionError):
-        services.inspection_open(actor=world.handler, campaign=campaign, platform=world.other)
+    with pytest.raises(InspectionError):
+        inspection_open(actor=world.handler, campaign=campaign, platform=world.other)

@@ -11,9 +11,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from complaints.services.intake import Intake, complaint_submit
-from inspections import services
 from inspections.models import ClueLink, ClueStatus
 from inspections.selectors import clue_flags, clues_visible_to, link_url
+from inspections.services.clues import (
+    clue_accept,
+    clue_acknowledge,
+    clue_record_outcome,
+    clue_return,
+    clue_transfer,
+)
+from inspections.services.common import InspectionError
+from inspections.services.sweep import inspections_sweep
 from portal.errors import Conflict, NotAllowed
 from portal.models import AuditEvent, Deadline
 from registry.models import ViolationCategory
@@ -31,7 +39,7 @@ def _send(world, **overrides):
         "facts": "直播间发布违法广告内容，涉及多名用户。",
         "reason": "涉及网络信息内容，属网信部门职责。",
     }
-    return services.clue_transfer(**(fields | overrides))
+    return clue_transfer(**(fields | overrides))
 
 
 @pytest.fixture
@@ -65,8 +73,8 @@ def test_acknowledge_clock_is_five_working_days_across_the_national_day(world):
 def test_the_sender_sets_both_clocks(world):
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
         transfer = _send(world, acknowledge_days=2, outcome_days=15)
-        services.clue_acknowledge(actor=world.cyber, transfer=transfer)
-        services.clue_accept(actor=world.cyber, transfer=transfer)
+        clue_acknowledge(actor=world.cyber, transfer=transfer)
+        clue_accept(actor=world.cyber, transfer=transfer)
 
     clocks = {d.clock: d for d in Deadline.objects.for_object(transfer)}
     assert clocks["clue-acknowledge"].due_on == date(2026, 3, 4)
@@ -84,10 +92,10 @@ def test_default_outcome_clock_is_the_seeded_rule(world):
 
 def test_accept_then_outcome_the_sender_sees(client, world):
     transfer = _send(world)
-    services.clue_acknowledge(actor=world.cyber, transfer=transfer)
-    services.clue_acknowledge(actor=world.cyber, transfer=transfer)  # a no-op
-    services.clue_accept(actor=world.cyber, transfer=transfer, note="已立案调查")
-    services.clue_record_outcome(actor=world.cyber, transfer=transfer, outcome="已责令删除并罚款")
+    clue_acknowledge(actor=world.cyber, transfer=transfer)
+    clue_acknowledge(actor=world.cyber, transfer=transfer)  # a no-op
+    clue_accept(actor=world.cyber, transfer=transfer, note="已立案调查")
+    clue_record_outcome(actor=world.cyber, transfer=transfer, outcome="已责令删除并罚款")
     transfer.refresh_from_db()
 
     assert transfer.status == ClueStatus.HANDLED
@@ -104,15 +112,15 @@ def test_accept_then_outcome_the_sender_sees(client, world):
 
 def test_send_back_with_a_reason(client, world):
     transfer = _send(world)
-    services.clue_acknowledge(actor=world.cyber, transfer=transfer)
-    with pytest.raises(services.InspectionError):
-        services.clue_return(actor=world.cyber, transfer=transfer, reason=" ")
-    services.clue_return(actor=world.cyber, transfer=transfer, reason="不属于本部门职责")
+    clue_acknowledge(actor=world.cyber, transfer=transfer)
+    with pytest.raises(InspectionError):
+        clue_return(actor=world.cyber, transfer=transfer, reason=" ")
+    clue_return(actor=world.cyber, transfer=transfer, reason="不属于本部门职责")
     transfer.refresh_from_db()
 
     assert transfer.status == ClueStatus.RETURNED
     with pytest.raises(Conflict):
-        services.clue_accept(actor=world.cyber, transfer=transfer)
+        clue_accept(actor=world.cyber, transfer=transfer)
     client.force_login(world.handler)
     assert "不属于本部门职责" in client.get(reverse("inspections:clue", args=[transfer.pk])).text
 
@@ -121,9 +129,9 @@ def test_accept_before_acknowledging_is_a_conflict(world):
     transfer = _send(world)
 
     with pytest.raises(Conflict):
-        services.clue_accept(actor=world.cyber, transfer=transfer)
+        clue_accept(actor=world.cyber, transfer=transfer)
     with pytest.raises(Conflict):
-        services.clue_record_outcome(actor=world.cyber, transfer=transfer, outcome="x")
+        clue_record_outcome(actor=world.cyber, transfer=transfer, outcome="x")
 
 
 @pytest.mark.parametrize("who", ["handler", "supervisor", "zj_market", "gd", "officer"])
@@ -131,7 +139,7 @@ def test_only_the_receiver_acts(world, who):
     transfer = _send(world)
 
     with pytest.raises(NotAllowed):
-        services.clue_acknowledge(actor=getattr(world, who), transfer=transfer)
+        clue_acknowledge(actor=getattr(world, who), transfer=transfer)
 
 
 def test_suspected_crime_goes_to_a_judicial_organ(client, world):
@@ -139,7 +147,7 @@ def test_suspected_crime_goes_to_a_judicial_organ(client, world):
 
     assert transfer.to_department.type == "judicial"
     assert clues_visible_to(world.police).filter(pk=transfer.pk).exists()
-    services.clue_acknowledge(actor=world.police, transfer=transfer)
+    clue_acknowledge(actor=world.police, transfer=transfer)
     client.force_login(world.handler)
     letter = "".join(
         pdf_text(client.get(reverse("inspections:clue-letter", args=[transfer.pk])).content).split()
@@ -249,7 +257,7 @@ def test_overdue_acknowledgement_is_flagged_to_both_sides(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.inspections_sweep(today=date(2026, 3, 10))
+        inspections_sweep(today=date(2026, 3, 10))
     with time_machine.travel(datetime(2026, 3, 10, 10, tzinfo=SHANGHAI), tick=False):
         flagged = clue_flags(clues_visible_to(world.handler).get(pk=transfer.pk))
         client.force_login(world.handler)
@@ -268,12 +276,12 @@ def test_overdue_acknowledgement_is_flagged_to_both_sides(
 def test_overdue_outcome_is_flagged(world, django_capture_on_commit_callbacks):
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
         transfer = _send(world, outcome_days=1)
-        services.clue_acknowledge(actor=world.cyber, transfer=transfer)
-        services.clue_accept(actor=world.cyber, transfer=transfer)
+        clue_acknowledge(actor=world.cyber, transfer=transfer)
+        clue_accept(actor=world.cyber, transfer=transfer)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.inspections_sweep(today=date(2026, 3, 5))
+        result = inspections_sweep(today=date(2026, 3, 5))
 
     with time_machine.travel(datetime(2026, 3, 5, 10, tzinfo=SHANGHAI), tick=False):
         assert clue_flags(clues_visible_to(world.cyber).get(pk=transfer.pk)) == ["outcome"]

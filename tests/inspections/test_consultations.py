@@ -9,9 +9,17 @@ from django.core import mail
 from django.urls import reverse
 
 from complaints.services.intake import Intake, complaint_submit
-from inspections import services
 from inspections.models import Consultation, FollowUpAction
 from inspections.selectors import consultations_visible_to
+from inspections.services.common import InspectionError
+from inspections.services.meetings import (
+    consultation_conclude,
+    consultation_convene,
+    consultation_opinion_record,
+    follow_up_add,
+    follow_up_complete,
+)
+from inspections.services.sweep import inspections_sweep
 from portal.errors import Conflict, NotAllowed
 from portal.models import AuditEvent
 from registry.models import ViolationCategory
@@ -24,7 +32,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def consultation(world):
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
-        return services.consultation_convene(
+        return consultation_convene(
             actor=world.handler,
             subject="某直播间虚假宣传会商",
             background="多部门收到投诉举报。",
@@ -46,7 +54,7 @@ def test_convene_with_a_linked_complaint(world):
         )
     )
     # The report went to Yuhang market supervision, below Hangzhou: Hangzhou sees it.
-    consultation = services.consultation_convene(
+    consultation = consultation_convene(
         actor=world.handler,
         subject="会商",
         background="背景",
@@ -60,8 +68,8 @@ def test_convene_with_a_linked_complaint(world):
 
 
 def test_a_consultation_needs_another_department(world):
-    with pytest.raises(services.InspectionError):
-        services.consultation_convene(
+    with pytest.raises(InspectionError):
+        consultation_convene(
             actor=world.handler,
             subject="会商",
             background="背景",
@@ -71,29 +79,25 @@ def test_a_consultation_needs_another_department(world):
 
 
 def test_each_participant_gives_one_opinion(world, consultation):
-    services.consultation_opinion_record(
+    consultation_opinion_record(
         actor=world.cyber, consultation=consultation, opinion="建议责令平台下架"
     )
-    services.consultation_opinion_record(
-        actor=world.handler, consultation=consultation, opinion="同意"
-    )
+    consultation_opinion_record(actor=world.handler, consultation=consultation, opinion="同意")
 
     with pytest.raises(Conflict):
-        services.consultation_opinion_record(
+        consultation_opinion_record(
             actor=world.cyber, consultation=consultation, opinion="再说一次"
         )
     with pytest.raises(NotAllowed):
-        services.consultation_opinion_record(
-            actor=world.gd, consultation=consultation, opinion="无关"
-        )
+        consultation_opinion_record(actor=world.gd, consultation=consultation, opinion="无关")
     assert consultation.opinions.count() == 2
 
 
 def test_only_the_convener_concludes(world, consultation):
     with pytest.raises(NotAllowed):
-        services.consultation_conclude(actor=world.cyber, consultation=consultation, conclusion="x")
+        consultation_conclude(actor=world.cyber, consultation=consultation, conclusion="x")
 
-    services.consultation_conclude(
+    consultation_conclude(
         actor=world.handler,
         consultation=consultation,
         conclusion="移送公安机关并约谈平台",
@@ -104,14 +108,14 @@ def test_only_the_convener_concludes(world, consultation):
     assert consultation.status == Consultation.Status.CONCLUDED
     assert consultation.actions.get().owner == world.judicial
     with pytest.raises(Conflict):
-        services.consultation_opinion_record(
+        consultation_opinion_record(
             actor=world.cyber, consultation=consultation, opinion="迟到的意见"
         )
 
 
 def test_follow_up_owner_must_take_part(world, consultation):
-    with pytest.raises(services.InspectionError):
-        services.follow_up_add(
+    with pytest.raises(InspectionError):
+        follow_up_add(
             actor=world.handler,
             consultation=consultation,
             owner=world.departments["gd_market"],
@@ -124,7 +128,7 @@ def test_follow_up_is_tracked_to_its_date_and_flagged_once(
     client, world, consultation, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
-        action = services.follow_up_add(
+        action = follow_up_add(
             actor=world.handler,
             consultation=consultation,
             owner=world.departments["zj_cyber"],
@@ -134,9 +138,9 @@ def test_follow_up_is_tracked_to_its_date_and_flagged_once(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        before = services.inspections_sweep(today=date(2026, 3, 20))
-        first = services.inspections_sweep(today=date(2026, 3, 23))
-        second = services.inspections_sweep(today=date(2026, 3, 24))
+        before = inspections_sweep(today=date(2026, 3, 20))
+        first = inspections_sweep(today=date(2026, 3, 23))
+        second = inspections_sweep(today=date(2026, 3, 24))
 
     action.refresh_from_db()
     assert (before.follow_ups_overdue, first.follow_ups_overdue, second.follow_ups_overdue) == (
@@ -154,28 +158,28 @@ def test_follow_up_is_tracked_to_its_date_and_flagged_once(
 
     with time_machine.travel(datetime(2026, 3, 25, 10, tzinfo=SHANGHAI), tick=False):
         with pytest.raises(NotAllowed):
-            services.follow_up_complete(actor=world.handler, action=action, result="x")
-        services.follow_up_complete(actor=world.cyber, action=action, result="已约谈")
+            follow_up_complete(actor=world.handler, action=action, result="x")
+        follow_up_complete(actor=world.cyber, action=action, result="已约谈")
         client.force_login(world.handler)
         page = client.get(reverse("inspections:consultation", args=[consultation.pk]))
     action.refresh_from_db()
     assert action.done_late and action.result == "已约谈"
     assert 'class="overdue"' in page.text
     with pytest.raises(Conflict):
-        services.follow_up_complete(actor=world.cyber, action=action, result="again")
+        follow_up_complete(actor=world.cyber, action=action, result="again")
 
 
 def test_done_action_is_never_flagged(world, consultation):
-    action = services.follow_up_add(
+    action = follow_up_add(
         actor=world.handler,
         consultation=consultation,
         owner=world.hz_market,
         text="核查",
         due_on=date(2099, 1, 1),
     )
-    services.follow_up_complete(actor=world.handler, action=action, result="已核查")
+    follow_up_complete(actor=world.handler, action=action, result="已核查")
 
-    result = services.inspections_sweep(today=date(2099, 2, 1))
+    result = inspections_sweep(today=date(2099, 2, 1))
 
     assert result.follow_ups_overdue == 0
     assert FollowUpAction.objects.get(pk=action.pk).overdue_since is None
@@ -195,7 +199,7 @@ def test_consultation_scope(client, world, consultation, who, sees):
 
 
 def test_pages_give_an_opinion_and_report_an_action(client, world, consultation):
-    action = services.follow_up_add(
+    action = follow_up_add(
         actor=world.handler,
         consultation=consultation,
         owner=world.departments["zj_cyber"],

@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import DocumentRequest
 from inspections.selectors import document_requests_visible_to
+from inspections.services.common import InspectionError
+from inspections.services.inspections import document_request_answer, document_request_send
+from inspections.services.sweep import inspections_sweep
 from portal.errors import Conflict, NotAllowed
 from portal.models import Deadline
 
@@ -25,7 +27,7 @@ MONDAY = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
 
 
 def _request(world, inspection, **kwargs):
-    return services.document_request_send(
+    return document_request_send(
         actor=world.handler, inspection=inspection, requested="提供处置记录", **kwargs
     )
 
@@ -45,14 +47,14 @@ def test_the_department_sets_its_own_days(world, inspection):
         request = _request(world, inspection, working_days=3)
 
     assert Deadline.objects.for_object(request).get().due_on == date(2026, 3, 5)
-    with pytest.raises(services.InspectionError):
+    with pytest.raises(InspectionError):
         _request(world, inspection, working_days=0)
 
 
 def test_platform_answers_with_a_file_and_the_clock_is_met(world, requested):
     request = requested.document_requests.get()
 
-    services.document_request_answer(
+    document_request_answer(
         actor=world.officer, request=request, answer="见附件", files=[pdf_upload()]
     )
     request.refresh_from_db()
@@ -61,12 +63,12 @@ def test_platform_answers_with_a_file_and_the_clock_is_met(world, requested):
     assert request.files.get().content_type == "application/pdf"
     assert Deadline.objects.for_object(request).get().state == Deadline.State.MET
     with pytest.raises(Conflict):
-        services.document_request_answer(actor=world.officer, request=request, answer="again")
+        document_request_answer(actor=world.officer, request=request, answer="again")
 
 
 def test_answer_needs_text_or_files(world, requested):
-    with pytest.raises(services.InspectionError):
-        services.document_request_answer(
+    with pytest.raises(InspectionError):
+        document_request_answer(
             actor=world.officer, request=requested.document_requests.get(), answer=" "
         )
 
@@ -74,7 +76,7 @@ def test_answer_needs_text_or_files(world, requested):
 @pytest.mark.parametrize("who", ["other_officer", "handler", "cyber"])
 def test_only_the_inspected_platform_answers(world, requested, who):
     with pytest.raises(NotAllowed):
-        services.document_request_answer(
+        document_request_answer(
             actor=getattr(world, who), request=requested.document_requests.get(), answer="x"
         )
 
@@ -105,7 +107,7 @@ def test_overdue_shows_on_both_sides_and_late_answer_is_taken(client, world, ins
         client.force_login(world.officer)
         platform_page = client.get(inspection_url)
         platform_list = client.get(reverse("inspections:platform"))
-        services.document_request_answer(actor=world.officer, request=request, answer="迟交")
+        document_request_answer(actor=world.officer, request=request, answer="迟交")
         late_state = document_requests_visible_to(world.handler).get(pk=request.pk).answer_state
         client.force_login(world.handler)
         staff_after = client.get(inspection_url)
@@ -126,8 +128,8 @@ def test_sweep_tells_platform_and_inspectors_once(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.inspections_sweep(today=date(2026, 3, 10))
-        second = services.inspections_sweep(today=date(2026, 3, 11))
+        first = inspections_sweep(today=date(2026, 3, 10))
+        second = inspections_sweep(today=date(2026, 3, 11))
 
     assert (first.overdue, second.overdue) == (1, 0)
     assert sorted(m.to[0] for m in mail.outbox) == [

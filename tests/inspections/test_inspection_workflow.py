@@ -5,9 +5,20 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from inspections import services
 from inspections.models import InspectionStatus as S
 from inspections.models import ItemResult, RectificationOrder
+from inspections.services.common import InspectionError
+from inspections.services.inspections import (
+    campaign_close,
+    document_request_send,
+    inspection_close,
+    inspection_findings_complete,
+    inspection_open,
+    inspection_verify,
+    item_record_finding,
+    rectification_order_issue,
+    rectification_report_submit,
+)
 from portal.errors import Conflict, NotAllowed
 from portal.models import AuditEvent
 
@@ -25,7 +36,7 @@ def _actions(inspection):
 
 
 def test_the_whole_way_with_rectification(world, reported):
-    services.inspection_verify(
+    inspection_verify(
         actor=world.handler,
         inspection=reported,
         method="documents",
@@ -35,7 +46,7 @@ def test_the_whole_way_with_rectification(world, reported):
     reported.refresh_from_db()
     assert reported.status == S.VERIFIED
 
-    services.inspection_close(actor=world.handler, inspection=reported, conclusion="整改到位，结案")
+    inspection_close(actor=world.handler, inspection=reported, conclusion="整改到位，结案")
     reported.refresh_from_db()
 
     assert reported.status == S.CLOSED and reported.closed_at is not None
@@ -54,26 +65,26 @@ def test_the_whole_way_with_rectification(world, reported):
 def test_first_document_request_moves_open_to_documents_requested(world, inspection):
     assert inspection.status == S.OPEN
 
-    services.document_request_send(actor=world.cyber, inspection=inspection, requested="提供规则")
+    document_request_send(actor=world.cyber, inspection=inspection, requested="提供规则")
     inspection.refresh_from_db()
     assert inspection.status == S.DOCUMENTS_REQUESTED
 
-    services.document_request_send(actor=world.handler, inspection=inspection, requested="再提供")
+    document_request_send(actor=world.handler, inspection=inspection, requested="再提供")
     inspection.refresh_from_db()
     assert inspection.status == S.DOCUMENTS_REQUESTED
     assert inspection.document_requests.count() == 2
 
 
 def test_findings_complete_needs_every_item_and_is_a_no_op_the_second_time(world, requested):
-    services.item_record_finding(
+    item_record_finding(
         actor=world.cyber, item=requested.items.first(), result=ItemResult.COMPLIANT
     )
-    with pytest.raises(services.InspectionError):
-        services.inspection_findings_complete(actor=world.handler, inspection=requested)
+    with pytest.raises(InspectionError):
+        inspection_findings_complete(actor=world.handler, inspection=requested)
 
     record_all(world.handler, requested)
-    services.inspection_findings_complete(actor=world.handler, inspection=requested)
-    services.inspection_findings_complete(actor=world.handler, inspection=requested)
+    inspection_findings_complete(actor=world.handler, inspection=requested)
+    inspection_findings_complete(actor=world.handler, inspection=requested)
 
     requested.refresh_from_db()
     assert requested.status == S.FINDINGS_RECORDED
@@ -84,12 +95,12 @@ def test_findings_complete_from_open_is_a_conflict(world, inspection):
     record_all(world.handler, inspection)
 
     with pytest.raises(Conflict):
-        services.inspection_findings_complete(actor=world.handler, inspection=inspection)
+        inspection_findings_complete(actor=world.handler, inspection=inspection)
 
 
 def test_non_compliant_finding_needs_its_evidence(world, requested):
-    with pytest.raises(services.InspectionError):
-        services.item_record_finding(
+    with pytest.raises(InspectionError):
+        item_record_finding(
             actor=world.handler,
             item=requested.items.first(),
             result=ItemResult.NON_COMPLIANT,
@@ -99,13 +110,13 @@ def test_non_compliant_finding_needs_its_evidence(world, requested):
 
 def test_all_compliant_closes_without_rectification(world, requested):
     record_all(world.handler, requested, wanting=())
-    services.inspection_findings_complete(actor=world.handler, inspection=requested)
+    inspection_findings_complete(actor=world.handler, inspection=requested)
 
-    with pytest.raises(services.InspectionError):
-        services.rectification_order_issue(
+    with pytest.raises(InspectionError):
+        rectification_order_issue(
             actor=world.handler, inspection=requested, requirements="x", due_on=date(2099, 1, 1)
         )
-    services.inspection_close(actor=world.handler, inspection=requested, conclusion="未发现问题")
+    inspection_close(actor=world.handler, inspection=requested, conclusion="未发现问题")
     requested.refresh_from_db()
 
     assert requested.status == S.CLOSED
@@ -114,7 +125,7 @@ def test_all_compliant_closes_without_rectification(world, requested):
 
 def test_non_compliant_findings_cannot_skip_rectification(world, findings):
     with pytest.raises(Conflict):
-        services.inspection_close(actor=world.handler, inspection=findings, conclusion="结案")
+        inspection_close(actor=world.handler, inspection=findings, conclusion="结案")
     findings.refresh_from_db()
     assert findings.status == S.FINDINGS_RECORDED
 
@@ -128,7 +139,7 @@ def test_order_covers_the_non_compliant_findings(world, ordered):
 
 
 def test_failed_verification_orders_the_rectification_again(world, reported):
-    services.inspection_verify(
+    inspection_verify(
         actor=world.handler,
         inspection=reported,
         method="on_site",
@@ -145,30 +156,30 @@ def test_failed_verification_orders_the_rectification_again(world, reported):
     assert orders[1].requirements == "申诉入口无法使用"
     assert orders[0].verifications.get().passed is False
 
-    services.rectification_report_submit(actor=world.officer, inspection=reported, text="已修复")
+    rectification_report_submit(actor=world.officer, inspection=reported, text="已修复")
     assert RectificationOrder.objects.get(pk=orders[1].pk).report.text == "已修复"
 
 
 def test_failed_verification_needs_a_new_date(world, reported):
-    with pytest.raises(services.InspectionError):
-        services.inspection_verify(
+    with pytest.raises(InspectionError):
+        inspection_verify(
             actor=world.handler, inspection=reported, method="documents", passed=False, note="未改"
         )
 
 
 def test_report_before_an_order_is_a_conflict(world, findings):
     with pytest.raises(Conflict):
-        services.rectification_report_submit(actor=world.officer, inspection=findings, text="x")
+        rectification_report_submit(actor=world.officer, inspection=findings, text="x")
 
 
 def test_report_only_once_per_order(world, reported):
     with pytest.raises(Conflict):
-        services.rectification_report_submit(actor=world.officer, inspection=reported, text="x")
+        rectification_report_submit(actor=world.officer, inspection=reported, text="x")
 
 
 def test_verify_before_a_report_is_a_conflict(world, ordered):
     with pytest.raises(Conflict):
-        services.inspection_verify(
+        inspection_verify(
             actor=world.handler, inspection=ordered, method="documents", passed=True, note="ok"
         )
 
@@ -187,11 +198,11 @@ def test_verify_before_a_report_is_a_conflict(world, ordered):
 def test_who_may_order_and_close(world, findings, who, action):
     actor = getattr(world, who)
     if action == "order":
-        call = lambda: services.rectification_order_issue(  # noqa: E731
+        call = lambda: rectification_order_issue(  # noqa: E731
             actor=actor, inspection=findings, requirements="整改", due_on=date(2099, 1, 1)
         )
     else:
-        call = lambda: services.inspection_close(  # noqa: E731
+        call = lambda: inspection_close(  # noqa: E731
             actor=actor, inspection=findings, conclusion="x"
         )
     if who == "supervisor":
@@ -206,37 +217,35 @@ def test_who_may_order_and_close(world, findings, who, action):
 @pytest.mark.parametrize("who", ["xihu", "gd", "officer", "police"])
 def test_only_lead_and_participants_record_findings(world, requested, who):
     with pytest.raises(NotAllowed):
-        services.item_record_finding(
+        item_record_finding(
             actor=getattr(world, who), item=requested.items.first(), result=ItemResult.COMPLIANT
         )
 
 
 def test_other_platform_cannot_report(world, ordered):
     with pytest.raises(NotAllowed):
-        services.rectification_report_submit(
-            actor=world.other_officer, inspection=ordered, text="x"
-        )
+        rectification_report_submit(actor=world.other_officer, inspection=ordered, text="x")
 
 
 def test_campaign_closes_once_every_inspection_is_closed(world, campaign, requested):
     with pytest.raises(Conflict):
-        services.campaign_close(actor=world.handler, campaign=campaign)
+        campaign_close(actor=world.handler, campaign=campaign)
     record_all(world.handler, requested, wanting=())
-    services.inspection_findings_complete(actor=world.handler, inspection=requested)
-    services.inspection_close(actor=world.handler, inspection=requested, conclusion="合规")
+    inspection_findings_complete(actor=world.handler, inspection=requested)
+    inspection_close(actor=world.handler, inspection=requested, conclusion="合规")
 
-    services.campaign_close(actor=world.handler, campaign=campaign)
-    services.campaign_close(actor=world.handler, campaign=campaign)
+    campaign_close(actor=world.handler, campaign=campaign)
+    campaign_close(actor=world.handler, campaign=campaign)
     campaign.refresh_from_db()
 
     assert campaign.status == "closed"
     with pytest.raises(Conflict):
-        services.inspection_open(actor=world.handler, campaign=campaign, platform=world.other)
+        inspection_open(actor=world.handler, campaign=campaign, platform=world.other)
 
 
 def test_same_platform_twice_in_a_campaign_is_refused(world, campaign):
     with pytest.raises(Conflict):
-        services.inspection_open(actor=world.handler, campaign=campaign, platform=world.platform)
+        inspection_open(actor=world.handler, campaign=campaign, platform=world.platform)
 
 
 def test_pages_walk_the_inspection(client, world, requested):

@@ -8,8 +8,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from inspections import services
 from inspections.models import Interview, InterviewGround
+from inspections.services.common import InspectionError
+from inspections.services.meetings import (
+    interview_grounds,
+    interview_record_check,
+    interview_record_minutes,
+    interview_schedule,
+)
 from portal.errors import Conflict, NotAllowed
 from tests.pdftools import pdf_text
 
@@ -20,7 +26,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def interview(world):
-    return services.interview_schedule(
+    return interview_schedule(
         actor=world.handler,
         target_kind="platform",
         platform=world.platform,
@@ -33,7 +39,7 @@ def interview(world):
 
 
 def _hold(world, interview):
-    return services.interview_record_minutes(
+    return interview_record_minutes(
         actor=world.handler,
         interview=interview,
         attendees="王敏、刘建国",
@@ -46,7 +52,7 @@ def _hold(world, interview):
 def test_scheduled_held_checked(world, interview):
     _hold(world, interview)
     _hold(world, interview)  # a no-op
-    services.interview_record_check(actor=world.handler, interview=interview, result="已整改")
+    interview_record_check(actor=world.handler, interview=interview, result="已整改")
     interview.refresh_from_db()
 
     assert interview.status == Interview.Status.CHECKED
@@ -55,12 +61,12 @@ def test_scheduled_held_checked(world, interview):
 
 def test_check_before_the_minutes_is_a_conflict(world, interview):
     with pytest.raises(Conflict):
-        services.interview_record_check(actor=world.handler, interview=interview, result="x")
+        interview_record_check(actor=world.handler, interview=interview, result="x")
 
 
 def test_follow_up_falls_after_the_interview(world, interview):
-    with pytest.raises(services.InspectionError):
-        services.interview_record_minutes(
+    with pytest.raises(InspectionError):
+        interview_record_minutes(
             actor=world.handler,
             interview=interview,
             attendees="王敏",
@@ -72,7 +78,7 @@ def test_follow_up_falls_after_the_interview(world, interview):
 
 def test_only_the_interviewing_department_records(world, interview):
     with pytest.raises(NotAllowed):
-        services.interview_record_minutes(
+        interview_record_minutes(
             actor=world.cyber,
             interview=interview,
             attendees="x",
@@ -84,7 +90,7 @@ def test_only_the_interviewing_department_records(world, interview):
 
 def test_one_party_is_named(world):
     with pytest.raises(ValidationError):
-        services.interview_schedule(
+        interview_schedule(
             actor=world.handler,
             target_kind="agency",
             ground=InterviewGround.DUTIES,
@@ -164,7 +170,7 @@ def test_pages_schedule_and_record(client, world):
 
 def test_grounds_are_exactly_art_52_of_the_order_117_set(world):
     with translation.override("zh-hans"):
-        grounds = services.interview_grounds(date(2026, 4, 8))
+        grounds = interview_grounds(date(2026, 4, 8))
     assert [g.code for g in grounds] == [
         "duties",
         "public_opinion",
@@ -181,8 +187,8 @@ def test_grounds_are_exactly_art_52_of_the_order_117_set(world):
 def test_an_interview_keeps_its_set_and_a_ground_not_on_it_is_refused(world, interview):
     assert interview.rule_set.code == "order-117"
     assert interview.ground_source == "《直播电商监督管理办法》第五十二条第（四）项"
-    with pytest.raises(services.InspectionError):
-        services.interview_schedule(
+    with pytest.raises(InspectionError):
+        interview_schedule(
             actor=world.handler,
             target_kind="platform",
             platform=world.platform,
@@ -198,7 +204,7 @@ def test_before_order_117_the_order_117_list_applies(world):
     import time_machine
 
     with time_machine.travel(datetime(2025, 11, 3, 10, tzinfo=SHANGHAI)):
-        interview = services.interview_schedule(
+        interview = interview_schedule(
             actor=world.handler,
             target_kind="platform",
             platform=world.platform,

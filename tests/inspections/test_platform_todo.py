@@ -5,7 +5,7 @@ identity roster while it is not filed (issue 17)."""
 import pytest
 from django.utils import translation
 
-from inspections import services
+from inspections.services.inspections import document_request_answer, rectification_report_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_a_document_request_waits_on_the_platforms_home_until_answered(client, w
     assert "Inspection document requests awaiting your answer" in page
 
     request = requested.document_requests.get()
-    services.document_request_answer(actor=world.officer, request=request, answer="见附件")
+    document_request_answer(actor=world.officer, request=request, answer="见附件")
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert action_count(page, "requests") == "0"
 
@@ -44,7 +44,7 @@ def test_a_rectification_order_waits_until_the_platform_reports(client, world, o
     client.force_login(world.officer)
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert action_count(page, "rectifications") == "1"
-    services.rectification_report_submit(actor=world.officer, inspection=ordered, text="已整改")
+    rectification_report_submit(actor=world.officer, inspection=ordered, text="已整改")
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert action_count(page, "rectifications") == "0"
 

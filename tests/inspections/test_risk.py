@@ -19,7 +19,8 @@ from blacklist.models import ScreeningLog
 from complaints.models import Complaint
 from filings.models import DisposalFiling, FilingRoute
 from filings.services.notices import notice_send
-from inspections import risk, services
+from inspections import risk
+from inspections.services.inspections import document_request_send
 from registry.models import Marketer, Operator, Roster, RosterRow, ViolationCategory
 from tests.blacklist.factories import ListedEntryFactory, PlatformEntryFactory
 from tests.factories import ComplaintFactory, LiveRoomFactory, PlatformFactory
@@ -95,7 +96,7 @@ def signals(world, campaign):
     quiet = PlatformFactory(domicile=world.regions["xihu"], name="安静平台有限公司")
     room2 = LiveRoomFactory(platform=world.platform, account_id="xh-2", name="鲜果坊")
     with time_machine.travel(EARLY, tick=False):
-        services.document_request_send(
+        document_request_send(
             actor=world.handler,
             inspection=campaign.inspections.get(),
             requested="提供记录",

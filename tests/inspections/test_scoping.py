@@ -4,19 +4,20 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from inspections import services
 from inspections.selectors import (
     campaigns_visible_to,
     clues_visible_to,
     inspections_visible_to,
 )
+from inspections.services.clues import clue_transfer
+from inspections.services.inspections import document_request_send
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def transfer(world):
-    return services.clue_transfer(
+    return clue_transfer(
         actor=world.handler,
         to_department=world.departments["zj_cyber"],
         facts="直播间违法内容",
@@ -54,7 +55,7 @@ def test_platform_sees_its_inspection_only_once_documents_are_requested(client, 
     url = reverse("inspections:inspection", args=[inspection.pk])
 
     assert client.get(url).status_code == 404
-    services.document_request_send(actor=world.handler, inspection=inspection, requested="提供")
+    document_request_send(actor=world.handler, inspection=inspection, requested="提供")
     assert client.get(url).status_code == 200
     client.force_login(world.other_officer)
     assert client.get(url).status_code == 404

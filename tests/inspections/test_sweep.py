@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from inspections import services
+from inspections.services.clues import clue_transfer
+from inspections.services.sweep import inspections_sweep
 from inspections.tasks import inspections_sweep_task
 from portal.models import AuditEvent, Deadline
 
@@ -20,7 +21,7 @@ MONDAY = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
 def _transfers(world, n):
     with time_machine.travel(MONDAY, tick=False):  # acknowledgement due 9 March
         return [
-            services.clue_transfer(
+            clue_transfer(
                 actor=world.handler,
                 to_department=world.departments["zj_cyber"],
                 facts=f"线索{i}",
@@ -37,9 +38,9 @@ def test_reminder_two_working_days_before_to_the_receiver_once(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        early = services.inspections_sweep(today=date(2026, 3, 3))
-        soon = services.inspections_sweep(today=date(2026, 3, 5))
-        again = services.inspections_sweep(today=date(2026, 3, 6))
+        early = inspections_sweep(today=date(2026, 3, 3))
+        soon = inspections_sweep(today=date(2026, 3, 5))
+        again = inspections_sweep(today=date(2026, 3, 6))
 
     assert (early.reminded, soon.reminded, again.reminded) == (0, 2, 0)
     assert [m.to for m in mail.outbox] == [["cyber@example.com"]]
@@ -51,11 +52,11 @@ def test_sweep_is_idempotent(world, django_capture_on_commit_callbacks):
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.inspections_sweep(today=date(2026, 3, 10))
+        first = inspections_sweep(today=date(2026, 3, 10))
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.inspections_sweep(today=date(2026, 3, 10))
-        third = services.inspections_sweep(today=date(2026, 3, 12))
+        second = inspections_sweep(today=date(2026, 3, 10))
+        third = inspections_sweep(today=date(2026, 3, 12))
 
     assert first.overdue == 3 and (second.overdue, third.overdue) == (0, 0)
     assert sent > 0 and len(mail.outbox) == sent
@@ -74,13 +75,13 @@ def test_sweep_costs_the_same_queries_for_few_or_many(
         CaptureQueriesContext(connection) as few,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.inspections_sweep(today=date(2026, 3, 10))
+        inspections_sweep(today=date(2026, 3, 10))
     _transfers(world, 15)
     with (
         django_assert_max_num_queries(len(few)),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.inspections_sweep(today=date(2026, 3, 10))
+        inspections_sweep(today=date(2026, 3, 10))
 
 
 def test_task_runs_the_service(world):

@@ -28,7 +28,6 @@ from complaints.services.intake import store_evidence
 from complaints.services.workflow import complaint_accept, complaint_assign
 from demo.data import load_demo
 from filings.models import DisposalFiling, PlatformNotice
-from inspections import services as inspection_services
 from inspections.models import (
     ClueTransfer,
     DocumentRequest,
@@ -37,6 +36,13 @@ from inspections.models import (
     ItemResult,
     PlatformInspection,
 )
+from inspections.services.inspections import (
+    document_request_answer,
+    inspection_findings_complete,
+    item_record_finding,
+    rectification_order_issue,
+)
+from inspections.services.meetings import consultation_convene, follow_up_add, interview_schedule
 from oversight.models import StatisticalReport
 from portal.uploads import check_upload
 from registry.models import LiveRoom, Marketer, Roster, ViolationCategory
@@ -157,13 +163,13 @@ def build_world() -> SimpleNamespace:
     inspection = PlatformInspection.objects.get(platform=xinghe)
     campaign = inspection.campaign
     request = DocumentRequest.objects.get(inspection=inspection)
-    inspection_services.document_request_answer(
+    document_request_answer(
         actor=officer, request=request, answer="制度文本见附件。", files=[_pdf("制度.pdf")]
     )
     request.refresh_from_db()
     attachment = request.files.get()
     for item in inspection.items.all():
-        inspection_services.item_record_finding(
+        item_record_finding(
             actor=handler,
             item=item,
             result=ItemResult.NON_COMPLIANT
@@ -171,8 +177,8 @@ def build_world() -> SimpleNamespace:
             else ItemResult.COMPLIANT,
             note="未建立黑名单申诉渠道" if item.code == "blacklist-system" else "",
         )
-    inspection_services.inspection_findings_complete(actor=handler, inspection=inspection)
-    order = inspection_services.rectification_order_issue(
+    inspection_findings_complete(actor=handler, inspection=inspection)
+    order = rectification_order_issue(
         actor=handler,
         inspection=inspection,
         requirements="建立黑名单申诉渠道并公示",
@@ -180,21 +186,21 @@ def build_world() -> SimpleNamespace:
     )
     item = InspectionItem.objects.filter(inspection=inspection).first()
     clue = ClueTransfer.objects.get(to_department=hz_market)
-    consultation = inspection_services.consultation_convene(
+    consultation = consultation_convene(
         actor=handler,
         subject="鲜果坊直播间虚假宣传会商",
         background="多部门收到投诉举报。",
         held_on=timezone.localdate() + timedelta(days=3),
         participants=[hz_cyber, zj_police],
     )
-    follow_up = inspection_services.follow_up_add(
+    follow_up = follow_up_add(
         actor=handler,
         consultation=consultation,
         owner=hz_market,
         text="约谈平台负责人",
         due_on=timezone.localdate() + timedelta(days=20),
     )
-    interview = inspection_services.interview_schedule(
+    interview = interview_schedule(
         actor=handler,
         target_kind="platform",
         platform=xinghe,
