@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Platform, User
 from portal import dates
 from portal.forms import PortalForm, public_text
+from portal.models import EXCLUDED_PERIODS
 from portal.rules import clock_of
 from portal.uploads import MAX_FILES, check_upload, limits_text
 from portal.workdays import WorkingCalendar
@@ -435,7 +436,6 @@ class ExcludePeriodForm(forms.Form):
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.models import EXCLUDED_PERIODS
 
         kinds = list(EXCLUDED_PERIODS)
         if complaint is not None:

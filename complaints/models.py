@@ -22,6 +22,7 @@ from portal.fields import (
     SealField,
 )
 from portal.requests import PlatformRequest
+from portal.rules import ground_of, rule_set_get
 
 
 def new_tracking_code() -> str:
@@ -279,7 +280,6 @@ class Complaint(SealedTextModel, models.Model):
         """The ground it was declined on, from its rule set (``None`` if none)."""
         if not self.decline_reason or not self.rule_set_id:
             return None
-        from portal.rules import ground_of, rule_set_get
 
         return ground_of(rule_set_get(self.rule_set_id), "decline", self.decline_reason)
 

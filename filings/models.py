@@ -19,6 +19,7 @@ from portal.fields import (
     SealField,
 )
 from portal.identity import validate_uscc
+from portal.models import Deadline
 from portal.requests import PlatformRequest
 from registry.models import IdentityNumberMixin
 
@@ -352,8 +353,6 @@ class PlatformNotice(PlatformRequest):
     def due_on(self):
         """The answer's due date (annotated by the selectors, else read from the clock)."""
         if not hasattr(self, "answer_due"):
-            from portal.models import Deadline
-
             clock = Deadline.objects.for_object(self).order_by("-started_on", "-pk").first()
             self.answer_due = clock.due_on if clock else None
         return self.answer_due

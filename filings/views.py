@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import jurisdiction_of
+from blacklist.models import Entry
 from portal import csv as portal_csv
 from portal.cache import cached_figures
 from portal.errors import DomainError
+from portal.models import Deadline
 from portal.pagination import BoundedPaginator
 
 from .filters import FilingFilter, NoticeFilter
@@ -154,7 +156,6 @@ def filing_detail(request, pk: int):
         ),
         pk=pk,
     )
-    from blacklist.models import Entry  # the entry a blacklisting filing proposed
 
     entry = Entry.objects.filter(
         source_type=ContentType.objects.get_for_model(filing), source_id=str(filing.pk)
@@ -368,7 +369,6 @@ def notice_detail(request, pk: int):
             else:
                 messages.success(request, _("Your reply was sent to the department."))
                 return redirect("filings:notice", pk=pk)
-    from portal.models import Deadline
 
     return render(
         request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform
+from accounts.selectors import platforms_visible_to
 from complaints.forms import MultipleFileField
 from portal import dates
 from portal.errors import DomainError
@@ -16,6 +17,11 @@ from portal.models import Certainty
 from portal.services import clock_rule_for
 from portal.uploads import limits_text
 from registry.models import Agency, Marketer, Operator
+from registry.selectors import (
+    agencies_visible_to,
+    marketers_visible_to,
+    operators_visible_to,
+)
 
 from .links import LINK_KINDS, find_linkable
 from .models import (
@@ -116,7 +122,6 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.selectors import platforms_visible_to
 
         self.fields["participants"].queryset = _other_departments(user).exclude(type="judicial")
         self.fields["platforms"].queryset = platforms_visible_to(user).filter(is_active=True)
@@ -134,7 +139,6 @@ class AddPlatformForm(forms.Form):
 
     def __init__(self, *args, user=None, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.selectors import platforms_visible_to
 
         queryset = platforms_visible_to(user).filter(is_active=True)
         if campaign is not None:
@@ -489,12 +493,6 @@ class InterviewForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.selectors import platforms_visible_to
-        from registry.selectors import (
-            agencies_visible_to,
-            marketers_visible_to,
-            operators_visible_to,
-        )
 
         from .services.meetings import interview_grounds
 

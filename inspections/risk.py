@@ -52,9 +52,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Platform
 from accounts.scoping import jurisdiction_of
 from blacklist.models import Entry, ScreeningLog
+from complaints.models import Complaint
 from filings.models import DisposalFiling, PlatformNotice
 from portal.models import Deadline
 from registry.models import LiveRoom, Marketer, Operator, Roster, RosterRow
+from registry.selectors import live_rooms_visible_to
 
 from .models import DocumentRequest
 
@@ -151,7 +153,6 @@ def platforms_in_jurisdiction(user) -> QuerySet[Platform]:
 
 def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
     """Platforms in scope annotated with each part of :data:`PLATFORM_PARTS` and ``score``."""
-    from complaints.models import Complaint
 
     today = today or timezone.localdate()
     since = _since(today)
@@ -221,8 +222,6 @@ def platform_risk(user, *, today: date | None = None) -> QuerySet[Platform]:
 
 def live_room_risk(user, *, today: date | None = None) -> QuerySet[LiveRoom]:
     """Live rooms in scope (Order 117 Art. 47 ¶2) annotated with :data:`LIVE_ROOM_PARTS`."""
-    from complaints.models import Complaint
-    from registry.selectors import live_rooms_visible_to
 
     today = today or timezone.localdate()
     since = _since(today)
@@ -280,7 +279,6 @@ def ordered(queryset: QuerySet, sort: str, parts) -> tuple[QuerySet, str]:
 def categories_by(field: str, ids, *, today: date | None = None) -> dict[int, list[tuple]]:
     """Complaints and reports of the last 90 days by category for the rows ``ids``
     (``field`` is ``platform_id`` or ``live_room_id``): one grouped query."""
-    from complaints.models import Complaint
 
     today = today or timezone.localdate()
     rows = (

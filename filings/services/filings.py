@@ -40,6 +40,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Platform
+from blacklist.models import Measure as BlacklistMeasure
+from blacklist.services.platform_list import platform_entries_add
 from portal.audit import actor_label, actor_user, audit_record
 from portal.errors import DomainError, NotAllowed
 from portal.identity import (
@@ -191,8 +193,6 @@ def _propose_for_blacklist(*, actor, platform, created: list[dict]) -> None:
     wanted = {c["id"]: c for c in created if Measure.BLACKLISTING in c["measures"]}
     if not wanted:
         return
-    from blacklist.models import Measure as BlacklistMeasure
-    from blacklist.services.platform_list import platform_entries_add
 
     catalogue = {m.code: m for m in BlacklistMeasure.objects.filter(is_active=True)}
     proposals = []

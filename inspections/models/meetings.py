@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import dates
 from portal.fields import SealedTextField, SealedTextModel, SealField
+from portal.rules import ground_of, rule_set_get
 
 from .inspections import PlatformInspection
 
@@ -343,7 +344,6 @@ class Interview(SealedTextModel, models.Model):
     @property
     def ground_row(self):
         """The ground of the rule set (its text and article), ``None`` for an unknown code."""
-        from portal.rules import ground_of, rule_set_get
 
         if not self.rule_set_id:
             return None
