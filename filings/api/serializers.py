@@ -131,13 +131,23 @@ class FilingAnswerSerializer(serializers.Serializer):
     )
 
 
+class _PublishedState(serializers.CharField):
+    """The notices API keeps its published words: awaiting, overdue, replied,
+    replied_late (the model says answered)."""
+
+    def to_representation(self, notice) -> str:
+        return notice.answer_state.replace("answered", "replied")
+
+
 class NoticeSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.label")
     platform = serializers.CharField(source="platform.uscc")
     reply_due = serializers.DateField(source="due_on")
-    reply_state = serializers.SerializerMethodField()
-    replied_at = serializers.DateTimeField(source="answered_at")
-    reply = serializers.CharField(source="answer")
+    reply_state = _PublishedState(source="*")
+    replied_at = serializers.DateTimeField(
+        source="answered_at", read_only=True, allow_null=True, label=_("replied at")
+    )
+    reply = serializers.CharField(source="answer", read_only=True, label=_("platform's reply"))
 
     class Meta:
         model = PlatformNotice
@@ -155,11 +165,6 @@ class NoticeSerializer(serializers.ModelSerializer):
             "reply",
         ]
         read_only_fields = fields
-
-    def get_reply_state(self, notice) -> str:
-        """The notices API keeps its published words: awaiting, overdue, replied,
-        replied_late."""
-        return notice.answer_state.replace("answered", "replied")
 
 
 class NoticeReplyInput(serializers.Serializer):
