@@ -1,8 +1,6 @@
-"""Pages of the blacklist: thin views over the selectors and services.
-
-Everything an entry page shows or allows comes from
-``blacklist.selectors.entries_visible_to``: out of scope answers 404.
-"""
+"""The entry pages: the lists, an entry, and each step of listing, repair,
+measures and appeals (thin views over the selectors and services; out of scope
+answers 404)."""
 
 import contextlib
 
@@ -10,23 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal import csv as portal_csv
 from portal.errors import DomainError
-from portal.identity import mask_ric
 from portal.models import Deadline, RuleSet
-from portal.pagination import BoundedPaginator
-from portal.pdf import pdf_response
 from portal.rules import clock_label, clock_of, rule_set_for
 
-from . import pdf
-from .filters import EntryFilter
-from .forms import (
+from .. import pdf
+from ..filters import EntryFilter
+from ..forms import (
     AppealForm,
     DecideForm,
     MeasureForm,
@@ -37,36 +30,17 @@ from .forms import (
     RepairApplyForm,
     RepairDecideForm,
     RevokeForm,
-    ScreeningForm,
     StatementForm,
 )
-from .models import ACTIVE_STATUSES, ListKind, RepairApplication, ScreeningLog, Status
-from .screening.log import screening_run
-from .selectors import (
-    department_hits,
+from ..models import ACTIVE_STATUSES, ListKind, RepairApplication, Status
+from ..selectors import (
     entries_visible_to,
     entry_roles,
     implementations_for,
     may_see_full_name,
-    public_entries,
-    screenings_hitting,
 )
-from .services import common, listing, measures, platform_list, repair
-
-
-def _entry_or_404(request, pk: int):
-    return get_object_or_404(entries_visible_to(request.user), pk=pk)
-
-
-def _form_error(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, exc.message)
+from ..services import common, listing, measures, platform_list, repair
+from .common import entry_or_404, form_error
 
 
 @login_required
@@ -128,7 +102,7 @@ def _clocks_in_force(matter: str, code: str, department) -> list:
 
 @login_required
 def entry_detail(request, pk: int):
-    entry = _entry_or_404(request, pk)
+    entry = entry_or_404(request, pk)
     deadlines = _clock_rows(list(Deadline.objects.for_object(entry).select_related("rule_set")))
     repairs = list(entry.repairs.select_related("rule_set"))
     for application in repairs:
@@ -187,7 +161,7 @@ def entry_propose(request):
                 share_scope=data["share_scope"],
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Entry %(ref)s proposed.") % {"ref": entry.reference})
             return redirect(entry)
@@ -200,7 +174,7 @@ def _action_view(
     """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service). An
     entry out of scope is 404; an action the user's role may not take on it, 403.
     ``clocks`` (matter, code): the clocks in force today that the action starts."""
-    entry = _entry_or_404(request, pk)
+    entry = entry_or_404(request, pk)
     if not entry_roles(request.user, entry)[action]:
         raise PermissionDenied
     form = form_class(request.POST or None)
@@ -208,7 +182,7 @@ def _action_view(
         try:
             act(entry, form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Recorded."))
             return redirect(entry)
@@ -422,194 +396,8 @@ def platform_entry_add(request):
                 measures=list(data["measures"]),
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Entry %(ref)s listed.") % {"ref": entry.reference})
             return redirect(entry)
     return render(request, "blacklist/platform_add.html", {"form": form, "platform": platform})
-
-
-# --- documents --------------------------------------------------------------------
-
-
-def _language(request) -> str:
-    return "en" if request.GET.get("lang") == "en" else pdf.DEFAULT_LANGUAGE
-
-
-def _document(render, subject, filename: str, request):
-    language = _language(request)
-    try:
-        if language == pdf.DEFAULT_LANGUAGE:
-            content = pdf.issued_pdf(render, subject, actor=request.user)
-        else:  # a reading copy in English; the issued document is the Chinese one
-            content = render(subject, language=language)
-    except pdf.DocumentNotReady as exc:
-        raise Http404(str(exc)) from exc
-    return pdf_response(content, filename)
-
-
-@login_required
-def entry_notice_pdf(request, pk: int):
-    entry = _entry_or_404(request, pk)
-    return _document(pdf.notice_pdf, entry, f"notice-{entry.reference}.pdf", request)
-
-
-@login_required
-def entry_decision_pdf(request, pk: int):
-    entry = _entry_or_404(request, pk)
-    return _document(pdf.decision_pdf, entry, f"decision-{entry.reference}.pdf", request)
-
-
-@login_required
-def repair_decision_pdf(request, pk: int, application: int):
-    entry = _entry_or_404(request, pk)
-    repair = get_object_or_404(entry.repairs, pk=application)
-    return _document(
-        pdf.repair_decision_pdf, repair, f"repair-{entry.reference}-{repair.pk}.pdf", request
-    )
-
-
-@login_required
-def entry_decision_document(request, pk: int):
-    """The uploaded penalty decision, to staff who may see the entry (never a public URL)."""
-    entry = _entry_or_404(request, pk)
-    if not entry.decision_document or not request.user.department_id:
-        raise Http404
-    response = FileResponse(entry.decision_document.open("rb"), as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-# --- public -----------------------------------------------------------------------
-
-
-def public_list(request):
-    """The publicity page (no sign-in): entries on the departments' list today, names
-    partly hidden and no ID number; removed entries are not shown."""
-    today = timezone.localdate()
-    page = Paginator(public_entries(today), 50).get_page(request.GET.get("page"))
-    return render(request, "blacklist/public.html", {"page": page, "today": today})
-
-
-# --- screening --------------------------------------------------------------------
-
-
-CSV_COLUMNS = [
-    "row",
-    "name",
-    "id_number_masked",
-    "uscc",
-    "hit",
-    "entry",
-    "list",
-    "entry_name",
-    "score",
-    "matched_fields",
-    "grounds",
-    "listed_by",
-    "term_ends_on",
-    "why",
-]
-
-
-def _result_rows(user, queries, answers):
-    rows = []
-    for query, answer in zip(queries, answers, strict=True):
-        for match in answer.matches or [None]:
-            entry = match.entry if match else None
-            rows.append(
-                {
-                    "row": answer.ref,
-                    "name": query.name,
-                    "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
-                    "uscc": query.uscc,
-                    "match": match,
-                    "entry": entry,
-                    "entry_name": (entry.name if entry and may_see_full_name(user, entry) else "")
-                    or (entry.name_masked if entry else ""),
-                }
-            )
-    return rows
-
-
-def _csv_response(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="screening-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
-    )
-    response.write(portal_csv.BOM)  # so spreadsheet programs read the file as UTF-8
-    writer = portal_csv.Writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        match, entry = row["match"], row["entry"]
-        writer.writerow(
-            [
-                row["row"],
-                row["name"],
-                row["id_number_masked"],
-                row["uscc"],
-                "yes" if match else "no",
-                entry.reference if entry else "",
-                entry.get_list_display() if entry else "",
-                row["entry_name"],
-                match.score if match else "",
-                " ".join(match.matched_fields) if match else "",
-                entry.category.label if entry else "",
-                str(entry.lister) if entry else "",
-                entry.term_ends_on.isoformat() if entry and entry.term_ends_on else "",
-                "; ".join(match.why) if match else "",
-            ]
-        )
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def screening(request):
-    if not request.user.has_perm("blacklist.screen_parties"):
-        raise PermissionDenied
-    form = ScreeningForm(request.POST or None, request.FILES or None)
-    rows, log = None, None
-    valid = request.method == "POST" and form.is_valid()
-    row_errors = getattr(form, "row_errors", [])
-    if valid and form.queries:
-        try:
-            result = screening_run(
-                actor=request.user, queries=form.queries, channel=ScreeningLog.Channel.WEB
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            rows = _result_rows(request.user, form.queries, result.answers)
-            log = result.log
-            if request.POST.get("format") == "csv":
-                return _csv_response(rows)
-            # The numbers asked are not echoed back into the page (nor its cache).
-            form = ScreeningForm()
-    return render(
-        request,
-        "blacklist/screening.html",
-        {
-            "form": form,
-            "rows": rows,
-            "log": log,
-            "row_errors": row_errors,
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-def screenings(request):
-    """The screenings that hit this department's entries (Order 117 Art. 8, 14): who
-    screened, when, how many parties, and this department's entries hit, never
-    another department's."""
-    department = request.user.department
-    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
-        raise PermissionDenied
-    page = BoundedPaginator(screenings_hitting(department), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "blacklist/screenings.html",
-        {"page": page, "rows": department_hits(department, page.object_list)},
-    )

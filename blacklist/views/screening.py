@@ -1,0 +1,145 @@
+"""The screening page (paste or upload parties, results as a page or CSV) and the
+screenings that hit a department's entries."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from portal import csv as portal_csv
+from portal.errors import DomainError
+from portal.identity import mask_ric
+from portal.pagination import BoundedPaginator
+
+from ..forms import (
+    ScreeningForm,
+)
+from ..models import ScreeningLog
+from ..screening.log import screening_run
+from ..selectors import (
+    department_hits,
+    may_see_full_name,
+    screenings_hitting,
+)
+
+CSV_COLUMNS = [
+    "row",
+    "name",
+    "id_number_masked",
+    "uscc",
+    "hit",
+    "entry",
+    "list",
+    "entry_name",
+    "score",
+    "matched_fields",
+    "grounds",
+    "listed_by",
+    "term_ends_on",
+    "why",
+]
+
+
+def _result_rows(user, queries, answers):
+    rows = []
+    for query, answer in zip(queries, answers, strict=True):
+        for match in answer.matches or [None]:
+            entry = match.entry if match else None
+            rows.append(
+                {
+                    "row": answer.ref,
+                    "name": query.name,
+                    "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
+                    "uscc": query.uscc,
+                    "match": match,
+                    "entry": entry,
+                    "entry_name": (entry.name if entry and may_see_full_name(user, entry) else "")
+                    or (entry.name_masked if entry else ""),
+                }
+            )
+    return rows
+
+
+def _csv_response(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="screening-{timezone.localtime():%Y%m%d-%H%M%S}.csv"'
+    )
+    response.write(portal_csv.BOM)  # so spreadsheet programs read the file as UTF-8
+    writer = portal_csv.Writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        match, entry = row["match"], row["entry"]
+        writer.writerow(
+            [
+                row["row"],
+                row["name"],
+                row["id_number_masked"],
+                row["uscc"],
+                "yes" if match else "no",
+                entry.reference if entry else "",
+                entry.get_list_display() if entry else "",
+                row["entry_name"],
+                match.score if match else "",
+                " ".join(match.matched_fields) if match else "",
+                entry.category.label if entry else "",
+                str(entry.lister) if entry else "",
+                entry.term_ends_on.isoformat() if entry and entry.term_ends_on else "",
+                "; ".join(match.why) if match else "",
+            ]
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request):
+    if not request.user.has_perm("blacklist.screen_parties"):
+        raise PermissionDenied
+    form = ScreeningForm(request.POST or None, request.FILES or None)
+    rows, log = None, None
+    valid = request.method == "POST" and form.is_valid()
+    row_errors = getattr(form, "row_errors", [])
+    if valid and form.queries:
+        try:
+            result = screening_run(
+                actor=request.user, queries=form.queries, channel=ScreeningLog.Channel.WEB
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            rows = _result_rows(request.user, form.queries, result.answers)
+            log = result.log
+            if request.POST.get("format") == "csv":
+                return _csv_response(rows)
+            # The numbers asked are not echoed back into the page (nor its cache).
+            form = ScreeningForm()
+    return render(
+        request,
+        "blacklist/screening.html",
+        {
+            "form": form,
+            "rows": rows,
+            "log": log,
+            "row_errors": row_errors,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def screenings(request):
+    """The screenings that hit this department's entries (Order 117 Art. 8, 14): who
+    screened, when, how many parties, and this department's entries hit, never
+    another department's."""
+    department = request.user.department
+    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
+        raise PermissionDenied
+    page = BoundedPaginator(screenings_hitting(department), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blacklist/screenings.html",
+        {"page": page, "rows": department_hits(department, page.object_list)},
+    )
