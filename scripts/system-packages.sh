@@ -5,11 +5,12 @@
 #   gettext             msgfmt, to compile the translations
 #   libpango*, libharfbuzz-subset0   WeasyPrint
 #   poppler-utils       pdftotext and pdffonts, with which tests read the PDFs back
+#   postgresql-client-15  psql, with which the upgrade test restores its dump
 # Runs apt only as root; otherwise it says what is missing and carries on
 # (the browser tests then skip, except under CI=true where they fail).
 set -euo pipefail
 
-wanted=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+wanted=(chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils postgresql-client-15)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
