@@ -172,12 +172,14 @@ def mask_ric(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+NAME_MASK = "**"
+
+
 def mask_name(name: str) -> str:
-    """Hide all but the first character of a person's name: 张伟 → 张*, 欧阳娜娜 → 欧***."""
+    """Hide all but the first character of a person's name, behind a mask of one
+    width whatever the name's length: 张伟 → 张**, 欧阳娜娜 → 欧**."""
     name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    return name[0] + "*" * (len(name) - 1)
+    return name[:1] + NAME_MASK if name else ""
 
 
 @lru_cache(maxsize=4)

@@ -335,7 +335,20 @@ class ReportDecisionInput(serializers.Serializer):
 
 
 class AssignInput(serializers.Serializer):
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    """The handler to assign, by id. Any id that is not an active handler of the
+    case's department (``context["complaint"]``) gets the one same message, so
+    that the answer never tells whether a user exists elsewhere."""
+
+    assignee = serializers.IntegerField()
+
+    def validate_assignee(self, value):
+        complaint = self.context["complaint"]
+        handler = User.objects.filter(
+            pk=value, is_active=True, department_id=complaint.department_id
+        ).first()
+        if handler is None or not handler.has_perm("accounts.handle_cases"):
+            raise serializers.ValidationError(_("Assign the case to a handler of its department."))
+        return handler
 
 
 class EmptyInput(serializers.Serializer):

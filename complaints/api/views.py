@@ -159,7 +159,7 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         complaint = self.get_object()
         if name not in allowed_actions(request.user, complaint):
             raise PermissionDenied()
-        serializer = ACTION_INPUTS[name](data=request.data)
+        serializer = ACTION_INPUTS[name](data=request.data, context={"complaint": complaint})
         serializer.is_valid(raise_exception=True)
         perform_action(name, complaint, request.user, dict(serializer.validated_data))
         complaint = self.get_queryset().filter(pk=complaint.pk).first()

@@ -83,7 +83,7 @@ def test_proposal_copies_the_party_identifiers_and_never_the_clear_number(world)
     entry = _propose(world)
 
     assert entry.status == Status.PROPOSED
-    assert entry.name == "张伟" and entry.name_masked == "张*"
+    assert entry.name == "张伟" and entry.name_masked == "张**"
     assert entry.id_number_hash == world.marketer.id_number_hash
     assert entry.id_number_masked == world.marketer.id_number_masked
     assert entry.party == world.marketer

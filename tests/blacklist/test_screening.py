@@ -246,7 +246,7 @@ def test_platform_screens_by_api_key_and_sees_a_departments_hit_masked(
     body = response.json()
     assert body["hit"] is True
     [match] = body["matches"]
-    assert match["entry"]["name"] == "张*"
+    assert match["entry"]["name"] == "张**"
     assert match["entry"]["list"] == "departments"
     assert match["entry"]["grounds"]["code"] == "false-information"
     assert match["entry"]["listed_by"] == world.departments["xihu_market"].name

@@ -1,4 +1,4 @@
-"""What screening stores and reads to be fast (issue 5) gives the same answers as before:
+"""What screening stores and reads to be fast gives the same answers as before:
 the name form stored with each entry, the near spellings weighed by their bounds, and the
 screening log written in one statement."""
 

@@ -459,7 +459,7 @@ def test_platform_entry_needs_a_term_after_today_and_an_appeal_route(world):
 
 
 def test_platform_entry_from_a_filing_is_made_once(world):
-    source = world.room  # stands for the disposal filing of issue 4
+    source = world.room  # stands for a disposal filing
     fields = {
         "actor": world.officer,
         "platform": world.platform,

@@ -250,3 +250,25 @@ def test_staff_token_authenticates_the_scoped_api(api, world, file_case):
     listed = api.get("/api/v1/complaints/cases/?queue=all")
 
     assert [c["id"] for c in listed.json()["results"]] == [case.pk]
+
+
+def test_assign_answers_alike_for_an_unknown_id_and_anyone_not_a_handler_here(
+    api, world, file_case
+):
+    """The assign action never tells whether a user id exists: an unknown id, a
+    handler of another department and a platform officer get the same 400."""
+    case = file_case()
+    api.force_authenticate(world.supervisor)
+    elsewhere = UserFactory(department=world.departments["gd_market"], role="handler")
+    unknown = elsewhere.pk + 1000
+
+    answers = [
+        api.post(f"/api/v1/complaints/cases/{case.pk}/assign/", {"assignee": pk}, format="json")
+        for pk in (unknown, elsewhere.pk, world.officer.pk)
+    ]
+
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    assert "assignee" in str(answers[0].json())
+    case.refresh_from_db()
+    assert case.assignee_id is None

@@ -108,8 +108,8 @@ def test_uscc_check_character_is_verified():
 
 def test_masking_keeps_region_and_last_four():
     assert mask_ric(RIC_WITH_X) == "110105********002X"
-    assert mask_name("张伟") == "张*"
-    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name("张伟") == "张**"
+    assert mask_name("欧阳娜娜") == "欧**"  # the length is not told
 
 
 @pytest.mark.django_db
