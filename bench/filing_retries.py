@@ -1,4 +1,4 @@
-"""Filing retries (issue 8): repeated batch posts with the same external ids create
+"""Filing retries: repeated batch posts with the same external ids create
 no duplicates, also when they are sent at the same moment.
 
 What it checks

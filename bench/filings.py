@@ -9,7 +9,7 @@ What it measures
     PostgreSQL takes to ``COPY`` the very rows the API stored into a scratch
     table of the same shape (``CREATE TABLE … (LIKE complaints_disposalfiling
     INCLUDING ALL)``: same columns, defaults, indexes and unique constraint).
-    It prints both rates and their ratio. Target (issue 4): at least a quarter
+    It prints both rates and their ratio. Target: at least a quarter
     of the COPY rate. On a shared machine the wall-clock rates move with other
     people's load, so it also prints what does not: the CPU seconds per 1,000
     filings of the gunicorn processes, of the PostgreSQL backends of its database

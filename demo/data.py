@@ -407,7 +407,7 @@ def load_demo() -> dict[str, int]:
 
 
 def _demo_platform_reports(platform: Platform, departments: dict) -> None:
-    """Issue 4 for demo-platform: a filing history, a notice awaiting its answer and
+    """For demo-platform: a filing history, a notice awaiting its answer and
     the roster of the current half-year, all made through the services."""
     from datetime import timedelta
 
@@ -525,7 +525,7 @@ def _demo_platform_reports(platform: Platform, departments: dict) -> None:
 
 
 def _demo_inspections(platform: Platform, departments: dict) -> None:
-    """Issue 6: a special inspection of the platform awaiting its documents, and a clue
+    """A special inspection of the platform awaiting its documents, and a clue
     from Hangzhou cyberspace (its handler ``demo-cyber``) in Hangzhou market
     supervision's inbox; made through the services, once."""
 

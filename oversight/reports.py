@@ -1,4 +1,4 @@
-"""Staff statistics and the periodic statistical reports (issue 7).
+"""Staff statistics and the periodic statistical reports.
 
 Every figure is counted in the database (one grouped query per chart), so the
 staff statistics page costs the same number of queries whatever the number of

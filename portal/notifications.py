@@ -1,4 +1,4 @@
-"""Outbound messages that go out once (issue 8, reliability).
+"""Outbound messages that go out once (reliability).
 
 A message is first *recorded* (:func:`notification_record`) in the transaction of
 what caused it, under a unique key, so that a cause committed is a message owed

@@ -4,7 +4,7 @@ from accounts.models import DepartmentType, Region
 from tests.factories import DepartmentFactory, region
 
 # The whole run's logs are scanned for every identity number it generated
-# (issue 8); LOG_SCAN=0 turns the scan off.
+# ; LOG_SCAN=0 turns the scan off.
 pytest_plugins = ["tests.log_scan"]
 
 

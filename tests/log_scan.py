@@ -1,6 +1,6 @@
 """A pytest plugin (registered in tests/conftest.py): no identity number in the logs
-of a whole test run (issue 8: "a test scans the logs of a full test run for any
-generated ID number").
+of a whole test run: the logs of a full run are scanned for every generated ID
+number.
 
 * Every resident ID number (GB 11643) and unified social credit code (GB 32100)
   that the run makes is recorded: the generators behind the factories and

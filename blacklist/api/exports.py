@@ -1,4 +1,4 @@
-"""Exports of the blacklist for other systems (issue 5): the list as JSON or CSV, a
+"""Exports of the blacklist for other systems: the list as JSON or CSV, a
 changes feed, and FollowTheMoney entities.
 
 Everything goes through ``blacklist.selectors`` and is masked as the pages mask

@@ -220,7 +220,7 @@ class Entry(SealedTextModel, models.Model):
         validators=[dates.validate_day],
     )
 
-    # Where it came from: e.g. a platform's disposal filing (issue 4).
+    # Where it came from: e.g. a platform's disposal filing.
     source_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

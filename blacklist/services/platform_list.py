@@ -65,7 +65,7 @@ def platform_entry_add(
 ) -> Entry:
     """A platform puts a party on the platforms' shared blacklist (Order 117 Art. 14).
 
-    Called by the platform officer's form and API; the disposal filings of issue 4
+    Called by the platform officer's form and API; the disposal filings
     call :func:`platform_entries_add`, the same for many parties at once.
 
     - ``platform``: the listing platform; ``actor`` must be its officer (or its

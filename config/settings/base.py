@@ -94,7 +94,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A kept connection is checked before each request reuses it, so that the portal
-# comes back by itself after the database restarts (issue 8, bench/reliability.py).
+# comes back by itself after the database restarts (bench/reliability.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,7 +166,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-# Reliability (issue 8): a task is acknowledged only once it has run, so a worker
+# Reliability: a task is acknowledged only once it has run, so a worker
 # killed mid-task leaves it to be delivered again (tasks are idempotent; emails
 # are claimed before they are sent, portal/notifications.py); one task reserved
 # per worker process at a time. A message unacknowledged for longer than the

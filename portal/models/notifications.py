@@ -10,7 +10,7 @@ from ..fields import MaskedTextField
 class Notification(models.Model):
     """One outbound message (an email), recorded in the same transaction as what
     caused it and sent by a worker that first claims it, so that it goes out once
-    however often its task runs (STYLE.md rule 8; issue 8, reliability)."""
+    however often its task runs (STYLE.md rule 8)."""
 
     key = models.CharField(
         _("key"),

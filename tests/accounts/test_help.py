@@ -1,4 +1,4 @@
-"""``/help/`` (issue 17): each role reads what to do first, the time limits of the
+"""``/help/``: each role reads what to do first, the time limits of the
 rule sets in force with their articles, and whom to ask, in either language; the
 header links to it on every page."""
 

@@ -1,5 +1,5 @@
 """Chart labels are never cut off: long category names, in Chinese and in English,
-stay inside the drawing (issue 17). Measured by chromium on the rendered SVG."""
+stay inside the drawing. Measured by chromium on the rendered SVG."""
 
 import pytest
 

@@ -1,7 +1,7 @@
 """In a browser (English pages, so the test does not hang on translations):
 demo-platform answers the demo inspection's document request with a file;
 demo-handler sees the answer on the inspection page and opens the risk view.
-Then the whole path of issue 6: demo-handler opens a new inspection of Xinghe
+Then the whole inspection path: demo-handler opens a new inspection of Xinghe
 from the risk view, requests documents, demo-platform answers with a PDF,
 demo-handler records a non-compliant finding, orders rectification and fetches
 the order to rectify (PDF)."""

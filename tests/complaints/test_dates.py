@@ -1,5 +1,5 @@
 """The day a consumer says it happened (``occurred_on``): from 2000-01-01, not after
-tomorrow, at the API and on the staff case list's date filters (issue 15)."""
+tomorrow, at the API and on the staff case list's date filters."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""A platform answers a forwarded complaint with files (issue 17): through its page
+"""A platform answers a forwarded complaint with files: through its page
 and through the API, each file checked by the kernel's upload checker; the answer
 records who sent it, the API key's name included. The handler downloads the files
 from the case page; the consumer's tracked page lists only what they sent."""

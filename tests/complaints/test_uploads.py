@@ -1,4 +1,4 @@
-"""Hostile uploads (issue 8): wrong type under a good name, oversize, damaged, pixel
+"""Hostile uploads: wrong type under a good name, oversize, damaged, pixel
 bombs and polyglots are refused with their own message, beside the field on the public
 form and as the field's 400 message on the API, and nothing of them is kept."""
 

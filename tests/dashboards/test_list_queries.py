@@ -1,4 +1,4 @@
-"""Every list page costs the same number of queries with 2 rows as with 20 (issue 7).
+"""Every list page costs the same number of queries with 2 rows as with 20.
 
 The list pages are found in the URL conf: every page without a parameter is
 either measured here (``STAFF_PAGES`` / ``PLATFORM_PAGES``) or named in

@@ -1,4 +1,4 @@
-"""Dates out of range (issue 15, defect 1): refused at every edge with a message beside
+"""Dates out of range: refused at every edge with a message beside
 the field, held by the database's CHECK constraints, found by a command.
 
 A filing with ``conduct_at: "0001-01-01T00:00:00+14:00"`` used to be stored as a

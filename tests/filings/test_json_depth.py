@@ -1,4 +1,4 @@
-"""Deeply nested JSON (issue 15, defect 4): a 400 with a clear message, not a 500.
+"""Deeply nested JSON: a 400 with a clear message, not a 500.
 
 Python's json module recursed once per level and raised RecursionError on
 ``[[[[…]]]]`` 100,000 deep; the API now reads JSON with orjson, which refuses

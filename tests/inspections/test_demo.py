@@ -1,4 +1,4 @@
-"""The demo data of issue 6, loaded twice: one inspection of 星河 awaiting its
+"""The inspection demo data, loaded twice: one inspection of 星河 awaiting its
 documents, one clue in Hangzhou market supervision's inbox."""
 
 import pytest

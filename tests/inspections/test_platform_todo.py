@@ -1,6 +1,6 @@
 """The platform's to-do on its home page lists what regulators asked of it: document
 requests and rectification orders beside forwarded complaints and notices, and the
-identity roster while it is not filed (issue 17)."""
+identity roster while it is not filed."""
 
 import pytest
 from django.utils import translation

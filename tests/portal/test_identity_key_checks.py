@@ -1,4 +1,4 @@
-"""`check --deploy` refuses identity keys that are malformed, short or published (issue 15).
+"""`check --deploy` refuses identity keys that are malformed, short or published.
 
 Each case runs manage.py in a subprocess with the production settings, as an
 operator's start-up (deploy/systemd/portal-web.service) does.

@@ -1,5 +1,5 @@
 """Emails owed are recorded with their cause and go out once, however often the
-task runs, whether a worker dies or the broker loses its queue (issue 8)."""
+task runs, whether a worker dies or the broker loses its queue."""
 
 import threading
 import time

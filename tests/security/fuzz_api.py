@@ -1,5 +1,5 @@
 """schemathesis over the whole OpenAPI schema (``/api/schema/``), through the WSGI
-application against the test database (issue 8).
+application against the test database.
 
 Every operation of the schema is called with generated data — valid and invalid —
 as a platform (``Api-Key``) and as a regulator's staff script (``Token``), a

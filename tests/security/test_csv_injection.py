@@ -1,4 +1,4 @@
-"""CSV formula injection (issue 15, defect 5): every CSV the portal writes shows a cell
+"""CSV formula injection: every CSV the portal writes shows a cell
 that starts with = + - @ (or a tab or carriage return) as text, never as a formula.
 
 ``=HYPERLINK(…)`` sent as a live room's or a party's name used to be written raw into

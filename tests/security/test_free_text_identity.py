@@ -1,4 +1,4 @@
-"""Identity numbers in free text (issue 15, defect 6).
+"""Identity numbers in free text.
 
 A full resident ID number typed into a filing's ``facts`` used to be stored in
 clear in the filing, the blacklist entry, its state's reason and the audit

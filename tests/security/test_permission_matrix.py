@@ -1,4 +1,4 @@
-"""The permission matrix (issue 8): every URL pattern of the portal and of the API,
+"""The permission matrix: every URL pattern of the portal and of the API,
 walked with every role, its path parameters filled with real objects.
 
 The objects all lie on one side (Hangzhou market supervision, platform A = 星河);
