@@ -5,10 +5,13 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from portal.access import object_permission_required
 
 from .forms import ApiKeyIssueForm
 from .models import Platform, PlatformApiKey
@@ -18,9 +21,11 @@ from .services import api_key_revoke as revoke_key
 # --- a platform's API keys ---------------------------------------------------
 
 
-def _key_platform(user) -> Platform:
+def _key_platform(user, *, object_page: bool = False) -> Platform:
+    """The signed-in officer's platform; whoever has none is refused, and on a
+    key's own page answered 404 as for any key not theirs."""
     if not user.platform_id:
-        raise PermissionDenied
+        raise Http404 if object_page else PermissionDenied
     return user.platform
 
 
@@ -69,11 +74,11 @@ def api_keys(request):
 
 
 @login_required
-@permission_required("accounts.manage_platform_api_keys", raise_exception=True)
+@object_permission_required("accounts.manage_platform_api_keys")
 @require_http_methods(["GET", "POST"])
 def api_key_revoke(request, pk: int):
     """A revocation cannot be undone: the page asks first, and the POST revokes."""
-    platform = _key_platform(request.user)
+    platform = _key_platform(request.user, object_page=True)
     key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform, revoked_at__isnull=True)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])

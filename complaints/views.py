@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
+from portal.access import object_permission_required
 from portal.errors import DomainError
 from portal.lookups import reference
 from portal.models import RuleSet
@@ -397,7 +398,7 @@ def _action_form(action, complaint, data=None):
 
 
 @login_required
-@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+@object_permission_required("accounts.view_jurisdiction_cases")
 def case_detail(request, pk: int, action: str | None = None, bound_form=None):
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     allowed = allowed_actions(request.user, complaint)
@@ -462,7 +463,7 @@ def case_action(request, pk: int, action: str):
 @login_required
 # Staff only, as the case page: the summary carries the internal timeline, which a
 # platform officer (who sees a forwarded case on its forward page) must not read.
-@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+@object_permission_required("accounts.view_jurisdiction_cases")
 def case_document(request, pk: int, document: str):
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     if document == "summary":
@@ -511,7 +512,7 @@ def forward_list(request):
 
 
 @login_required
-@permission_required("accounts.answer_platform_requests", raise_exception=True)
+@object_permission_required("accounts.answer_platform_requests")
 @require_http_methods(["GET", "POST"])
 def forward_detail(request, pk: int):
     forward = get_object_or_404(forwards_for_platform(request.user), pk=pk)

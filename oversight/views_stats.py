@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from portal.access import object_permission_required
 from portal.errors import DomainError
 
 from .dashboards import public_statistics
@@ -61,7 +62,7 @@ def report_list(request):
 
 
 @login_required
-@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+@object_permission_required("accounts.view_jurisdiction_cases")
 def report_download(request, pk: int):
     report = get_object_or_404(
         reports_visible_to(request.user), pk=pk, status=StatisticalReport.Status.DONE

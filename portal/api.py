@@ -5,6 +5,7 @@ from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,13 +47,22 @@ def exception_handler(exc, context):
 
 
 def HasPerm(perm: str):
-    """A DRF permission class requiring ``perm`` (works for API-key users too)."""
-    from rest_framework.permissions import BasePermission
+    """A DRF permission class requiring ``perm`` (works for API-key users too).
+    Reading an object's URL without it answers 404, as for any object out of the
+    caller's scope, so the answer never tells that the object exists; an action
+    is refused by role (403) before any lookup, the same for every id."""
 
     class _HasPerm(BasePermission):
         def has_permission(self, request, view):
             user = request.user
-            return bool(user and user.is_authenticated and user.has_perm(perm))
+            if not (user and user.is_authenticated):
+                return False
+            if user.has_perm(perm):
+                return True
+            lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "")
+            if request.method in SAFE_METHODS and lookup in getattr(view, "kwargs", {}):
+                raise exceptions.NotFound()
+            return False
 
     _HasPerm.__name__ = f"HasPerm[{perm}]"
     return _HasPerm

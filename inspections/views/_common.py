@@ -11,10 +11,11 @@ from ..selectors import attachment_visible_to
 STAFF_PERM = "accounts.view_jurisdiction_cases"
 
 
-def require_staff(user) -> None:
-    """Department staff (and site administrators) see the inspection pages."""
+def require_staff(user, *, object_page: bool = False) -> None:
+    """Department staff (and site administrators) see the inspection pages. On an
+    object's page anyone else gets 404, as for any object out of their scope."""
     if not user.has_perm(STAFF_PERM):
-        raise PermissionDenied
+        raise Http404 if object_page else PermissionDenied
 
 
 def form_error(form, exc: Exception) -> None:

@@ -119,7 +119,7 @@ def _clue_form(action, data=None):
 
 @login_required
 def clue_detail(request, pk: int, *, action=None, bound_form=None):
-    require_staff(request.user)
+    require_staff(request.user, object_page=True)
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
     allowed = clue_actions(request.user, transfer)
     links = list(transfer.links.select_related("content_type"))
@@ -180,7 +180,7 @@ def clue_action(request, pk: int, action: str):
 
 @login_required
 def clue_letter_pdf(request, pk: int):
-    require_staff(request.user)
+    require_staff(request.user, object_page=True)
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
     content = pdf.issued_pdf(
         pdf.transfer_letter_pdf,

@@ -114,7 +114,7 @@ def campaign_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request, pk: int):
-    require_staff(request.user)
+    require_staff(request.user, object_page=True)
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     is_lead = (
         request.user.has_perm(RUN) and request.user.department_id == campaign.lead_department_id

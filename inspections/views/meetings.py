@@ -99,7 +99,7 @@ def _consultation_form(action, consultation, data=None):
 
 @login_required
 def consultation_detail(request, pk: int, *, action=None, bound_form=None, done_forms=None):
-    require_staff(request.user)
+    require_staff(request.user, object_page=True)
     consultation = get_object_or_404(consultations_visible_to(request.user), pk=pk)
     allowed = consultation_actions(request.user, consultation)
     links = list(consultation.links.select_related("content_type"))

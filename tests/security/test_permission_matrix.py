@@ -318,6 +318,8 @@ def _expected_get(role: str, route, rule: Rule) -> set[int]:
         return {200}
     if rule.post_only:
         return {405} | NOT_MINE
+    if route.params and role not in rule.viewers | rule.act:
+        return {404}  # an object out of my scope: as if it did not exist, whatever my role
     return set(rule.other)
 
 
