@@ -428,8 +428,17 @@ class ExcludePeriodForm(forms.Form):
     """A testing, inspection, quarantine or appraisal period that does not count."""
 
     kind = forms.ChoiceField(label=_("Kind of period"), choices=())
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # It has begun (testing, an appraisal under way); it may end later.
+    starts_on = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.validate_past_day],
+    )
+    ends_on = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[dates.validate_day],
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -14,6 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import dates
 from ._sql import update_returning
 from .audit import actor_user, audit_event, audit_record
 from .calendar_notice import NoticeDay
@@ -248,6 +249,9 @@ def deadline_exclude(
         raise Conflict(_("This time limit is no longer running."), code="closed")
     if ends_on < starts_on:
         raise DomainError(_("The period must end on or after the day it starts."), code="period")
+    wrong_day = dates.day_error(starts_on, happened=True) or dates.day_error(ends_on)
+    if wrong_day:
+        raise DomainError(wrong_day, code=dates.CODE)
     if starts_on < deadline.started_on:
         raise DomainError(
             _("The period cannot start before the time limit did (%(day)s).")
@@ -275,6 +279,13 @@ def deadline_exclude(
     old = deadline.due_on
     deadline.excluded_days += days
     due = deadline_due(deadline, calendar=calendar)
+    if due.on > dates.LATEST_DAY:
+        # Rolled back with the exclusion: a due date the portal cannot hold.
+        raise DomainError(
+            _("The period is too long: the time limit would end after %(day)s.")
+            % {"day": dates.LATEST_DAY.isoformat()},
+            code=dates.CODE,
+        )
     deadline.due_on, deadline.provisional = due.on, due.provisional
     if deadline.overdue_since and due.on >= timezone.localdate():
         deadline.overdue_since = None

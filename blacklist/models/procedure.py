@@ -128,7 +128,7 @@ class RepairApplication(SealedTextModel, models.Model):
                 condition=Q(outcome="pending"),
                 name="repair_one_pending_per_entry",
             ),
-            *dates.range_constraints("repair", days=["applied_on", "decided_on"]),
+            *dates.range_constraints("repair", days=["applied_on", "accepted_on", "decided_on"]),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import dates
 from ..fields import MaskedTextField
 from .rules import EXCLUDED_PERIODS, RuleClock, RuleSet
 
@@ -53,7 +54,7 @@ class Deadline(models.Model):
         blank=True,
         related_name="deadlines",
     )
-    started_on = models.DateField(_("started on"))
+    started_on = models.DateField(_("started on"), validators=[dates.validate_day])
     # The length in ``unit``s (the name is older than calendar-day clocks).
     working_days = models.PositiveSmallIntegerField(_("length"))
     unit = models.CharField(
@@ -66,7 +67,7 @@ class Deadline(models.Model):
         help_text=_("Testing, inspection, quarantine or appraisal time, which does not count."),
     )
     paused_on = models.DateField(_("paused on"), null=True, blank=True)
-    due_on = models.DateField(_("due on"), db_index=True)
+    due_on = models.DateField(_("due on"), db_index=True, validators=[dates.validate_day])
     provisional = models.BooleanField(
         _("provisional"),
         default=False,
@@ -111,6 +112,7 @@ class Deadline(models.Model):
                 name="deadline_running_due",
             ),
         ]
+        constraints = dates.range_constraints("deadline", days=["started_on", "due_on"])
 
     def __str__(self) -> str:
         return f"{self.clock} → {self.due_on:%Y-%m-%d}"
@@ -124,8 +126,8 @@ class ClockExclusion(models.Model):
         Deadline, verbose_name=_("clock"), on_delete=models.PROTECT, related_name="exclusions"
     )
     kind = models.CharField(_("kind"), max_length=16)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("from"), validators=[dates.validate_past_day])
+    ends_on = models.DateField(_("to"), validators=[dates.validate_day])
     days = models.PositiveSmallIntegerField(_("days excluded"))
     reason = MaskedTextField(_("reason"))
     recorded_by = models.ForeignKey(
@@ -145,7 +147,8 @@ class ClockExclusion(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="clock_exclusion_period"
-            )
+            ),
+            *dates.range_constraints("clock_exclusion", days=["starts_on", "ends_on"]),
         ]
 
     def __str__(self) -> str:

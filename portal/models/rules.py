@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import dates
 from ..i18n import localised
 
 
@@ -82,9 +83,13 @@ class RuleSet(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     order_number = models.CharField(_("order number"), max_length=100, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    in_force_from = models.DateField(_("in force from"))
+    in_force_from = models.DateField(_("in force from"), validators=[dates.validate_day])
     in_force_until = models.DateField(
-        _("in force until"), null=True, blank=True, help_text=_("Empty while in force.")
+        _("in force until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while in force."),
+        validators=[dates.validate_day],
     )
     replaced_by = models.CharField(
         _("replaced by (code)"),
@@ -111,6 +116,7 @@ class RuleSet(models.Model):
                 | Q(in_force_until__gte=models.F("in_force_from")),
                 name="rule_set_in_force_period",
             ),
+            *dates.range_constraints("rule_set", days=["in_force_from", "in_force_until"]),
         ]
 
     def __str__(self) -> str:
