@@ -397,3 +397,39 @@ def test_the_schema_shows_202_for_a_new_job(client, db):
     post = schema["paths"]["/api/v1/screening/jobs/"]["post"]
     assert "202" in post["responses"]
     assert set(post["requestBody"]["content"]) == {"application/x-ndjson", "text/csv"}
+
+
+def test_an_officer_uploads_a_roster_on_the_page_and_follows_the_job(
+    client, world, listed, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.officer)
+    assert client.get(reverse("blacklist:screening-jobs")).status_code == 200
+    upload = SimpleUploadedFile("花名册.csv", _csv(ROWS), content_type="text/csv")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("blacklist:screening-jobs"), {"file": upload})
+
+    job = ScreeningJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("blacklist:screening-job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("blacklist:screening-job-result", args=[job.pk]) in page
+    assert "r-3" in page  # a row in error
+    result = client.get(reverse("blacklist:screening-job-result", args=[job.pk]))
+    assert b"".join(result.streaming_content).decode("utf-8-sig").count("\n") == job.hits + 1
+    assert job.original_name == "花名册.csv" and job.log.channel == ScreeningLog.Channel.JOB
+    assert "花名册.csv" in client.get(reverse("blacklist:screening-jobs")).content.decode()
+
+
+def test_a_bad_upload_on_the_page_is_a_field_error(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.officer)
+    upload = SimpleUploadedFile("x.csv", b"a,b\n1,2\n", content_type="text/csv")
+
+    response = client.post(reverse("blacklist:screening-jobs"), {"file": upload})
+
+    assert response.status_code == 200 and not ScreeningJob.objects.exists()
+    assert response.context["form"].errors["file"]
