@@ -35,6 +35,7 @@ from portal.transitions import require_perm, transition
 
 from ..forms import validate_screening_identifiers
 from ..models import JOB_TRANSITIONS, ScreeningJob, ScreeningJobError, ScreeningJobHit
+from ._sql import rows_write
 from .matching import ScreeningQuery, roster_match
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ def screening_job_submit(
     return job
 
 
-def _cleaned(record: Record, today) -> tuple[ScreeningQuery | None, str, list[tuple[str, str]]]:
+def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[tuple[str, str]]]:
     """A row as a single screening's query (cleaned as ``validate_screening_identifiers``
     cleans one, its well-formed numbers checked by the fast twins first), its reference,
     and its errors by field; no query when it has any."""
@@ -291,7 +292,7 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
     ``False`` (nothing written) when another run has written it already."""
     queries, numbers, errors = [], [], []
     for record in chunk:
-        query, reference, faults = _cleaned(record, today)
+        query, reference, faults = row_query(record, today)
         if query is None:
             errors += [
                 ScreeningJobError(
@@ -320,8 +321,8 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
             for number, query, found in zip(numbers, queries, answers, strict=True)
             for hit in found
         ]
-        ScreeningJobHit.objects.bulk_create(hits, batch_size=5000)
-        ScreeningJobError.objects.bulk_create(errors, batch_size=5000)
+        rows_write(ScreeningJobHit, hits)
+        rows_write(ScreeningJobError, errors)
         ScreeningJob.objects.filter(pk=job_pk).update(
             rows_done=start + len(chunk),
             queries=F("queries") + len(queries),

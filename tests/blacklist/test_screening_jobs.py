@@ -433,3 +433,38 @@ def test_a_bad_upload_on_the_page_is_a_field_error(client, world):
 
     assert response.status_code == 200 and not ScreeningJob.objects.exists()
     assert response.context["form"].errors["file"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_hits_written_by_copy_are_what_bulk_create_writes(world, listed):
+    job = screening_job_submit(
+        actor=world.officer,
+        body=[_ndjson(ROWS)],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+
+    def hits(reference):
+        return [
+            ScreeningJobHit(
+                job=job,
+                row=n,
+                reference=reference,
+                entry=entry,
+                score=0.9 + n / 100,
+                matched_fields=["id_number", "name"],
+                why=["name: 拼音一致 (100%)", 'quote " and \\ backslash\ttab'],
+            )
+            for n, entry in enumerate(listed.values(), start=2)
+        ]
+
+    _sql.rows_write(ScreeningJobHit, hits("copy"))
+    ScreeningJobHit.objects.bulk_create(hits("orm"))
+    columns = ("row", "entry_id", "score", "matched_fields", "why", "job_id")
+
+    def written(reference):
+        return list(
+            ScreeningJobHit.objects.filter(reference=reference).order_by("row").values(*columns)
+        )
+
+    assert written("copy") == written("orm") and len(written("copy")) == len(listed)
