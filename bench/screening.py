@@ -27,10 +27,11 @@ What it does:
 4. **Roster job** (``--roster``, 100,000 parties by default; 0 skips it): the
    timings' mix of parties as JSON lines, one row in 500 with a bad check digit,
    uploaded through ``screening_job_submit`` and run by ``screening_job_run`` in a
-   worker process of its own: wall time, rows a second, the worker's peak memory
-   (``ru_maxrss`` and ``tracemalloc``); then its hits against ``screening_match`` of
-   the same rows in batches of 1,000 and, for ``--roster-single`` rows, one by one
-   (they must be identical). ``--roster-only`` runs this section alone.
+   spawned worker process of its own: wall time, rows a second, the worker's peak
+   memory (``ru_maxrss``; ``tracemalloc`` too with ``--tracemalloc``); then its
+   hits against ``screening_match`` of ``--roster-single`` of the same rows one by
+   one and, for ``--roster-batched`` rows, in batches of 1,000 (they must be
+   identical). ``--roster-only`` runs this section alone.
 5. **Brute force and recall**: for ``--variants`` listed parties, every form
    their name takes (simplified, traditional, spaces and middle dots,
    full-width, pinyin with and without tones, in either order, passport form,
@@ -48,6 +49,7 @@ The machine is shared: the load average is printed next to every figure.
 """
 
 import argparse
+import functools
 import io
 import multiprocessing
 import os
@@ -455,12 +457,19 @@ def _full_width(text: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    """OpenCC's simplified-to-traditional converter, loaded once (50 ms a load)."""
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
 def name_variants(name: str, kind: str) -> list[tuple[str, str]]:
     """The forms a listed name takes on a platform: (label, form)."""
-    import opencc
     from pypinyin import Style, lazy_pinyin
 
-    s2t = opencc.OpenCC("s2t")
+    s2t = _s2t()
     forms = [
         ("simplified", name),
         ("traditional", s2t.convert(name)),
@@ -640,29 +649,35 @@ def _roster_rows(count: int, rng: random.Random, names: Names) -> list[dict]:
     return rows
 
 
-def _run_job_in_child(job_id: int, chunk: int, out) -> None:
-    """The worker: a process of its own, so that its peak memory is the job's alone."""
+def _run_job_in_child(job_id: int, chunk: int, traced: bool, out) -> None:
+    """The worker: a fresh process (spawned, not forked from the bench), so that its peak
+    memory is a worker's and the job's alone."""
     import resource
     import tracemalloc
 
+    import django
+
+    django.setup()
     from django.conf import settings
 
     from blacklist.screening.jobs import screening_job_run
 
     settings.BLACKLIST_SCREENING_JOB_CHUNK_ROWS = chunk
-    tracemalloc.start()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if traced:
+        tracemalloc.start()
     started = time.perf_counter()
     screening_job_run(job_id=job_id)
     wall = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    out.send((wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak))
+    peak = tracemalloc.get_traced_memory()[1] if traced else 0
+    out.send((wall, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak))
 
 
 def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
     """A roster job of ``--roster`` parties: upload, run in a worker process of its own
     (wall time, rows a second, peak memory), then its hits against screenings of the same
-    rows: every row in batches of 1,000 (``screening_match``), and ``--roster-single``
-    rows one by one."""
+    rows (``screening_match``): ``--roster-single`` rows one by one, ``--roster-batched``
+    rows in batches of 1,000."""
     import json
     import resource
     import tempfile
@@ -700,11 +715,13 @@ def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
     )
     print(f"  upload streamed to a file and counted: {upload:.2f} s   (load average {_load()})")
     connections.close_all()
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_run_job_in_child, args=(job.pk, args.roster_chunk, send))
+    worker = context.Process(
+        target=_run_job_in_child, args=(job.pk, args.roster_chunk, args.tracemalloc, send)
+    )
     worker.start()
-    wall, max_rss_kb, traced_peak = receive.recv()
+    wall, before_kb, max_rss_kb, traced_peak = receive.recv()
     worker.join()
     job = ScreeningJob.objects.get(pk=job.pk)
     print(
@@ -712,10 +729,15 @@ def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
         f"screened, {job.error_count:,} in error, {job.queries_with_hits:,} with a hit, "
         f"{job.hits:,} hits"
     )
+    traced = (
+        f", {traced_peak / 1024 / 1024:.0f} MB Python allocations (tracemalloc)"
+        if args.tracemalloc
+        else ""
+    )
     print(
         f"  worker: {wall:.1f} s wall, {job.rows_total / wall:,.0f} rows/s; peak memory "
-        f"{max_rss_kb / 1024:.0f} MB resident (ru_maxrss), {traced_peak / 1024 / 1024:.0f} MB "
-        f"Python allocations (tracemalloc)   (load average {_load()})"
+        f"{max_rss_kb / 1024:.0f} MB resident (ru_maxrss; {before_kb / 1024:.0f} MB with Django "
+        f"loaded, before the job){traced}   (load average {_load()})"
     )
     job_hits: dict[str, set] = {}
     for reference, entry, score, fields in job.hit_rows.values_list(
@@ -733,8 +755,9 @@ def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
             valid.append(query)
     started = time.perf_counter()
     batch_hits: dict[str, set] = {}
-    for start in range(0, len(valid), 1000):
-        chunk = valid[start : start + 1000]
+    batched = valid[: args.roster_batched]
+    for start in range(0, len(batched), 1000):
+        chunk = batched[start : start + 1000]
         for query, answer in zip(chunk, screening_match(actor=actor, queries=chunk), strict=True):
             if answer.matches:
                 batch_hits[query.ref] = {
@@ -761,8 +784,9 @@ def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
             f"recall, {len(got - want):,} extra; identical: {want == got}"
         )
 
-    print(f"  the same rows in batches of 1,000 (screening_match): {batch_time:.1f} s")
-    compare("batches of 1,000", batch_hits, [q.ref for q in valid])
+    if batched:
+        print(f"  {len(batched):,} rows in batches of 1,000 (screening_match): {batch_time:.1f} s")
+        compare("batches of 1,000", batch_hits, [q.ref for q in batched])
     print(f"  {len(sample):,} rows screened one by one (screening_match): {single_time:.1f} s")
     compare("single screenings", single_hits, [q.ref for q in sample])
     print(
@@ -835,7 +859,16 @@ def main() -> None:
         "--roster-single", type=int, default=2000, help="roster rows also screened one by one"
     )
     parser.add_argument(
+        "--roster-batched",
+        type=int,
+        default=0,
+        help="roster rows also screened in batches of 1,000 (slow: minutes a batch)",
+    )
+    parser.add_argument(
         "--roster-only", action="store_true", help="only the roster job (no other section)"
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="trace the worker's Python allocations too"
     )
     args = parser.parse_args()
 

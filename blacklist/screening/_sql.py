@@ -6,6 +6,7 @@ in one statement. ``tests/blacklist/test_screening_sql.py`` holds each fast path
 equal to its portable one."""
 
 import json
+from collections.abc import Iterable
 from datetime import UTC
 
 from django.conf import settings
@@ -376,30 +377,36 @@ def roster_candidates_portable(
     return found
 
 
-def rows_write(model, objects: list) -> None:
-    """Insert ``objects`` (new rows of ``model``, their ids left to the database): on
-    PostgreSQL by ``COPY`` (a roster job writes hundreds of thousands of hits; building
-    ``bulk_create``'s arrays of JSON took most of a chunk's writing), elsewhere by
-    ``bulk_create``. Both write the same rows."""
-    if not objects:
-        return
+def rows_write(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Insert ``rows`` (values of ``model``'s fields named by ``columns``, attribute names;
+    ids left to the database) and say how many: on PostgreSQL by ``COPY``, the rows
+    streamed as they come (a roster job writes hundreds of thousands of hits, no model
+    instance made for any), elsewhere by ``bulk_create`` in batches. Both write the same
+    rows."""
+    fields = [model._meta.get_field(name) for name in columns]
     if not on_postgresql():
-        model.objects.bulk_create(objects, batch_size=5000)
-        return
+        count, batch = 0, []
+        for row in rows:
+            batch.append(model(**dict(zip(columns, row, strict=True))))
+            if len(batch) == 5000:
+                model.objects.bulk_create(batch)
+                count, batch = count + len(batch), []
+        model.objects.bulk_create(batch)
+        return count + len(batch)
     quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(f.column) for f in fields)
-    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    names = ", ".join(quote(f.column) for f in fields)
+    encode = [
+        (lambda value: json.dumps(value, ensure_ascii=False))
+        if isinstance(f, JSONField)
+        else (lambda value, f=f: f.get_db_prep_save(value, connection))
+        for f in fields
+    ]
+    count = 0
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
-        for obj in objects:
-            copy.write_row(
-                [
-                    json.dumps(getattr(obj, f.attname), ensure_ascii=False)
-                    if f.attname in json_fields
-                    else f.get_db_prep_save(getattr(obj, f.attname), connection)
-                    for f in fields
-                ]
-            )
+        for row in rows:
+            copy.write_row([dump(value) for dump, value in zip(encode, row, strict=True)])
+            count += 1
+    return count

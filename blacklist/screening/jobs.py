@@ -45,6 +45,8 @@ FIELDS = ("name", "id_number", "uscc", "reference")
 # The longest value of each field: what the screening API accepts.
 FIELD_LIMITS = {"name": 200, "id_number": 32, "uscc": 32, "reference": 64}
 READ_SIZE = 64 * 1024
+HIT_COLUMNS = ("job_id", "row", "reference", "entry_id", "score", "matched_fields", "why")
+ERROR_COLUMNS = ("job_id", "row", "reference", "field", "message")
 
 
 def max_rows() -> int:
@@ -294,12 +296,7 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
     for record in chunk:
         query, reference, faults = row_query(record, today)
         if query is None:
-            errors += [
-                ScreeningJobError(
-                    job_id=job_pk, row=record.number, reference=reference, field=f, message=m
-                )
-                for f, m in faults
-            ]
+            errors += [(job_pk, record.number, reference, f, m) for f, m in faults]
         else:
             queries.append(query)
             numbers.append(record.number)
@@ -308,27 +305,22 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
         if job.rows_done != start:
             return False
         answers = roster_match(pool=pool, queries=queries) if queries else []
-        hits = [
-            ScreeningJobHit(
-                job_id=job_pk,
-                row=number,
-                reference=query.ref,
-                entry_id=hit.entry_id,
-                score=hit.score,
-                matched_fields=hit.matched_fields,
-                why=hit.why,
-            )
-            for number, query, found in zip(numbers, queries, answers, strict=True)
-            for hit in found
-        ]
-        rows_write(ScreeningJobHit, hits)
-        rows_write(ScreeningJobError, errors)
+        hits = rows_write(
+            ScreeningJobHit,
+            HIT_COLUMNS,
+            (
+                (job_pk, number, query.ref, h.entry_id, h.score, h.matched_fields, h.why)
+                for number, query, found in zip(numbers, queries, answers, strict=True)
+                for h in found
+            ),
+        )
+        rows_write(ScreeningJobError, ERROR_COLUMNS, errors)
         ScreeningJob.objects.filter(pk=job_pk).update(
             rows_done=start + len(chunk),
             queries=F("queries") + len(queries),
             queries_with_hits=F("queries_with_hits") + sum(1 for found in answers if found),
-            hits=F("hits") + len(hits),
-            error_count=F("error_count") + len({error.row for error in errors}),
+            hits=F("hits") + hits,
+            error_count=F("error_count") + len({error[1] for error in errors}),
         )
     return True
 

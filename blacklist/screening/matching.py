@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.identity import identity_hash
+from portal.sql import among
 
 from ..models import (
     Entry,
@@ -19,6 +20,7 @@ from ._sql import (
     KEY_CHUNK,
     CandidateRows,
     candidate_rows,
+    chunks,
     instance_from,
     name_candidates,
     related_rows,
@@ -188,6 +190,12 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
     # read is bounded by an index (never a scan) and runs on the visible pool only.
     pool = screening_pool(actor) if pool is None else pool
     lean = pool.select_related(None).order_by()
+    if len(prepared) > 1:
+        # A batch: set-wise, as a roster job; only the hits' whole rows are read.
+        scored, _found = set_wise_scored(lean, prepared)
+        hit_ids = sorted({pk for hits in scored for pk, *_rest in hits})
+        reads = [candidate_rows(lean.filter(among("id", chunk))) for chunk in chunks(hit_ids)]
+        return _answers(queries, scored, _build_hits(reads, set(hit_ids)))
     key_queries, hash_queries, uscc_queries = looked_up(prepared)
 
     names: dict[int, tuple[str, str]] = {}  # the name and its stored form
@@ -213,7 +221,10 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
                 by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
 
     scored = score_candidates(prepared, by_name, by_identifier, names)
-    entries = _build_hits(reads, {pk for hits in scored for pk, *_rest in hits})
+    return _answers(queries, scored, _build_hits(reads, {pk for h in scored for pk, *_r in h}))
+
+
+def _answers(queries, scored: list[list[Scored]], entries: dict[int, Entry]) -> list[Answer]:
     answers = []
     for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
         matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]
@@ -233,16 +244,12 @@ class RosterHit:
     why: list[str]
 
 
-def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[RosterHit]]:
-    """The hits of a chunk of a roster, set-wise: the keys and identifiers of all its
-    rows looked up at once (``_sql.roster_candidates``: on PostgreSQL ``COPY`` into a
-    temporary table joined to the name-key and identifier indexes), then scored as a
-    single screening scores (``score_candidates``): each row gets the hits a single
-    screening of it would get, by score then entry. Entries are not built: a job keeps
-    the ids, and reads the entries when it shows its result."""
-    prepared = prepare(queries)
+def set_wise_scored(lean, prepared: list[Prepared]) -> tuple[list[list[Scored]], object]:
+    """Each prepared query's hits, its keys and identifiers looked up together with all
+    the others' (``_sql.roster_candidates``: on PostgreSQL ``COPY`` into a temporary
+    table joined to the name-key and identifier indexes), then scored as a single
+    screening scores (``score_candidates``); and what the lookup found."""
     key_queries, hash_queries, uscc_queries = looked_up(prepared)
-    lean = pool.select_related(None).order_by()
     found = roster_candidates(
         lean, keys=list(key_queries), hashes=list(hash_queries), usccs=list(uscc_queries)
     )
@@ -260,7 +267,15 @@ def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[Roster
             for index in asked[value]:
                 for pk in pks:
                     by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
-    scored = score_candidates(prepared, by_name, by_identifier, names)
+    return score_candidates(prepared, by_name, by_identifier, names), found
+
+
+def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[RosterHit]]:
+    """The hits of a chunk of a roster, set-wise (``set_wise_scored``): each row gets the
+    hits a single screening of it would get, by score then entry. Entries are not built:
+    a job keeps the ids, and reads the entries when it shows its result."""
+    lean = pool.select_related(None).order_by()
+    scored, found = set_wise_scored(lean, prepare(queries))
     answers = []
     for hits in scored:
         hits.sort(key=lambda hit: (-hit[1], hit[0]))
