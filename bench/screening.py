@@ -854,7 +854,7 @@ def main() -> None:
     parser.add_argument(
         "--roster", type=int, default=100_000, help="parties of the roster job (0: none)"
     )
-    parser.add_argument("--roster-chunk", type=int, default=50_000, help="rows a chunk")
+    parser.add_argument("--roster-chunk", type=int, default=10_000, help="rows a chunk")
     parser.add_argument(
         "--roster-single", type=int, default=2000, help="roster rows also screened one by one"
     )

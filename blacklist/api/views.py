@@ -370,8 +370,10 @@ def _job_data(job, request) -> dict:
 
 
 def _request_body(request, size: int = 64 * 1024):
-    """The request's body in pieces, as it arrives (never read whole)."""
-    while chunk := request._request.read(size):
+    """The request's body in pieces, as it arrives (never read whole); DRF's ``stream``
+    is ``None`` for an empty body."""
+    stream = request.stream
+    while stream is not None and (chunk := stream.read(size)):
         yield chunk
 
 
