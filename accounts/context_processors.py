@@ -91,6 +91,7 @@ def navigation(request):
                 [
                     (_("Blacklist entries"), reverse("blacklist:entries")),
                     (_("Screening"), reverse("blacklist:screening")),
+                    (_("Roster screening"), reverse("blacklist:screening-jobs")),
                 ],
             ),
             (

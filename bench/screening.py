@@ -24,7 +24,15 @@ What it does:
    a platform's key (screening log and audit event written and committed), and
    through ``screening_match`` alone.
 3. **Batches** of ``--batch`` queries in one ``screening_run`` call.
-4. **Brute force and recall**: for ``--variants`` listed parties, every form
+4. **Roster job** (``--roster``, 100,000 parties by default; 0 skips it): the
+   timings' mix of parties as JSON lines, one row in 500 with a bad check digit,
+   uploaded through ``screening_job_submit`` and run by ``screening_job_run`` in a
+   spawned worker process of its own: wall time, rows a second, the worker's peak
+   memory (``ru_maxrss``; ``tracemalloc`` too with ``--tracemalloc``); then its
+   hits against ``screening_match`` of ``--roster-single`` of the same rows one by
+   one and, for ``--roster-batched`` rows, in batches of 1,000 (they must be
+   identical). ``--roster-only`` runs this section alone.
+5. **Brute force and recall**: for ``--variants`` listed parties, every form
    their name takes (simplified, traditional, spaces and middle dots,
    full-width, pinyin with and without tones, in either order, passport form,
    joined) and their identifiers, plus as many unknown parties: the hits of
@@ -41,6 +49,7 @@ The machine is shared: the load average is printed next to every figure.
 """
 
 import argparse
+import functools
 import io
 import multiprocessing
 import os
@@ -231,6 +240,7 @@ def _entry_row(n: int, rng: random.Random, names: Names, context: dict):
         context["platform"] if on_platform_list else None,
         None,
         pk,  # current_id: the state row below
+        "",  # facts_sealed: the bench's facts hold no identity number
     )
     state = (pk, "listed", context["now"], "bench", "", "{}", None, pk)
     return entry, state, name
@@ -242,7 +252,7 @@ ENTRY_COLUMNS = (
     "decision_number, "
     "decision_date, decision_document, term_months, appeal_route, listed_on, term_ends_on, "
     "source_id, created_at, category_id, created_by_id, department_id, party_type_id, "
-    "platform_id, source_type_id, current_id"
+    "platform_id, source_type_id, current_id, facts_sealed"
 )
 STATE_COLUMNS = "id, status, at, actor_label, reason, data, actor_id, entry_id"
 
@@ -447,12 +457,19 @@ def _full_width(text: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    """OpenCC's simplified-to-traditional converter, loaded once (50 ms a load)."""
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
 def name_variants(name: str, kind: str) -> list[tuple[str, str]]:
     """The forms a listed name takes on a platform: (label, form)."""
-    import opencc
     from pypinyin import Style, lazy_pinyin
 
-    s2t = opencc.OpenCC("s2t")
+    s2t = _s2t()
     forms = [
         ("simplified", name),
         ("traditional", s2t.convert(name)),
@@ -604,6 +621,180 @@ class BruteForce:
         return found
 
 
+# --- roster job -------------------------------------------------------------------
+
+
+def _roster_rows(count: int, rng: random.Random, names: Names) -> list[dict]:
+    """A roster: the timings' mix of parties, each with the platform's reference, and one
+    row in 500 with a resident ID number whose check digit is wrong (the only rows in
+    error)."""
+    from demo.data import demo_ric
+    from portal.identity import ric_fast
+
+    rows, today = [], _today()
+    for i, query in enumerate(_timing_queries(count, rng, names)):
+        row = {"reference": f"m-{i:07d}"}
+        row.update({k: v for k, v in (("name", query.name), ("uscc", query.uscc)) if v})
+        if query.id_number:
+            # The timings' unknown numbers may carry a birth date to come or a division
+            # not in use that year: a roster's unknown numbers are valid ones.
+            valid = ric_fast(query.id_number, today)
+            row["id_number"] = valid or demo_ric(
+                "110105", date(1980, 1, 1) + timedelta(days=i % 9000), i % 1000
+            )
+        if i % 500 == 499:
+            good = _ric(5_000_000 + i)
+            row["id_number"] = good[:-1] + ("0" if good[-1] != "0" else "1")
+        rows.append(row)
+    return rows
+
+
+def _run_job_in_child(job_id: int, chunk: int, traced: bool, out) -> None:
+    """The worker: a fresh process (spawned, not forked from the bench), so that its peak
+    memory is a worker's and the job's alone."""
+    import resource
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from blacklist.screening.jobs import screening_job_run
+
+    settings.BLACKLIST_SCREENING_JOB_CHUNK_ROWS = chunk
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if traced:
+        tracemalloc.start()
+    started = time.perf_counter()
+    screening_job_run(job_id=job_id)
+    wall = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] if traced else 0
+    out.send((wall, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, peak))
+
+
+def _roster_job(args, actor, rng: random.Random, names: Names) -> None:
+    """A roster job of ``--roster`` parties: upload, run in a worker process of its own
+    (wall time, rows a second, peak memory), then its hits against screenings of the same
+    rows (``screening_match``): ``--roster-single`` rows one by one, ``--roster-batched``
+    rows in batches of 1,000."""
+    import json
+    import resource
+    import tempfile
+
+    from django.db import connections
+
+    from blacklist import tasks
+    from blacklist.models import ScreeningJob
+    from blacklist.screening.jobs import screening_job_submit
+    from blacklist.screening.matching import screening_match
+
+    rows = _roster_rows(args.roster, rng, names)
+    with tempfile.TemporaryFile() as roster:
+        for row in rows:
+            roster.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+        size = roster.tell()
+        roster.seek(0)
+        enqueued = []
+        delay = tasks.screening_job_run_task.delay
+        tasks.screening_job_run_task.delay = enqueued.append  # the bench runs the worker
+        try:
+            started = time.perf_counter()
+            job = screening_job_submit(
+                actor=actor,
+                body=iter(lambda: roster.read(64 * 1024), b""),
+                content_type="application/x-ndjson",
+                channel="api",
+            )
+            upload = time.perf_counter() - started
+        finally:
+            tasks.screening_job_run_task.delay = delay
+    print(
+        f"roster job of {args.roster:,} parties ({size / 1024 / 1024:.1f} MB of JSON lines), "
+        f"chunks of {args.roster_chunk:,} rows:"
+    )
+    print(f"  upload streamed to a file and counted: {upload:.2f} s   (load average {_load()})")
+    connections.close_all()
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_run_job_in_child, args=(job.pk, args.roster_chunk, args.tracemalloc, send)
+    )
+    worker.start()
+    wall, before_kb, max_rss_kb, traced_peak = receive.recv()
+    worker.join()
+    job = ScreeningJob.objects.get(pk=job.pk)
+    print(
+        f"  job {job.status}: {job.rows_done:,}/{job.rows_total:,} rows, {job.queries:,} "
+        f"screened, {job.error_count:,} in error, {job.queries_with_hits:,} with a hit, "
+        f"{job.hits:,} hits"
+    )
+    traced = (
+        f", {traced_peak / 1024 / 1024:.0f} MB Python allocations (tracemalloc)"
+        if args.tracemalloc
+        else ""
+    )
+    print(
+        f"  worker: {wall:.1f} s wall, {job.rows_total / wall:,.0f} rows/s; peak memory "
+        f"{max_rss_kb / 1024:.0f} MB resident (ru_maxrss; {before_kb / 1024:.0f} MB with Django "
+        f"loaded, before the job){traced}   (load average {_load()})"
+    )
+    job_hits: dict[str, set] = {}
+    for reference, entry, score, fields in job.hit_rows.values_list(
+        "reference", "entry_id", "score", "matched_fields"
+    ).iterator(chunk_size=10_000):
+        job_hits.setdefault(reference, set()).add((entry, score, tuple(fields)))
+    from blacklist.screening.jobs import records, row_query
+
+    valid = []
+    today = _today()
+    text = io.StringIO("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    for record in records(text, "application/x-ndjson"):
+        query, _reference, _errors = row_query(record, today)
+        if query is not None:
+            valid.append(query)
+    started = time.perf_counter()
+    batch_hits: dict[str, set] = {}
+    batched = valid[: args.roster_batched]
+    for start in range(0, len(batched), 1000):
+        chunk = batched[start : start + 1000]
+        for query, answer in zip(chunk, screening_match(actor=actor, queries=chunk), strict=True):
+            if answer.matches:
+                batch_hits[query.ref] = {
+                    (m.entry.pk, m.score, tuple(m.matched_fields)) for m in answer.matches
+                }
+    batch_time = time.perf_counter() - started
+    single_hits: dict[str, set] = {}
+    sample = rng.sample(valid, min(args.roster_single, len(valid)))
+    started = time.perf_counter()
+    for query in sample:
+        (answer,) = screening_match(actor=actor, queries=[query])
+        if answer.matches:
+            single_hits[query.ref] = {
+                (m.entry.pk, m.score, tuple(m.matched_fields)) for m in answer.matches
+            }
+    single_time = time.perf_counter() - started
+
+    def compare(label, expected, refs):
+        want = {(ref, hit) for ref in refs for hit in expected.get(ref, ())}
+        got = {(ref, hit) for ref in refs for hit in job_hits.get(ref, ())}
+        recall = 100 * len(want & got) / len(want) if want else 100.0
+        print(
+            f"  job against {label}: {len(want & got):,}/{len(want):,} hits = {recall:.2f} % "
+            f"recall, {len(got - want):,} extra; identical: {want == got}"
+        )
+
+    if batched:
+        print(f"  {len(batched):,} rows in batches of 1,000 (screening_match): {batch_time:.1f} s")
+        compare("batches of 1,000", batch_hits, [q.ref for q in batched])
+    print(f"  {len(sample):,} rows screened one by one (screening_match): {single_time:.1f} s")
+    compare("single screenings", single_hits, [q.ref for q in sample])
+    print(
+        "  this process's peak memory (ru_maxrss, the bench itself): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+
+
 # --- measuring --------------------------------------------------------------------
 
 
@@ -660,6 +851,25 @@ def main() -> None:
     )
     parser.add_argument("--rebuild-keys", action="store_true")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--roster", type=int, default=100_000, help="parties of the roster job (0: none)"
+    )
+    parser.add_argument("--roster-chunk", type=int, default=10_000, help="rows a chunk")
+    parser.add_argument(
+        "--roster-single", type=int, default=2000, help="roster rows also screened one by one"
+    )
+    parser.add_argument(
+        "--roster-batched",
+        type=int,
+        default=0,
+        help="roster rows also screened in batches of 1,000 (slow: minutes a batch)",
+    )
+    parser.add_argument(
+        "--roster-only", action="store_true", help="only the roster job (no other section)"
+    )
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="trace the worker's Python allocations too"
+    )
     args = parser.parse_args()
 
     _setup_database(args.keep_db)
@@ -699,6 +909,10 @@ def main() -> None:
     names = Names(random.Random(seed + 2))
     queries = _timing_queries(args.queries, rng, names)
     screening_run(actor=actor, queries=queries[:50], channel="api")  # warm up
+    if args.roster:
+        _roster_job(args, actor, random.Random(seed + 3), names)
+    if args.roster_only:
+        return
 
     single, single_hits, hit_counts = [], 0, []
     for query in queries:

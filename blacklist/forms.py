@@ -366,3 +366,16 @@ class ScreeningForm(forms.Form):
                 continue
             self.queries.append(ScreeningQuery(ref=str(number), **cleaned_row))
         return cleaned
+
+
+class ScreeningJobForm(forms.Form):
+    """A whole roster to screen as a job: a CSV file or JSON lines."""
+
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "A CSV file (UTF-8 or GB18030) whose first line names the columns name, "
+            "id_number, uscc and reference, or JSON lines (one object a line with the same "
+            "fields). At most 1,000,000 rows and 256 MB."
+        ),
+    )

@@ -22,7 +22,7 @@ Who sees which entries (pages, API, PDFs and screening all use these):
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import jurisdiction_of
@@ -34,6 +34,9 @@ from .models import (
     EntryState,
     ListKind,
     MeasureImplementation,
+    ScreeningJob,
+    ScreeningJobError,
+    ScreeningJobHit,
     ScreeningLog,
     ShareScope,
 )
@@ -184,13 +187,33 @@ def screenings_hitting(department) -> QuerySet[ScreeningLog]:
 
 
 def department_hits(department, logs) -> list[tuple[ScreeningLog, list[dict]]]:
-    """Each of ``logs`` with the hits on ``department``'s entries only, in one read: the
-    entries of other departments that the same screening hit are never loaded."""
+    """Each of ``logs`` with the hits on ``department``'s entries only, in one read (and
+    one more for roster jobs' logs, whose hits are the job's rows, numbered by the
+    roster's row): the entries of other departments that the same screening hit are
+    never loaded."""
     wanted = {hit[0] for log in logs for party in log.found for hit in party}
     entries = Entry.objects.filter(pk__in=wanted, department=department).in_bulk() if wanted else {}
+    job_logs = [log.pk for log in logs if log.channel == ScreeningLog.Channel.JOB]
+    job_hits: dict[int, list[dict]] = {}
+    if job_logs:
+        rows = (
+            ScreeningJobHit.objects.filter(job__log__in=job_logs, entry__department=department)
+            .select_related("entry")
+            .annotate(log_id=F("job__log_id"))
+            .order_by("row", "-score", "entry_id")
+        )
+        for hit in rows:
+            job_hits.setdefault(hit.log_id, []).append(
+                {
+                    "party": hit.row,
+                    "entry": hit.entry,
+                    "score": hit.score,
+                    "fields": hit.matched_fields,
+                }
+            )
     rows = []
     for log in logs:
-        hits = []
+        hits = job_hits.get(log.pk, [])
         for party, found in enumerate(log.found, start=1):
             for pk, score, fields in found:
                 if pk in entries:
@@ -199,3 +222,33 @@ def department_hits(department, logs) -> list[tuple[ScreeningLog, list[dict]]]:
                     )
         rows.append((log, hits))
     return rows
+
+
+def screening_jobs_of(user) -> QuerySet[ScreeningJob]:
+    """The roster screening jobs of the caller's platform (none for anyone else)."""
+    platform_id = getattr(user, "platform_id", None)
+    if not platform_id:
+        return ScreeningJob.objects.none()
+    return ScreeningJob.objects.filter(platform_id=platform_id).order_by("-created_at", "-id")
+
+
+def screening_job_hits(job: ScreeningJob) -> QuerySet[ScreeningJobHit]:
+    """A job's hits in roster order, with what a result line shows of the entry."""
+    return (
+        ScreeningJobHit.objects.filter(job=job)
+        .select_related("entry")
+        .only(
+            "row",
+            "reference",
+            "score",
+            "matched_fields",
+            "why",
+            "entry__reference",
+            "entry__list",
+        )
+        .order_by("row", "-score", "entry_id")
+    )
+
+
+def screening_job_errors(job: ScreeningJob) -> QuerySet[ScreeningJobError]:
+    return ScreeningJobError.objects.filter(job=job).order_by("row", "id")

@@ -11,3 +11,12 @@ def blacklist_expire_due_task() -> int:
     from .services.listing import entry_expire_due
 
     return entry_expire_due(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def screening_job_run_task(job_id: int) -> int:
+    """Screen a roster job (``blacklist.screening.jobs``): taken up again, it goes on
+    after the last chunk written."""
+    from .screening.jobs import screening_job_run
+
+    return screening_job_run(job_id=job_id).rows_done

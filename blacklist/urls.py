@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, entries, screening
+from .views import documents, entries, jobs, screening
 
 app_name = "blacklist"
 
@@ -10,6 +10,13 @@ urlpatterns = [
     path("platform/add/", entries.platform_entry_add, name="platform-add"),
     path("public/", documents.public_list, name="public"),
     path("screening/", screening.screening, name="screening"),
+    path("screening/jobs/", jobs.screening_jobs, name="screening-jobs"),
+    path("screening/jobs/<int:pk>/", jobs.screening_job, name="screening-job"),
+    path(
+        "screening/jobs/<int:pk>/result.csv",
+        jobs.screening_job_result,
+        name="screening-job-result",
+    ),
     path("screenings/", screening.screenings, name="screenings"),
     path("<int:pk>/", entries.entry_detail, name="entry"),
     path("<int:pk>/notify/", entries.entry_notify, name="notify"),

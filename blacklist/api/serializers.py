@@ -184,3 +184,35 @@ class AppealSerializer(serializers.ModelSerializer):
             "received_on": {"validators": [dates.validate_past_day]},
             "decided_on": {"required": False, "validators": [dates.validate_past_day]},
         }
+
+
+class ScreeningJobErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text=_(
+            "Row of the file: a line of JSON lines, a record of a CSV file (its header "
+            "line is row 1)."
+        )
+    )
+    reference = serializers.CharField(allow_blank=True)
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ScreeningJobSerializer(serializers.Serializer):
+    """A roster screening job: how far it has got, its counts and its rows in error."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    rows_total = serializers.IntegerField()
+    rows_done = serializers.IntegerField()
+    queries = serializers.IntegerField(help_text=_("Rows screened (rows without errors)."))
+    queries_with_hits = serializers.IntegerField()
+    hits = serializers.IntegerField()
+    errors_count = serializers.IntegerField(source="error_count")
+    errors = ScreeningJobErrorSerializer(many=True, help_text=_("The first 1,000 rows in error."))
+    screening = serializers.IntegerField(source="log_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    result_csv = serializers.CharField(allow_null=True)
+    result_json = serializers.CharField(allow_null=True)

@@ -47,4 +47,20 @@ urlpatterns = [
     path("blacklist/changes/", exports.ChangesView.as_view(), name="blacklist-api-changes"),
     path("screening/", views.ScreeningView.as_view(), name="screening-api"),
     path("screening/batch/", views.ScreeningBatchView.as_view(), name="screening-api-batch"),
+    path("screening/jobs/", views.ScreeningJobCreateView.as_view(), name="screening-api-jobs"),
+    path(
+        "screening/jobs/<int:pk>/", views.ScreeningJobDetailView.as_view(), name="screening-api-job"
+    ),
+    path(
+        "screening/jobs/<int:pk>/result.csv",
+        views.ScreeningJobResultView.as_view(),
+        {"kind": "csv"},
+        name="screening-api-job-result-csv",
+    ),
+    path(
+        "screening/jobs/<int:pk>/result.json",
+        views.ScreeningJobResultView.as_view(),
+        {"kind": "json"},
+        name="screening-api-job-result-json",
+    ),
 ]

@@ -1,19 +1,24 @@
 """The blacklist API: thin views over the selectors and services."""
 
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.errors import NotAllowed
+from portal.errors import Conflict, NotAllowed
 
 from ..filters import EntryFilter
-from ..models import ScreeningLog
+from ..models import ScreeningJob, ScreeningLog
+from ..screening.jobs import screening_job_submit
 from ..screening.log import screening_run
 from ..screening.matching import ScreeningQuery
-from ..selectors import entries_visible_to, entry_roles
+from ..screening.results import result_csv, result_json
+from ..selectors import entries_visible_to, entry_roles, screening_job_errors, screening_jobs_of
 from ..services import measures, platform_list
 from .serializers import (
     AppealSerializer,
@@ -26,6 +31,7 @@ from .serializers import (
     ScreeningAnswerSerializer,
     ScreeningBatchAnswerSerializer,
     ScreeningBatchSerializer,
+    ScreeningJobSerializer,
     ScreeningQuerySerializer,
 )
 
@@ -306,3 +312,133 @@ class ScreeningBatchView(APIView):
                 "results": results,
             }
         )
+
+
+JOB_EXAMPLE = {
+    "id": 12,
+    "status": "running",
+    "rows_total": 250000,
+    "rows_done": 100000,
+    "queries": 99990,
+    "queries_with_hits": 37,
+    "hits": 52,
+    "errors_count": 10,
+    "errors": [
+        {
+            "row": 18,
+            "reference": "m-00017",
+            "field": "id_number",
+            "message": "This resident ID number does not carry a valid birth date.",
+        }
+    ],
+    "screening": None,
+    "created_at": "2026-12-04T01:00:00+08:00",
+    "started_at": "2026-12-04T01:00:01+08:00",
+    "finished_at": None,
+    "result_csv": None,
+    "result_json": None,
+}
+MAX_JOB_ERRORS_SHOWN = 1000
+
+
+def _job_data(job, request) -> dict:
+    done = job.status == ScreeningJob.Status.DONE
+    errors = screening_job_errors(job)[:MAX_JOB_ERRORS_SHOWN]
+
+    def link(name):
+        return request.build_absolute_uri(reverse(name, args=[job.pk])) if done else None
+
+    return ScreeningJobSerializer(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "rows_total": job.rows_total,
+            "rows_done": job.rows_done,
+            "queries": job.queries,
+            "queries_with_hits": job.queries_with_hits,
+            "hits": job.hits,
+            "error_count": job.error_count,
+            "errors": errors,
+            "log_id": job.log_id,
+            "created_at": job.created_at,
+            "started_at": job.started_at,
+            "finished_at": job.finished_at,
+            "result_csv": link("screening-api-job-result-csv"),
+            "result_json": link("screening-api-job-result-json"),
+        }
+    ).data
+
+
+def _request_body(request, size: int = 64 * 1024):
+    """The request's body in pieces, as it arrives (never read whole); DRF's ``stream``
+    is ``None`` for an empty body."""
+    stream = request.stream
+    while stream is not None and (chunk := stream.read(size)):
+        yield chunk
+
+
+class ScreeningJobCreateView(APIView):
+    @extend_schema(
+        summary="Screen a whole roster of parties, up to 1,000,000, as a job",
+        description=(
+            "The body is the roster: JSON lines (``application/x-ndjson``, one object a "
+            "line) or CSV (``text/csv``, UTF-8 or GB18030, a header line first), with the "
+            "fields of a single screening (``name``, ``id_number``, ``uscc``) and your own "
+            "``reference`` for the row. Answers 202 at once with the job and its address "
+            "(``Location``); the job runs in the background. A row in error is reported "
+            "in the job's ``errors``, never fails it. A wrong content type, an empty body, "
+            "more than 1,000,000 rows or more than 256 MB answer 400."
+        ),
+        request={
+            "application/x-ndjson": OpenApiTypes.BINARY,
+            "text/csv": OpenApiTypes.BINARY,
+        },
+        responses={202: ScreeningJobSerializer},
+        examples=[OpenApiExample("Queued", value=JOB_EXAMPLE, response_only=True)],
+    )
+    def post(self, request):
+        job = screening_job_submit(
+            actor=request.user,
+            body=_request_body(request),
+            content_type=request.content_type,
+            channel=ScreeningLog.Channel.API,
+        )
+        return Response(
+            _job_data(job, request),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("screening-api-job", args=[job.pk])},
+        )
+
+
+class ScreeningJobDetailView(APIView):
+    @extend_schema(
+        summary="A roster screening job: its status, progress, counts and rows in error",
+        responses={200: ScreeningJobSerializer},
+        examples=[OpenApiExample("Running", value=JOB_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk: int):
+        job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
+        return Response(_job_data(job, request))
+
+
+class ScreeningJobResultView(APIView):
+    """A done job's hits, one line per hit (409 until the job is done)."""
+
+    @extend_schema(
+        summary="A done roster job's hits, one line per hit (CSV or JSON)",
+        responses={200: OpenApiTypes.BINARY, 409: None},
+    )
+    def get(self, request, pk: int, kind: str):
+        job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
+        if job.status != ScreeningJob.Status.DONE:
+            raise Conflict(_("The job is not done yet."), code="not_done")
+        if kind == "csv":
+            response = StreamingHttpResponse(
+                result_csv(job), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = StreamingHttpResponse(
+                result_json(job), content_type="application/json; charset=utf-8"
+            )
+        response["Content-Disposition"] = f'attachment; filename="screening-job-{job.pk}.{kind}"'
+        return response

@@ -19,8 +19,8 @@ their masked forms, and :class:`EntryNameKey` rows that index the name's
 normalised forms for screening (``blacklist.screening``).
 
 One module per part (Django loads the models from this package): ``entries``,
-``procedure`` (statements, repairs, appeals, implemented measures) and ``logs``
-(screening logs).
+``procedure`` (statements, repairs, appeals, implemented measures), ``logs``
+(screening logs) and ``jobs`` (roster screening jobs).
 """
 
 from .entries import (
@@ -36,6 +36,12 @@ from .entries import (
     ShareScope,
     Status,
 )
+from .jobs import (
+    JOB_TRANSITIONS,
+    ScreeningJob,
+    ScreeningJobError,
+    ScreeningJobHit,
+)
 from .logs import (
     ScreeningLog,
     ScreeningLogDepartment,
@@ -49,6 +55,7 @@ from .procedure import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "JOB_TRANSITIONS",
     "PRE_LISTING_STATUSES",
     "REMOVED_STATUSES",
     "Entry",
@@ -60,6 +67,9 @@ __all__ = [
     "MeasureImplementation",
     "PlatformAppeal",
     "RepairApplication",
+    "ScreeningJob",
+    "ScreeningJobError",
+    "ScreeningJobHit",
     "ScreeningLog",
     "ScreeningLogDepartment",
     "ShareScope",

@@ -21,6 +21,7 @@ class ScreeningLog(AppendOnlyModel):
     class Channel(models.TextChoices):
         WEB = "web", _("screening page")
         API = "api", _("API")
+        JOB = "job", _("roster screening job")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

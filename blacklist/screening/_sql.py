@@ -6,11 +6,13 @@ in one statement. ``tests/blacklist/test_screening_sql.py`` holds each fast path
 equal to its portable one."""
 
 import json
+from collections.abc import Iterable
 from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.db.models import JSONField
 from django.db.models.base import ModelState
 from django.db.models.sql.constants import MULTI
 
@@ -269,3 +271,142 @@ def keyed_candidates(
                 for index in key_queries[key]:
                     by_name.setdefault(index, set()).add(row[read.id])
     return reads, by_name
+
+
+class RosterCandidates:
+    """What a chunk of a roster found: by name key, by ID-number hash and by USCC, the
+    visible entries having it; and each of those entries' name, stored name form and
+    department."""
+
+    def __init__(self):
+        self.by_key: dict[str, list[int]] = {}
+        self.by_hash: dict[str, list[int]] = {}
+        self.by_uscc: dict[str, list[int]] = {}
+        self.entries: dict[int, tuple[str, str, int | None]] = {}
+
+
+# The kinds of value a roster looks up, as the temporary table holds them.
+_KEY, _HASH, _USCC = 0, 1, 2
+_FACTS = ("id", "name", "name_form", "department_id")
+
+
+def roster_candidates(
+    lean, *, keys: list[str], hashes: list[str], usccs: list[str]
+) -> RosterCandidates:
+    """The entries of ``lean`` (the visible pool) sharing a name key, an ID-number hash or
+    a USCC with a chunk of a roster. On PostgreSQL set-wise: the values ``COPY``-ed into a
+    temporary table, joined to the (key, entry) index and the identifier indexes in one
+    statement, the visible entries among those found read in another; elsewhere by
+    ``IN`` lists of 2,000 (:func:`roster_candidates_portable`). Both find the same."""
+    if not on_postgresql(lean.db):
+        return roster_candidates_portable(lean, keys=keys, hashes=hashes, usccs=usccs)
+    found = RosterCandidates()
+    if not (keys or hashes or usccs):
+        return found
+    quote = connection.ops.quote_name
+    entry, key_table = Entry._meta, EntryNameKey._meta
+    entry_table, key_table_name = quote(entry.db_table), quote(key_table.db_table)
+    values, pairs = "blacklist_roster_values", "blacklist_roster_pairs"
+    with transaction.atomic(using=lean.db), connections[lean.db].cursor() as cursor:
+        # Dropped at the commit; dropped first too when an outer transaction (a test's)
+        # looked up another chunk before.
+        cursor.execute(f"DROP TABLE IF EXISTS {pairs}, {values}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {values} (kind smallint NOT NULL, value text NOT NULL) "
+            "ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {values} (kind, value) FROM STDIN") as copy:
+            for kind, items in ((_KEY, keys), (_HASH, hashes), (_USCC, usccs)):
+                for value in items:
+                    copy.write_row((kind, value))
+        cursor.execute(f"ANALYZE {values}")
+        # Table and column names from the models' meta; the values are rows of the table.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {pairs} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT v.kind, v.value, k.{quote('entry_id')} AS entry_id FROM {values} v "
+            f"JOIN {key_table_name} k ON k.{quote('key')} = v.value WHERE v.kind = {_KEY} "
+            f"UNION ALL SELECT v.kind, v.value, e.{quote('id')} FROM {values} v "
+            f"JOIN {entry_table} e ON e.{quote(entry.get_field('id_number_hash').column)} "
+            f"= v.value WHERE v.kind = {_HASH} "
+            f"UNION ALL SELECT v.kind, v.value, e.{quote('id')} FROM {values} v "
+            f"JOIN {entry_table} e ON e.{quote(entry.get_field('uscc').column)} = v.value "
+            f"WHERE v.kind = {_USCC}"
+        )
+        visible = lean.extra(  # noqa: S610
+            where=[f"{entry_table}.{quote('id')} IN (SELECT entry_id FROM {pairs})"]  # noqa: S608
+        ).values_list(*_FACTS)
+        for pk, name, name_form, department in visible:
+            found.entries[pk] = (name, name_form, department)
+        cursor.execute(
+            f"SELECT kind, value, array_agg(entry_id ORDER BY entry_id) FROM {pairs} "  # noqa: S608
+            "GROUP BY kind, value"
+        )
+        lookups = {_KEY: found.by_key, _HASH: found.by_hash, _USCC: found.by_uscc}
+        for kind, value, pks in cursor:
+            pks = [pk for pk in pks if pk in found.entries]
+            if pks:
+                lookups[kind][value] = pks
+        cursor.execute(f"DROP TABLE {pairs}, {values}")
+    return found
+
+
+def roster_candidates_portable(
+    lean, *, keys: list[str], hashes: list[str], usccs: list[str]
+) -> RosterCandidates:
+    """:func:`roster_candidates` by ``IN`` lists of 2,000 values (any database)."""
+    found = RosterCandidates()
+    pairs: list[tuple[dict, str, int]] = []
+    for chunk in chunks(sorted(keys)):
+        rows = EntryNameKey.objects.filter(key__in=chunk).values_list("key", "entry_id")
+        pairs += [(found.by_key, key, pk) for key, pk in rows]
+    for lookup, field_name, values in (
+        (found.by_hash, "id_number_hash", hashes),
+        (found.by_uscc, "uscc", usccs),
+    ):
+        for chunk in chunks(sorted(values)):
+            rows = Entry.objects.filter(**{f"{field_name}__in": chunk}).values_list(
+                field_name, "id"
+            )
+            pairs += [(lookup, value, pk) for value, pk in rows]
+    for chunk in chunks(sorted({pk for _lookup, _value, pk in pairs})):
+        for pk, name, name_form, department in lean.filter(id__in=chunk).values_list(*_FACTS):
+            found.entries[pk] = (name, name_form, department)
+    for lookup, value, pk in sorted(pairs, key=lambda pair: pair[2]):
+        if pk in found.entries:
+            lookup.setdefault(value, []).append(pk)
+    return found
+
+
+def rows_write(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Insert ``rows`` (values of ``model``'s fields named by ``columns``, attribute names;
+    ids left to the database) and say how many: on PostgreSQL by ``COPY``, the rows
+    streamed as they come (a roster job writes hundreds of thousands of hits, no model
+    instance made for any), elsewhere by ``bulk_create`` in batches. Both write the same
+    rows."""
+    fields = [model._meta.get_field(name) for name in columns]
+    if not on_postgresql():
+        count, batch = 0, []
+        for row in rows:
+            batch.append(model(**dict(zip(columns, row, strict=True))))
+            if len(batch) == 5000:
+                model.objects.bulk_create(batch)
+                count, batch = count + len(batch), []
+        model.objects.bulk_create(batch)
+        return count + len(batch)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    encode = [
+        (lambda value: json.dumps(value, ensure_ascii=False))
+        if isinstance(f, JSONField)
+        else (lambda value, f=f: f.get_db_prep_save(value, connection))
+        for f in fields
+    ]
+    count = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([dump(value) for dump, value in zip(encode, row, strict=True)])
+            count += 1
+    return count

@@ -14,7 +14,7 @@ from portal.errors import DomainError
 from portal.identity import mask_ric
 from portal.transitions import require_perm
 
-from ..models import ScreeningLog
+from ..models import ScreeningJob, ScreeningJobHit, ScreeningLog
 from ._sql import asynchronous_commit_if_opted, log_store
 from .matching import Answer, ScreeningQuery, screening_match
 
@@ -76,3 +76,41 @@ def screening_run(
     }
     log_store(log, hit_departments, actor=actor, data=data)
     return ScreeningResult(log=log, answers=answers)
+
+
+def screening_job_log(*, job: ScreeningJob, actor) -> ScreeningLog:
+    """The one screening log of a roster job, written when it is done (call it inside
+    the job's transaction): who, when, the counts, and the departments whose entries
+    it hit, read from the job's hits in one query. What was asked and found is the
+    job's own (its file, its hit rows, which ``selectors.department_hits`` reads), not
+    copied into the log a million times over."""
+    log = ScreeningLog(
+        actor=actor_user(actor),
+        actor_label=actor_label(actor),
+        department=None,
+        platform_id=job.platform_id,
+        channel=ScreeningLog.Channel.JOB,
+        queries=job.queries,
+        queries_with_hits=job.queries_with_hits,
+        hits=job.hits,
+        asked=[],
+        found=[],
+    )
+    log.full_clean(exclude=["actor", "department", "platform", "asked", "found"])
+    hit_departments = sorted(
+        set(
+            ScreeningJobHit.objects.filter(job=job, entry__department__isnull=False)
+            .values_list("entry__department_id", flat=True)
+            .distinct()
+        )
+    )
+    data = {
+        "by": actor_label(actor),
+        "job": job.pk,
+        "queries": log.queries,
+        "queries_with_hits": log.queries_with_hits,
+        "hits": log.hits,
+        "rows_with_errors": job.error_count,
+    }
+    log_store(log, hit_departments, actor=actor, data=data)
+    return log

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.identity import identity_hash
+from portal.sql import among
 
 from ..models import (
     Entry,
@@ -19,12 +20,15 @@ from ._sql import (
     KEY_CHUNK,
     CandidateRows,
     candidate_rows,
+    chunks,
     instance_from,
     name_candidates,
     related_rows,
+    roster_candidates,
 )
 from .names import (
     HIT_THRESHOLD,
+    NameForm,
     NameScore,
     normalise,
     query_keys,
@@ -95,27 +99,25 @@ def _build_hits(reads: list[CandidateRows], hit_ids: set[int]) -> dict[int, Entr
     return entries
 
 
-def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
-    """Match parties against the entries on the list today that ``actor`` may see: a
-    read only, no log (``screening_run`` logs it).
+Prepared = tuple[str, str, "NameForm | None", frozenset[str]]
+Scored = tuple[int, float, list[str], list[str]]  # entry id, score, matched fields, why
 
-    Candidates come from the blocking index (name keys) and the identifier
-    indexes only; they are then scored (``blacklist.screening``). ``pool`` is
-    the visible queryset (``blacklist.selectors.screening_pool``).
-    """
-    from ..selectors import screening_pool
 
+def prepare(queries: Sequence[ScreeningQuery]) -> list[Prepared]:
+    """Each query's keyed ID-number hash, USCC, normalised name and name keys."""
     prepared = []
     for query in queries:
         hashed = identity_hash(query.id_number) if query.id_number.strip() else ""
         form = normalise(query.name) if query.name.strip() else None
         keys = query_keys(form) if form else frozenset()
         prepared.append((hashed, query.uscc.strip().upper(), form, keys))
+    return prepared
 
-    # Candidates: entries sharing a name key, or an identifier, with some query. Each
-    # read is bounded by an index (never a scan) and runs on the visible pool only.
-    pool = screening_pool(actor) if pool is None else pool
-    lean = pool.select_related(None).order_by()
+
+def looked_up(
+    prepared: list[Prepared],
+) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[int]]]:
+    """The name keys, ID-number hashes and USCCs asked, each with the queries asking it."""
     key_queries: dict[str, list[int]] = {}
     hash_queries: dict[str, list[int]] = {}
     uscc_queries: dict[str, list[int]] = {}
@@ -126,30 +128,20 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
             hash_queries.setdefault(hashed, []).append(index)
         if uscc:
             uscc_queries.setdefault(uscc, []).append(index)
+    return key_queries, hash_queries, uscc_queries
 
-    names: dict[int, tuple[str, str]] = {}  # the name and its stored form
-    reads, by_name = name_candidates(lean, key_queries)
-    for read in reads:
-        for row in read.rows:
-            names[row[read.id]] = row[read.name], row[read.name_form]
-    by_identifier: dict[int, dict[int, list[str]]] = {}
-    hashes, usccs = sorted(hash_queries), sorted(uscc_queries)
-    for start in range(0, max(len(hashes), len(usccs)), KEY_CHUNK):
-        chunk_h, chunk_u = hashes[start : start + KEY_CHUNK], usccs[start : start + KEY_CHUNK]
-        condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
-        if chunk_u:
-            condition |= Q(uscc__in=chunk_u)
-        read = candidate_rows(lean.filter(condition))
-        reads.append(read)
-        for row in read.rows:
-            pk, hashed, uscc = row[read.id], row[read.id_number_hash], row[read.uscc]
-            names[pk] = row[read.name], row[read.name_form]
-            matched = [("id_number", i) for i in hash_queries.get(hashed, ())]
-            matched += [("uscc", i) for i in uscc_queries.get(uscc, ())]
-            for field_name, index in matched:
-                by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
 
-    scored: list[list[tuple[int, float, list[str], list[str]]]] = []
+def score_candidates(
+    prepared: list[Prepared],
+    by_name: dict[int, set[int]],
+    by_identifier: dict[int, dict[int, list[str]]],
+    names: dict[int, tuple[str, str]],
+) -> list[list[Scored]]:
+    """Each query's hits among its candidates (those sharing a name key, ``by_name``, and
+    those sharing an identifier, ``by_identifier``, with the fields matched), scored by
+    ``names.score_names`` from the entries' stored forms (``names``). The one scoring of
+    single screenings, batches and roster jobs."""
+    scored: list[list[Scored]] = []
     for index, (_hashed, _uscc, form, _keys) in enumerate(prepared):
         identified = by_identifier.get(index, {})
         hits = []
@@ -179,11 +171,118 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
             if score >= HIT_THRESHOLD:
                 hits.append((pk, round(score, 4), fields, why))
         scored.append(hits)
+    return scored
 
-    entries = _build_hits(reads, {pk for hits in scored for pk, *_rest in hits})
+
+def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
+    """Match parties against the entries on the list today that ``actor`` may see: a
+    read only, no log (``screening_run`` logs it).
+
+    Candidates come from the blocking index (name keys) and the identifier
+    indexes only; they are then scored (``blacklist.screening``). ``pool`` is
+    the visible queryset (``blacklist.selectors.screening_pool``).
+    """
+    from ..selectors import screening_pool
+
+    prepared = prepare(queries)
+
+    # Candidates: entries sharing a name key, or an identifier, with some query. Each
+    # read is bounded by an index (never a scan) and runs on the visible pool only.
+    pool = screening_pool(actor) if pool is None else pool
+    lean = pool.select_related(None).order_by()
+    if len(prepared) > 1:
+        # A batch: set-wise, as a roster job; only the hits' whole rows are read.
+        scored, _found = set_wise_scored(lean, prepared)
+        hit_ids = sorted({pk for hits in scored for pk, *_rest in hits})
+        reads = [candidate_rows(lean.filter(among("id", chunk))) for chunk in chunks(hit_ids)]
+        return _answers(queries, scored, _build_hits(reads, set(hit_ids)))
+    key_queries, hash_queries, uscc_queries = looked_up(prepared)
+
+    names: dict[int, tuple[str, str]] = {}  # the name and its stored form
+    reads, by_name = name_candidates(lean, key_queries)
+    for read in reads:
+        for row in read.rows:
+            names[row[read.id]] = row[read.name], row[read.name_form]
+    by_identifier: dict[int, dict[int, list[str]]] = {}
+    hashes, usccs = sorted(hash_queries), sorted(uscc_queries)
+    for start in range(0, max(len(hashes), len(usccs)), KEY_CHUNK):
+        chunk_h, chunk_u = hashes[start : start + KEY_CHUNK], usccs[start : start + KEY_CHUNK]
+        condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
+        if chunk_u:
+            condition |= Q(uscc__in=chunk_u)
+        read = candidate_rows(lean.filter(condition))
+        reads.append(read)
+        for row in read.rows:
+            pk, hashed, uscc = row[read.id], row[read.id_number_hash], row[read.uscc]
+            names[pk] = row[read.name], row[read.name_form]
+            matched = [("id_number", i) for i in hash_queries.get(hashed, ())]
+            matched += [("uscc", i) for i in uscc_queries.get(uscc, ())]
+            for field_name, index in matched:
+                by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
+
+    scored = score_candidates(prepared, by_name, by_identifier, names)
+    return _answers(queries, scored, _build_hits(reads, {pk for h in scored for pk, *_r in h}))
+
+
+def _answers(queries, scored: list[list[Scored]], entries: dict[int, Entry]) -> list[Answer]:
     answers = []
     for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
         matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]
         matches.sort(key=lambda m: (-m.score, m.entry.pk))
         answers.append(Answer(index=index, ref=query.ref, matches=matches))
+    return answers
+
+
+@dataclass
+class RosterHit:
+    """A hit of a roster row: the entry's id and department, what ``Match`` holds else."""
+
+    entry_id: int
+    department_id: int | None
+    score: float
+    matched_fields: list[str]
+    why: list[str]
+
+
+def set_wise_scored(lean, prepared: list[Prepared]) -> tuple[list[list[Scored]], object]:
+    """Each prepared query's hits, its keys and identifiers looked up together with all
+    the others' (``_sql.roster_candidates``: on PostgreSQL ``COPY`` into a temporary
+    table joined to the name-key and identifier indexes), then scored as a single
+    screening scores (``score_candidates``); and what the lookup found."""
+    key_queries, hash_queries, uscc_queries = looked_up(prepared)
+    found = roster_candidates(
+        lean, keys=list(key_queries), hashes=list(hash_queries), usccs=list(uscc_queries)
+    )
+    names = {pk: (name, form) for pk, (name, form, _department) in found.entries.items()}
+    by_name: dict[int, set[int]] = {}
+    for key, pks in found.by_key.items():
+        for index in key_queries[key]:
+            by_name.setdefault(index, set()).update(pks)
+    by_identifier: dict[int, dict[int, list[str]]] = {}
+    for field_name, lookup, asked in (
+        ("id_number", found.by_hash, hash_queries),
+        ("uscc", found.by_uscc, uscc_queries),
+    ):
+        for value, pks in lookup.items():
+            for index in asked[value]:
+                for pk in pks:
+                    by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
+    return score_candidates(prepared, by_name, by_identifier, names), found
+
+
+def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[RosterHit]]:
+    """The hits of a chunk of a roster, set-wise (``set_wise_scored``): each row gets the
+    hits a single screening of it would get, by score then entry. Entries are not built:
+    a job keeps the ids, and reads the entries when it shows its result."""
+    lean = pool.select_related(None).order_by()
+    scored, found = set_wise_scored(lean, prepare(queries))
+    answers = []
+    for hits in scored:
+        hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        answers.append(
+            [
+                RosterHit(pk, found.entries[pk][2], score, fields, why)
+                for pk, score, fields, why in hits
+            ]
+        )
     return answers

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Department, DepartmentType, Platform, Role, User
 from accounts.services import api_key_issue
 from blacklist.models import Measure, ShareScope
+from blacklist.screening.jobs import screening_job_run, screening_job_submit
 from blacklist.services.listing import (
     entry_decide,
     entry_notify,
@@ -158,6 +159,13 @@ def build_world() -> SimpleNamespace:
     filing = DisposalFiling.objects.filter(platform=xinghe).first()
     notice = PlatformNotice.objects.filter(platform=xinghe).first()
     roster = Roster.objects.filter(platform=xinghe).first()
+    screening_job = screening_job_submit(
+        actor=officer,
+        body=['{"reference": "m-1", "name": "张伟"}\n'.encode()],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+    screening_job_run(job_id=screening_job.pk)
 
     # --- inspections --------------------------------------------------------
     inspection = PlatformInspection.objects.get(platform=xinghe)
@@ -230,6 +238,7 @@ def build_world() -> SimpleNamespace:
         "filing": filing,
         "notice": notice,
         "roster": roster,
+        "screening_job": screening_job,
         "campaign": campaign,
         "inspection": inspection,
         "item": item,

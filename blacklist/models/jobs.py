@@ -1,0 +1,134 @@
+"""Roster screening jobs: a platform's whole roster of marketers screened at once
+(Order 117 Art. 8, 14), the upload kept as a file, its hits and per-row errors kept
+as rows, and the one screening log it writes when it is done."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningJob(models.Model):
+    """A roster uploaded for screening, and how far its screening has got.
+
+    ``rows_done`` only moves forward: each chunk's hits, errors and progress are written
+    in one transaction, so a job picked up again after a lost worker goes on from the
+    last chunk written (``blacklist.screening.jobs``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        CSV = "text/csv", _("CSV")
+        NDJSON = "application/x-ndjson", _("JSON lines")
+
+    platform = models.ForeignKey(
+        "accounts.Platform", verbose_name=_("platform"), on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "accounts.PlatformApiKey",
+        verbose_name=_("API key"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("acting as"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=8)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    file = models.FileField(_("file as uploaded"), upload_to="screening-jobs/%Y/")
+    file_format = models.CharField(_("format"), max_length=24, choices=Format.choices)
+    encoding = models.CharField(_("encoding"), max_length=16, default="utf-8-sig")
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows screened"), default=0)
+    queries = models.PositiveIntegerField(_("parties screened"), default=0)
+    queries_with_hits = models.PositiveIntegerField(_("parties with a hit"), default=0)
+    hits = models.PositiveIntegerField(_("hits"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    failure = models.TextField(_("why it failed"), blank=True)
+    log = models.OneToOneField(
+        "blacklist.ScreeningLog",
+        verbose_name=_("screening"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="job",
+    )
+
+    class Meta:
+        verbose_name = _("roster screening job")
+        verbose_name_plural = _("roster screening jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["platform", "-created_at"], name="screening_job_platform")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} · {self.platform_id} · {self.status} {self.rows_done}/{self.rows_total}"
+
+
+# The moves a job's status may make (``portal.transitions``): a job taken up again
+# after a lost worker is already running and goes on.
+JOB_TRANSITIONS = {
+    ScreeningJob.Status.QUEUED: {ScreeningJob.Status.RUNNING, ScreeningJob.Status.FAILED},
+    ScreeningJob.Status.RUNNING: {ScreeningJob.Status.DONE, ScreeningJob.Status.FAILED},
+}
+
+
+class ScreeningJobHit(models.Model):
+    """One hit of a job: the roster row (its number in the file and the platform's own
+    reference), the entry hit, the score, the matched fields and why."""
+
+    job = models.ForeignKey(ScreeningJob, on_delete=models.PROTECT, related_name="hit_rows")
+    row = models.PositiveIntegerField(_("row"))
+    reference = models.CharField(_("your reference"), max_length=64, blank=True)
+    entry = models.ForeignKey(
+        "blacklist.Entry", verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+    matched_fields = models.JSONField(_("matched fields"), default=list)
+    why = models.JSONField(_("why"), default=list)
+
+    class Meta:
+        verbose_name = _("roster screening hit")
+        verbose_name_plural = _("roster screening hits")
+        indexes = [
+            models.Index(fields=["job", "row"], name="screening_job_hit_row"),
+            models.Index(fields=["entry", "job"], name="screening_job_hit_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} · {self.row} · {self.entry_id}"
+
+
+class ScreeningJobError(models.Model):
+    """A roster row not screened, or a field of it left out: its number, reference, the
+    field at fault and the message. A bad row never fails the job."""
+
+    job = models.ForeignKey(ScreeningJob, on_delete=models.PROTECT, related_name="error_rows")
+    row = models.PositiveIntegerField(_("row"))
+    reference = models.CharField(_("your reference"), max_length=64, blank=True)
+    field = models.CharField(_("field"), max_length=32)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        verbose_name = _("roster screening error")
+        verbose_name_plural = _("roster screening errors")
+        indexes = [models.Index(fields=["job", "row"], name="screening_job_error_row")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} · {self.row} · {self.field}"

@@ -1,0 +1,374 @@
+"""Roster screening jobs (Order 117 Art. 8, 14): a platform screens its whole roster of
+marketers, up to 1,000,000 rows, against the lists at once.
+
+The upload is streamed to a file (never held in memory whole) and checked: its
+format, its encoding, its size and its number of rows. A Celery task then screens it
+chunk by chunk (:data:`CHUNK_ROWS` rows): each row cleaned as a single screening's
+query is, the chunk's keys and identifiers looked up set-wise
+(``matching.roster_match``), scored as single screenings are, and the chunk's hits,
+row errors and progress written in one transaction. A bad row is reported, never
+fails the job. When every row is screened, the job writes one screening log
+(``log.screening_job_log``) with its counts and the departments it hit.
+"""
+
+import codecs
+import csv
+import io
+import json
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import actor_label, actor_user
+from portal.errors import DomainError, NotAllowed
+from portal.identity import normalise_ric, ric_fast, uscc_fast
+from portal.transitions import require_perm, transition
+
+from ..forms import validate_screening_identifiers
+from ..models import JOB_TRANSITIONS, ScreeningJob, ScreeningJobError, ScreeningJobHit
+from ._sql import rows_write
+from .matching import ScreeningQuery, roster_match
+
+logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+FIELDS = ("name", "id_number", "uscc", "reference")
+# The longest value of each field: what the screening API accepts.
+FIELD_LIMITS = {"name": 200, "id_number": 32, "uscc": 32, "reference": 64}
+READ_SIZE = 64 * 1024
+HIT_COLUMNS = ("job_id", "row", "reference", "entry_id", "score", "matched_fields", "why")
+ERROR_COLUMNS = ("job_id", "row", "reference", "field", "message")
+
+
+def max_rows() -> int:
+    return getattr(settings, "BLACKLIST_SCREENING_JOB_MAX_ROWS", 1_000_000)
+
+
+def max_bytes() -> int:
+    return getattr(settings, "BLACKLIST_SCREENING_JOB_MAX_BYTES", 256 * MB)
+
+
+def chunk_rows() -> int:
+    """Rows screened and written together. 10,000 keeps a worker within about 160 MB over
+    Django's own on common names (5.6 hits a row); 50,000 is 12 % faster and five times
+    the memory (docs/performance.md)."""
+    return getattr(settings, "BLACKLIST_SCREENING_JOB_CHUNK_ROWS", 10_000)
+
+
+def format_of(content_type: str) -> str:
+    """The job format of a ``Content-Type`` (its parameters ignored), or a 400."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    aliases = {"application/jsonl": ScreeningJob.Format.NDJSON, "text/csv": ScreeningJob.Format.CSV}
+    aliases[ScreeningJob.Format.NDJSON] = ScreeningJob.Format.NDJSON
+    if media not in aliases:
+        raise DomainError(
+            _(
+                "Send the roster as JSON lines (Content-Type: application/x-ndjson) or as "
+                "CSV (Content-Type: text/csv); “%(type)s” is neither."
+            )
+            % {"type": media or "—"},
+            code="wrong_content_type",
+        )
+    return aliases[media]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of a roster as read: its number in the file, its fields, or why it could
+    not be read."""
+
+    number: int
+    fields: dict
+    problem: str = ""
+
+
+def records(text: io.TextIOBase, file_format: str) -> Iterator[Record]:
+    """The rows of a roster, blank lines left out. JSON lines are numbered by line; a
+    CSV file by record, its header line being row 1 (the first party is row 2)."""
+    if file_format == ScreeningJob.Format.NDJSON:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                yield Record(number, {}, _("This line is not JSON."))
+                continue
+            if not isinstance(value, dict):
+                yield Record(number, {}, _("This line is not a JSON object."))
+                continue
+            yield Record(number, value)
+        return
+    reader = csv.reader(text)
+    header = next(reader, None)
+    columns = [(column or "").strip().lower() for column in header or []]
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield Record(number, dict(zip(columns, cells, strict=False)))
+
+
+def _check_header(text: io.TextIOBase) -> None:
+    header = next(csv.reader(text), None) or []
+    columns = {(column or "").strip().lower() for column in header}
+    if not columns & {"name", "id_number", "uscc"}:
+        raise DomainError(
+            _(
+                "The first line of the CSV file must name its columns: name, id_number, "
+                "uscc and reference (any of the first three, and reference)."
+            ),
+            code="no_header",
+        )
+
+
+def _spool(body: Iterable[bytes], spool) -> str:
+    """Write ``body`` to ``spool``, checking its size and encoding on the way; return
+    the encoding (UTF-8, with or without a byte-order mark, else GB18030)."""
+    size = 0
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
+    for chunk in body:
+        if not chunk:
+            continue
+        size += len(chunk)
+        if size > max_bytes():
+            raise DomainError(
+                _("The roster is larger than %(n)s MB.") % {"n": max_bytes() // MB},
+                code="too_large",
+            )
+        if b"\x00" in chunk:
+            raise DomainError(_("The roster is not text (it holds a NUL byte)."), code="not_text")
+        if encoding == "utf-8-sig":
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                encoding = "gb18030"
+        spool.write(chunk)
+    if encoding == "utf-8-sig":
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    if not size:
+        raise DomainError(_("The roster is empty."), code="empty")
+    return encoding
+
+
+def _actor_fields(actor) -> dict:
+    api_key = getattr(actor, "api_key", None)
+    return {
+        "platform_id": actor.platform_id,
+        "api_key": api_key,
+        "created_by": actor_user(actor),
+        "actor_label": actor_label(actor),
+    }
+
+
+def screening_job_submit(
+    *, actor, body: Iterable[bytes], content_type: str, channel: str, original_name: str = ""
+) -> ScreeningJob:
+    """Take a roster to screen: ``body`` (the upload, in pieces) streamed to a file and
+    checked, the job queued and its task enqueued once the job is committed. Refuses
+    (``DomainError``, 400) a wrong content type, an empty roster, one over the size or
+    row limit, a CSV file without its header line, and text in no known encoding."""
+    require_perm(actor, "blacklist.screen_parties")
+    if not getattr(actor, "platform_id", None):
+        raise NotAllowed(_("Only a platform's officers or API keys screen rosters."))
+    file_format = format_of(content_type)
+    with tempfile.TemporaryFile() as spool:
+        encoding = _spool(body, spool)
+        try:
+            spool.seek(0)
+            text = io.TextIOWrapper(spool, encoding=encoding, newline="")
+            if file_format == ScreeningJob.Format.CSV:
+                _check_header(text)
+                text.seek(0)
+            rows = 0
+            for _record in records(text, file_format):
+                rows += 1
+                if rows > max_rows():
+                    raise DomainError(
+                        _("A roster has at most %(n)s rows.") % {"n": f"{max_rows():,}"},
+                        code="too_many_rows",
+                    )
+        except UnicodeDecodeError as exc:
+            raise DomainError(
+                _("The roster is neither UTF-8 nor GB18030 text."), code="not_text"
+            ) from exc
+        if not rows:
+            raise DomainError(_("The roster has no rows."), code="empty")
+        text.detach()
+        spool.seek(0)
+        suffix = "csv" if file_format == ScreeningJob.Format.CSV else "ndjson"
+        with transaction.atomic():
+            job = ScreeningJob(
+                **_actor_fields(actor),
+                channel=channel,
+                file_format=file_format,
+                encoding=encoding,
+                original_name=(original_name or "")[:200],
+                rows_total=rows,
+            )
+            job.file.save(f"roster.{suffix}", File(spool), save=False)
+            job.full_clean(exclude=["platform", "api_key", "created_by", "file"])
+            job.save()
+            from ..tasks import screening_job_run_task
+
+            transaction.on_commit(lambda: screening_job_run_task.delay(job.pk))
+    return job
+
+
+def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[tuple[str, str]]]:
+    """A row as a single screening's query (cleaned as ``validate_screening_identifiers``
+    cleans one, its well-formed numbers checked by the fast twins first), its reference,
+    and its errors by field; no query when it has any."""
+    if record.problem:
+        return None, "", [("row", record.problem)]
+    values, errors = {}, []
+    for field_name in FIELDS:
+        value = record.fields.get(field_name, "")
+        if value is None:
+            value = ""
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            errors.append((field_name, _("Give this field as text.")))
+            value = ""
+        if len(value) > FIELD_LIMITS[field_name]:
+            errors.append(
+                (
+                    field_name,
+                    _("Ensure this field has no more than %(n)s characters.")
+                    % {"n": FIELD_LIMITS[field_name]},
+                )
+            )
+        values[field_name] = value
+    reference = values["reference"][: FIELD_LIMITS["reference"]]
+    if errors:
+        return None, reference, errors
+    name, id_number, uscc = values["name"], values["id_number"], values["uscc"]
+    ric = ric_fast(normalise_ric(id_number.strip()), today) if id_number.strip() else ""
+    code = uscc_fast(uscc.strip()) if uscc.strip() else ""
+    if ric is None or code is None or not (name.strip() or ric or code):
+        try:
+            cleaned = validate_screening_identifiers(name, id_number, uscc)
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                errors += [(field_name, str(message)) for message in messages]
+            return None, reference, errors
+        ric, code = cleaned["id_number"], cleaned["uscc"]
+    query = ScreeningQuery(name=name.strip()[:200], id_number=ric, uscc=code, ref=reference)
+    return query, reference, []
+
+
+def _actor_of(job: ScreeningJob):
+    """Who the job screens as: its API key (as the API authenticates it), or the officer."""
+    if job.api_key_id:
+        from accounts.authentication import PlatformKeyUser
+
+        return PlatformKeyUser(job.api_key)
+    return job.created_by
+
+
+def _chunks(job: ScreeningJob, size: int) -> Iterator[list[Record]]:
+    with job.file.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=job.encoding, newline="")
+        chunk: list[Record] = []
+        for record in records(text, job.file_format):
+            chunk.append(record)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> bool:
+    """Screen one chunk and write its hits, errors and progress in one transaction;
+    ``False`` (nothing written) when another run has written it already."""
+    queries, numbers, errors = [], [], []
+    for record in chunk:
+        query, reference, faults = row_query(record, today)
+        if query is None:
+            errors += [(job_pk, record.number, reference, f, m) for f, m in faults]
+        else:
+            queries.append(query)
+            numbers.append(record.number)
+    with transaction.atomic():
+        job = ScreeningJob.objects.select_for_update().only("rows_done").get(pk=job_pk)
+        if job.rows_done != start:
+            return False
+        answers = roster_match(pool=pool, queries=queries) if queries else []
+        hits = rows_write(
+            ScreeningJobHit,
+            HIT_COLUMNS,
+            (
+                (job_pk, number, query.ref, h.entry_id, h.score, h.matched_fields, h.why)
+                for number, query, found in zip(numbers, queries, answers, strict=True)
+                for h in found
+            ),
+        )
+        rows_write(ScreeningJobError, ERROR_COLUMNS, errors)
+        ScreeningJob.objects.filter(pk=job_pk).update(
+            rows_done=start + len(chunk),
+            queries=F("queries") + len(queries),
+            queries_with_hits=F("queries_with_hits") + sum(1 for found in answers if found),
+            hits=F("hits") + hits,
+            error_count=F("error_count") + len({error[1] for error in errors}),
+        )
+    return True
+
+
+def screening_job_run(*, job_id: int) -> ScreeningJob:
+    """Screen a queued job's roster, chunk by chunk, then log it once. Taken up again
+    (a lost worker, a retry) it goes on after the last chunk written; a job done or
+    failed is left as it is. A database error is raised for the task to retry; any other
+    error fails the job with its reason."""
+    from ..selectors import screening_pool
+    from .log import screening_job_log
+
+    with transaction.atomic():
+        job = ScreeningJob.objects.select_for_update().get(pk=job_id)
+        if job.status in (ScreeningJob.Status.DONE, ScreeningJob.Status.FAILED):
+            return job
+        if transition(job, ScreeningJob.Status.RUNNING, JOB_TRANSITIONS):
+            job.started_at = timezone.now()
+            job.save(update_fields=["status", "started_at"])
+    try:
+        actor = _actor_of(job)
+        today = timezone.localdate()
+        pool = screening_pool(actor, today)
+        done = job.rows_done
+        position = 0
+        for chunk in _chunks(job, chunk_rows()):
+            if position >= done:
+                _screen_chunk(job.pk, position, chunk, pool, today)
+            position += len(chunk)
+        with transaction.atomic():
+            job = ScreeningJob.objects.select_for_update().get(pk=job_id)
+            if job.status == ScreeningJob.Status.RUNNING:
+                job.log = screening_job_log(job=job, actor=actor)
+                transition(job, ScreeningJob.Status.DONE, JOB_TRANSITIONS)
+                job.finished_at = timezone.now()
+                job.save(update_fields=["log", "status", "finished_at"])
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("screening job %s failed", job_id)
+        with transaction.atomic():
+            job = ScreeningJob.objects.select_for_update().get(pk=job_id)
+            if transition(job, ScreeningJob.Status.FAILED, JOB_TRANSITIONS):
+                # The kind of error only: its text may quote a row of the roster.
+                job.failure = type(exc).__name__
+                job.finished_at = timezone.now()
+                job.save(update_fields=["status", "failure", "finished_at"])
+    return job

@@ -1,0 +1,84 @@
+"""Roster screening jobs on the platform's pages: upload a roster, follow the job, take
+its result (the same service and result as the API's ``screening/jobs/``)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from portal.errors import DomainError
+from portal.pagination import BoundedPaginator
+
+from ..forms import ScreeningJobForm
+from ..models import ScreeningJob, ScreeningLog
+from ..screening.jobs import screening_job_submit
+from ..screening.results import result_csv
+from ..selectors import screening_job_errors, screening_jobs_of
+
+ERRORS_SHOWN = 100
+
+
+def _platform_officer(request) -> None:
+    user = request.user
+    if not (user.has_perm("blacklist.screen_parties") and getattr(user, "platform_id", None)):
+        raise PermissionDenied
+
+
+def _format_by_content(upload) -> str:
+    """JSON lines when the file's first character (after a byte-order mark and blanks)
+    opens an object, else CSV: told by the content, not by the file's name."""
+    head = upload.read(4096)
+    upload.seek(0)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    return ScreeningJob.Format.NDJSON if text.startswith(b"{") else ScreeningJob.Format.CSV
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_jobs(request):
+    _platform_officer(request)
+    form = ScreeningJobForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = screening_job_submit(
+                actor=request.user,
+                body=upload.chunks(),
+                content_type=_format_by_content(upload),
+                channel=ScreeningLog.Channel.WEB,
+                original_name=upload.name,
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("blacklist:screening-job", pk=job.pk)
+    page = BoundedPaginator(screening_jobs_of(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "blacklist/screening_jobs.html", {"form": form, "page": page})
+
+
+@login_required
+def screening_job(request, pk: int):
+    _platform_officer(request)
+    job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
+    return render(
+        request,
+        "blacklist/screening_job.html",
+        {
+            "job": job,
+            "errors": screening_job_errors(job)[:ERRORS_SHOWN],
+            "errors_shown": ERRORS_SHOWN,
+            "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
+        },
+    )
+
+
+@login_required
+def screening_job_result(request, pk: int):
+    _platform_officer(request)
+    job = get_object_or_404(
+        screening_jobs_of(request.user).filter(status=ScreeningJob.Status.DONE), pk=pk
+    )
+    response = StreamingHttpResponse(result_csv(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screening-job-{job.pk}.csv"'
+    return response

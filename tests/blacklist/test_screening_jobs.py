@@ -1,0 +1,474 @@
+"""Roster screening jobs: the upload and its refusals, the job run set-wise in chunks,
+its hits equal to single screenings', its one log, and who sees what."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import api_key_issue
+from blacklist.models import ScreeningJob, ScreeningJobHit, ScreeningLog
+from blacklist.screening import _sql
+from blacklist.screening.jobs import screening_job_run, screening_job_submit
+from blacklist.screening.matching import ScreeningQuery, screening_match
+from blacklist.selectors import department_hits, screening_pool, screenings_hitting
+from demo.data import demo_ric, demo_uscc
+
+from .factories import ListedEntryFactory, PlatformEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+ZHANG_ID = demo_ric("330106", date(1990, 5, 17), 18)
+LI_ID = demo_ric("330106", date(1985, 2, 3), 7)
+USCC = demo_uscc("330106", 42)
+
+
+@pytest.fixture
+def listed(world):
+    xihu, yuhang = world.departments["xihu_market"], world.departments["yuhang_market"]
+    return {
+        "zhang": ListedEntryFactory(department=xihu, name="张伟", id_number=ZHANG_ID),
+        "zhang2": ListedEntryFactory(department=yuhang, name="張偉"),
+        "li": ListedEntryFactory(department=yuhang, name="李娜", id_number=LI_ID),
+        "org": ListedEntryFactory(
+            department=xihu,
+            name="杭州星光文化传媒有限公司",
+            party_kind="organisation",
+            uscc=USCC,
+        ),
+        "platform": PlatformEntryFactory(
+            platform=world.other_platform, name="刘洋", department=None
+        ),
+    }
+
+
+# Valid and invalid rows: the invalid ones carry a bad check digit, a bad USCC, nothing
+# at all, a value that is not text, and a line that is not JSON.
+ROWS = [
+    {"reference": "r-1", "name": "Zhang Wei"},
+    {"reference": "r-2", "id_number": ZHANG_ID},
+    {"reference": "r-3", "name": "张伟", "id_number": "110105194912310021"},
+    {"reference": "r-4", "uscc": USCC},
+    {"reference": "r-5", "uscc": "91330106MA27XU1234"},
+    {"reference": "r-6"},
+    {"reference": "r-7", "name": "无关的人"},
+    {"reference": "r-8", "name": "Liu Yang"},
+    {"reference": "r-9", "name": "李娜", "id_number": LI_ID},
+    {"reference": "r-10", "name": "杭州星光文化传媒公司"},
+    {"reference": "r-11", "name": ["张伟"]},
+]
+
+
+def _ndjson(rows) -> bytes:
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    lines.insert(5, "")  # a blank line is no row
+    lines.append("{not json")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _csv(rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "name", "id_number", "uscc"])
+    for row in rows:
+        if isinstance(row.get("name"), list):
+            continue
+        writer.writerow([row.get(f, "") for f in ("reference", "name", "id_number", "uscc")])
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def key(world):
+    _api_key, raw = api_key_issue(platform=world.platform, name="风控系统", actor=None)
+    return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+
+
+@pytest.fixture
+def other_key(world):
+    _api_key, raw = api_key_issue(platform=world.other_platform, name="ERP", actor=None)
+    return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+
+
+def _upload(client, body: bytes, content_type: str, key, capture):
+    with capture(execute=True):
+        return client.post("/api/v1/screening/jobs/", body, content_type=content_type, **key)
+
+
+def _single_hits(world, rows):
+    """What single screenings of the valid rows find, row by row."""
+    expected = {}
+    for row in rows:
+        query = ScreeningQuery(
+            name=row.get("name", ""), id_number=row.get("id_number", ""), uscc=row.get("uscc", "")
+        )
+        (answer,) = screening_match(actor=world.officer, queries=[query])
+        expected[row["reference"]] = [
+            (m.entry.pk, m.score, m.matched_fields, m.why) for m in answer.matches
+        ]
+    return expected
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(_ndjson(ROWS), "application/x-ndjson"), (_csv(ROWS), "text/csv; charset=utf-8")],
+    ids=["ndjson", "csv"],
+)
+def test_a_job_screens_valid_rows_and_reports_invalid_ones(
+    client, world, listed, key, django_capture_on_commit_callbacks, body, content_type
+):
+    response = _upload(client, body, content_type, key, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    assert response["Location"] == f"/api/v1/screening/jobs/{job_id}/"
+    status = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en", **key).json()
+    assert status["status"] == "done"
+    ndjson = content_type.startswith("application")
+    assert status["rows_total"] == status["rows_done"] == (12 if ndjson else 10)
+    errors = {(e["reference"], e["field"]) for e in status["errors"]}
+    assert {("r-3", "id_number"), ("r-5", "uscc"), ("r-6", "name")} <= errors
+    if ndjson:
+        assert ("r-11", "name") in errors and ("", "row") in errors
+        assert {e["row"] for e in status["errors"] if e["reference"] == "r-6"} == {7}
+    else:
+        assert {e["row"] for e in status["errors"] if e["reference"] == "r-6"} == {7}
+    assert status["errors_count"] == (5 if ndjson else 3), status["errors"]
+    assert status["queries"] == 7
+    hits = ScreeningJobHit.objects.filter(job_id=job_id)
+    assert {(h.reference, h.entry_id) for h in hits} >= {
+        ("r-1", listed["zhang"].pk),
+        ("r-2", listed["zhang"].pk),
+        ("r-4", listed["org"].pk),
+        ("r-8", listed["platform"].pk),
+        ("r-9", listed["li"].pk),
+    }
+    assert status["hits"] == hits.count()
+    assert status["result_csv"].endswith(f"/api/v1/screening/jobs/{job_id}/result.csv")
+
+
+def test_the_job_finds_what_single_screenings_find(
+    world, listed, key, client, django_capture_on_commit_callbacks
+):
+    response = _upload(
+        client, _ndjson(ROWS), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job_id = response.json()["id"]
+
+    expected = _single_hits(
+        world, [r for r in ROWS if r["reference"] not in ("r-3", "r-5", "r-6", "r-11")]
+    )
+    found = {}
+    for hit in ScreeningJobHit.objects.filter(job_id=job_id).order_by("row", "-score", "entry_id"):
+        found.setdefault(hit.reference, []).append(
+            (hit.entry_id, hit.score, hit.matched_fields, hit.why)
+        )
+    assert {ref: hits for ref, hits in expected.items() if hits} == found
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_CHUNK_ROWS=3)
+def test_progress_only_moves_forward_chunk_by_chunk(
+    world, listed, django_capture_on_commit_callbacks
+):
+    seen = []
+    original = _sql.roster_candidates
+
+    def watching(*args, **kwargs):
+        seen.append(ScreeningJob.objects.get().rows_done)
+        return original(*args, **kwargs)
+
+    _sql_roster = "blacklist.screening.matching.roster_candidates"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sql_roster, watching)
+        job = screening_job_submit(
+            actor=world.officer,
+            body=[_ndjson(ROWS)],
+            content_type="application/x-ndjson",
+            channel="web",
+        )
+        screening_job_run(job_id=job.pk)
+
+    assert seen == sorted(seen) and len(seen) >= 3
+    assert seen[0] == 0 and len(set(seen)) == len(seen)
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows_done == job.rows_total == 12
+    # Run again (a retry after a lost worker): nothing moves, nothing is written twice.
+    hits = ScreeningJobHit.objects.count()
+    screening_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.rows_done == 12 and ScreeningJobHit.objects.count() == hits
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_CHUNK_ROWS=4)
+def test_a_job_taken_up_again_goes_on_after_the_last_chunk(world, listed):
+    job = screening_job_submit(
+        actor=world.officer,
+        body=[_ndjson(ROWS)],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+    whole = screening_job_submit(
+        actor=world.officer,
+        body=[_ndjson(ROWS)],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+    screening_job_run(job_id=whole.pk)
+    # The first chunk written, then the worker lost: the job is running at row 4.
+    from blacklist.screening import jobs
+
+    chunk = next(jobs._chunks(job, 4))
+    ScreeningJob.objects.filter(pk=job.pk).update(status="running")
+    jobs._screen_chunk(job.pk, 0, chunk, screening_pool(world.officer), timezone.localdate())
+    screening_job_run(job_id=job.pk)
+
+    def hits(j):
+        return sorted(ScreeningJobHit.objects.filter(job=j).values_list("row", "entry_id", "score"))
+
+    job.refresh_from_db()
+    whole.refresh_from_db()
+    assert hits(job) == hits(whole)
+    assert (job.hits, job.error_count, job.queries) == (
+        whole.hits,
+        whole.error_count,
+        whole.queries,
+    )
+
+
+def test_one_log_and_each_department_sees_its_own_hits(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    logs_before = ScreeningLog.objects.count()
+    response = _upload(
+        client, _ndjson(ROWS), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+
+    assert ScreeningLog.objects.count() == logs_before + 1
+    log = job.log
+    assert log.channel == ScreeningLog.Channel.JOB and log.queries == 7
+    assert log.hits == job.hits and log.queries_with_hits == job.queries_with_hits
+    assert log.platform_id == world.platform.pk
+    xihu, yuhang = world.departments["xihu_market"], world.departments["yuhang_market"]
+    assert set(log.hit_departments.values_list("department_id", flat=True)) == {
+        xihu.pk,
+        yuhang.pk,
+    }
+    for department, own, others in (
+        (xihu, {listed["zhang"].pk, listed["org"].pk}, {listed["li"].pk, listed["zhang2"].pk}),
+        (yuhang, {listed["li"].pk, listed["zhang2"].pk}, {listed["zhang"].pk, listed["org"].pk}),
+    ):
+        [(_log, hits)] = department_hits(department, list(screenings_hitting(department)))
+        entries = {hit["entry"].pk for hit in hits}
+        assert entries == own and not entries & others
+        assert {hit["party"] for hit in hits} <= set(job.hit_rows.values_list("row", flat=True))
+    client.force_login(world.handler)
+    page = client.get(reverse("blacklist:screenings"))
+    assert listed["zhang"].reference in page.content.decode()
+    assert listed["li"].reference not in page.content.decode()
+
+
+def test_result_files_have_one_line_per_hit(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    rows = [*ROWS, {"reference": "=HYPERLINK(1)", "name": "张伟"}]
+    response = _upload(
+        client, _ndjson(rows), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+    base = response["Location"]
+
+    as_csv = client.get(base + "result.csv", **key)
+    lines = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode("utf-8-sig"))))
+    as_json = json.loads(b"".join(client.get(base + "result.json", **key).streaming_content))
+
+    assert lines[0] == ["row", "reference", "entry", "list", "matched_fields", "score", "reason"]
+    assert len(lines) - 1 == len(as_json) == job.hits
+    assert "'=HYPERLINK(1)" in {line[1] for line in lines}  # neutralised
+    first = as_json[0]
+    assert set(first) == {"row", "reference", "entry", "list", "matched_fields", "score", "reason"}
+    assert {(h["reference"], h["entry"]) for h in as_json} >= {("r-2", listed["zhang"].reference)}
+
+
+def test_another_platforms_job_answers_404(
+    client, world, listed, key, other_key, django_capture_on_commit_callbacks
+):
+    response = _upload(
+        client, _ndjson(ROWS), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    base = response["Location"]
+
+    for path in ("", "result.csv", "result.json"):
+        assert client.get(base + path, **other_key).status_code == 404
+        assert client.get(base + path, **key).status_code == 200
+    client.force_login(world.other_officer)
+    assert client.get(base).status_code == 404
+    client.force_login(world.handler)
+    assert client.get(base).status_code == 404
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_MAX_ROWS=5)
+@pytest.mark.parametrize(
+    ("body", "content_type", "code"),
+    [
+        (_ndjson(ROWS), "application/json", "wrong_content_type"),
+        (b"", "application/x-ndjson", "empty"),
+        (b"\n\n", "application/x-ndjson", "empty"),
+        (b"reference,name\n", "text/csv", "empty"),
+        (b"a,b\n1,2\n", "text/csv", "no_header"),
+        (_ndjson(ROWS), "application/x-ndjson", "too_many_rows"),
+        (_csv(ROWS), "text/csv", "too_many_rows"),
+        (b'{"name": "\x00"}\n', "application/x-ndjson", "not_text"),
+    ],
+)
+def test_refused_uploads_answer_400(client, world, key, body, content_type, code):
+    # CONTENT_TYPE given again: the test client leaves it out when the body is empty.
+    response = client.post(
+        "/api/v1/screening/jobs/",
+        body,
+        content_type=content_type,
+        CONTENT_TYPE=content_type,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **key,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert not ScreeningJob.objects.exists()
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_MAX_BYTES=100)
+def test_a_roster_over_the_size_limit_answers_400(client, world, key):
+    response = client.post(
+        "/api/v1/screening/jobs/", _ndjson(ROWS), content_type="application/x-ndjson", **key
+    )
+
+    assert response.status_code == 400 and response.json()["code"] == "too_large"
+
+
+def test_staff_may_not_submit_a_job(client, world):
+    client.force_login(world.handler)
+    response = client.post(
+        "/api/v1/screening/jobs/", _ndjson(ROWS), content_type="application/x-ndjson"
+    )
+    assert response.status_code == 403
+
+
+def test_a_gb18030_csv_is_read(world, listed, django_capture_on_commit_callbacks):
+    body = "reference,name\ng-1,张伟\n".encode("gb18030")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = screening_job_submit(
+            actor=world.officer, body=[body], content_type="text/csv", channel="web"
+        )
+    job.refresh_from_db()
+    assert job.encoding == "gb18030" and job.status == "done"
+    assert job.hit_rows.filter(reference="g-1", entry=listed["zhang"]).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_the_set_wise_lookup_finds_what_the_portable_one_finds(world, listed):
+    from blacklist.screening.matching import looked_up, prepare
+
+    queries = [
+        ScreeningQuery(name="Zhang Wei"),
+        ScreeningQuery(name="李娜", id_number=LI_ID),
+        ScreeningQuery(uscc=USCC),
+        ScreeningQuery(name="Liu Yang"),
+    ]
+    keys, hashes, usccs = looked_up(prepare(queries))
+    lean = screening_pool(world.officer).select_related(None).order_by()
+    arguments = {"keys": list(keys), "hashes": list(hashes), "usccs": list(usccs)}
+
+    fast = _sql.roster_candidates(lean, **arguments)
+    portable = _sql.roster_candidates_portable(lean, **arguments)
+
+    assert fast.entries and fast.by_key and fast.by_hash and fast.by_uscc
+    for part in ("entries", "by_key", "by_hash", "by_uscc"):
+        assert getattr(fast, part) == getattr(portable, part)
+
+
+def test_the_schema_shows_202_for_a_new_job(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    post = schema["paths"]["/api/v1/screening/jobs/"]["post"]
+    assert "202" in post["responses"]
+    assert set(post["requestBody"]["content"]) == {"application/x-ndjson", "text/csv"}
+
+
+def test_an_officer_uploads_a_roster_on_the_page_and_follows_the_job(
+    client, world, listed, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.officer)
+    assert client.get(reverse("blacklist:screening-jobs")).status_code == 200
+    upload = SimpleUploadedFile("花名册.csv", _csv(ROWS), content_type="text/csv")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("blacklist:screening-jobs"), {"file": upload})
+
+    job = ScreeningJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("blacklist:screening-job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("blacklist:screening-job-result", args=[job.pk]) in page
+    assert "r-3" in page  # a row in error
+    result = client.get(reverse("blacklist:screening-job-result", args=[job.pk]))
+    assert b"".join(result.streaming_content).decode("utf-8-sig").count("\n") == job.hits + 1
+    assert job.original_name == "花名册.csv" and job.log.channel == ScreeningLog.Channel.JOB
+    assert "花名册.csv" in client.get(reverse("blacklist:screening-jobs")).content.decode()
+
+
+def test_a_bad_upload_on_the_page_is_a_field_error(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.officer)
+    upload = SimpleUploadedFile("x.csv", b"a,b\n1,2\n", content_type="text/csv")
+
+    response = client.post(reverse("blacklist:screening-jobs"), {"file": upload})
+
+    assert response.status_code == 200 and not ScreeningJob.objects.exists()
+    assert response.context["form"].errors["file"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_hits_written_by_copy_are_what_bulk_create_writes(world, listed):
+    job = screening_job_submit(
+        actor=world.officer,
+        body=[_ndjson(ROWS)],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+
+    def hits(reference):
+        return [
+            (
+                job.pk,
+                n,
+                reference,
+                entry.pk,
+                0.9 + n / 100,
+                ["id_number", "name"],
+                ["name: 拼音一致 (100%)", 'quote " and \\ backslash\ttab'],
+            )
+            for n, entry in enumerate(listed.values(), start=2)
+        ]
+
+    columns = ("job_id", "row", "reference", "entry_id", "score", "matched_fields", "why")
+    assert _sql.rows_write(ScreeningJobHit, columns, hits("copy")) == len(listed)
+    ScreeningJobHit.objects.bulk_create(
+        ScreeningJobHit(**dict(zip(columns, row, strict=True))) for row in hits("orm")
+    )
+
+    def written(reference):
+        return list(
+            ScreeningJobHit.objects.filter(reference=reference)
+            .order_by("row")
+            .values(*(c for c in columns if c != "reference"))
+        )
+
+    assert written("copy") == written("orm") and len(written("copy")) == len(listed)
