@@ -3,7 +3,7 @@ its result (the same service and result as the API's ``screening/jobs/``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,10 +19,12 @@ from ..selectors import screening_job_errors, screening_jobs_of
 ERRORS_SHOWN = 100
 
 
-def _platform_officer(request) -> None:
+def _platform_officer(request, *, object_page: bool = False) -> None:
+    """Roster screening is a platform officer's; on a job's own page anyone else is
+    answered 404, as for a job of another platform."""
     user = request.user
     if not (user.has_perm("blacklist.screen_parties") and getattr(user, "platform_id", None)):
-        raise PermissionDenied
+        raise Http404 if object_page else PermissionDenied
 
 
 def _format_by_content(upload) -> str:
@@ -59,7 +61,7 @@ def screening_jobs(request):
 
 @login_required
 def screening_job(request, pk: int):
-    _platform_officer(request)
+    _platform_officer(request, object_page=True)
     job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
     return render(
         request,
@@ -75,7 +77,7 @@ def screening_job(request, pk: int):
 
 @login_required
 def screening_job_result(request, pk: int):
-    _platform_officer(request)
+    _platform_officer(request, object_page=True)
     job = get_object_or_404(
         screening_jobs_of(request.user).filter(status=ScreeningJob.Status.DONE), pk=pk
     )

@@ -70,6 +70,10 @@ NOT_PROSE = {
     "blacklist.Entry.name_form": "the screening normaliser's form of the name",
     "blacklist.ScreeningLog.asked": "names and masked numbers (blacklist.services)",
     "blacklist.ScreeningLog.found": "entry references",
+    "blacklist.ScreeningJobError.message": "the portal's own message on a roster row",
+    "blacklist.ScreeningJobHit.why": "the matcher's reasons for a hit",
+    "blacklist.ScreeningJobHit.matched_fields": "field names",
+    "blacklist.ScreeningJob.failure": "the portal's message when a job fails",
 }
 THIRD_PARTY = {"auth", "contenttypes", "sessions", "admin", "axes", "django_celery_beat"}
 THIRD_PARTY |= {"django_celery_results", "authtoken", "otp_totp", "otp_static"}
