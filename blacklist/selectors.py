@@ -252,3 +252,19 @@ def screening_job_hits(job: ScreeningJob) -> QuerySet[ScreeningJobHit]:
 
 def screening_job_errors(job: ScreeningJob) -> QuerySet[ScreeningJobError]:
     return ScreeningJobError.objects.filter(job=job).order_by("row", "id")
+
+
+def screening_logs_of(user) -> QuerySet[ScreeningLog]:
+    """The screening logs the caller made: a platform's (its officers' and its API keys'),
+    or a staff user's own; none for anyone else."""
+    platform_id = getattr(user, "platform_id", None)
+    if platform_id:
+        return ScreeningLog.objects.filter(platform_id=platform_id)
+    if getattr(user, "pk", None):
+        return ScreeningLog.objects.filter(actor=user)
+    return ScreeningLog.objects.none()
+
+
+def found_entries(ids) -> dict[int, Entry]:
+    """Entries a screening found, with what an answer shows of them, by id."""
+    return _base().in_bulk(list(ids))

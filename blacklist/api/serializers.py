@@ -116,7 +116,22 @@ class MatchSerializer(serializers.Serializer):
 class ScreeningAnswerSerializer(serializers.Serializer):
     screening = serializers.IntegerField(help_text=_("Number of the screening log record."))
     hit = serializers.BooleanField()
-    matches = MatchSerializer(many=True)
+    count = serializers.IntegerField(help_text=_("Every hit, those not shown included."))
+    name_only_count = serializers.IntegerField(help_text=_("Hits by the name alone."))
+    next = serializers.URLField(
+        allow_null=True, help_text=_("The next 50 name-only hits, when there are more.")
+    )
+    matches = MatchSerializer(
+        many=True, help_text=_("Every identifier hit, and the first 50 name-only hits by score.")
+    )
+
+
+class ScreeningMatchPageSerializer(serializers.Serializer):
+    screening = serializers.IntegerField()
+    count = serializers.IntegerField(help_text=_("Name-only hits in all."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MatchSerializer(many=True)
 
 
 class BatchItemSerializer(serializers.Serializer):

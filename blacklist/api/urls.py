@@ -47,6 +47,11 @@ urlpatterns = [
     path("blacklist/changes/", exports.ChangesView.as_view(), name="blacklist-api-changes"),
     path("screening/", views.ScreeningView.as_view(), name="screening-api"),
     path("screening/batch/", views.ScreeningBatchView.as_view(), name="screening-api-batch"),
+    path(
+        "screening/<int:pk>/matches/",
+        views.ScreeningMatchesView.as_view(),
+        name="screening-api-matches",
+    ),
     path("screening/jobs/", views.ScreeningJobCreateView.as_view(), name="screening-api-jobs"),
     path(
         "screening/jobs/<int:pk>/", views.ScreeningJobDetailView.as_view(), name="screening-api-job"

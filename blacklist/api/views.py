@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,9 +17,15 @@ from ..filters import EntryFilter
 from ..models import ScreeningJob, ScreeningLog
 from ..screening.jobs import screening_job_submit
 from ..screening.log import screening_run
-from ..screening.matching import ScreeningQuery
+from ..screening.matching import NAME_PAGE_SIZE, ScreeningQuery, is_name_only, name_only_page
 from ..screening.results import result_csv, result_json
-from ..selectors import entries_visible_to, entry_roles, screening_job_errors, screening_jobs_of
+from ..selectors import (
+    entries_visible_to,
+    entry_roles,
+    screening_job_errors,
+    screening_jobs_of,
+    screening_logs_of,
+)
 from ..services import measures, platform_list
 from .serializers import (
     AppealSerializer,
@@ -32,6 +39,7 @@ from .serializers import (
     ScreeningBatchAnswerSerializer,
     ScreeningBatchSerializer,
     ScreeningJobSerializer,
+    ScreeningMatchPageSerializer,
     ScreeningQuerySerializer,
 )
 
@@ -228,11 +236,59 @@ class ScreeningView(APIView):
             channel=ScreeningLog.Channel.API,
         )
         answer = result.answers[0]
+        name_only = [m for m in answer.matches if is_name_only(m)]
+        shown = {id(m) for m in name_only[:NAME_PAGE_SIZE]}
+        answer.matches = [m for m in answer.matches if not is_name_only(m) or id(m) in shown]
+        following = None
+        if len(name_only) > NAME_PAGE_SIZE:
+            following = _page_link(request, result.log.pk, 2)
         return Response(
             {
                 "screening": result.log.pk,
                 "hit": bool(answer.matches),
+                "count": len(answer.matches) + len(name_only) - len(shown),
+                "name_only_count": len(name_only),
+                "next": following,
                 "matches": _match_data(answer, request),
+            }
+        )
+
+
+def _page_link(request, log_pk: int, page: int) -> str:
+    url = reverse("screening-api-matches", args=[log_pk])
+    return request.build_absolute_uri(f"{url}?page={page}")
+
+
+class ScreeningMatchesView(APIView):
+    @extend_schema(
+        summary="The next pages of a single screening's name-only hits, 50 a page",
+        description=(
+            "A single screening answers every identifier hit and the first 50 name-only "
+            "hits by score, with ``next`` when there are more; this is that ``next``. "
+            "Only the caller's own screenings (their platform's, or their own)."
+        ),
+        parameters=[
+            OpenApiParameter("page", int, description="1 (the hits the screening answered) and on")
+        ],
+        responses={200: ScreeningMatchPageSerializer},
+    )
+    def get(self, request, pk: int):
+        log = get_object_or_404(screening_logs_of(request.user).filter(queries=1), pk=pk)
+        try:
+            page = int(request.query_params.get("page", "1"))
+        except ValueError:
+            page = 0
+        matches, count = name_only_page(log, page) if page >= 1 else ([], 0)
+        if not matches and page != 1:
+            raise NotFound(_("No such page."))
+        pages = -(-count // NAME_PAGE_SIZE)
+        return Response(
+            {
+                "screening": log.pk,
+                "count": count,
+                "next": _page_link(request, log.pk, page + 1) if page < pages else None,
+                "previous": _page_link(request, log.pk, page - 1) if page > 1 else None,
+                "results": MatchSerializer(matches, many=True, context={"request": request}).data,
             }
         )
 

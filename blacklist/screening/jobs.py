@@ -192,12 +192,12 @@ def screening_job_submit(
             if file_format == ScreeningJob.Format.CSV:
                 _check_header(text)
                 text.seek(0)
-            rows = 0
+            rows, limit = 0, max_rows()
             for _record in records(text, file_format):
                 rows += 1
-                if rows > max_rows():
+                if rows > limit:
                     raise DomainError(
-                        _("A roster has at most %(n)s rows.") % {"n": f"{max_rows():,}"},
+                        _("A roster has at most %(n)s rows.") % {"n": f"{limit:,}"},
                         code="too_many_rows",
                     )
         except UnicodeDecodeError as exc:
@@ -304,8 +304,9 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
             queries.append(query)
             numbers.append(record.number)
     with transaction.atomic():
-        job = ScreeningJob.objects.select_for_update().only("rows_done").get(pk=job_pk)
-        if job.rows_done != start:
+        job = ScreeningJob.objects.select_for_update().only("rows_done", "status").get(pk=job_pk)
+        # Written already, or an earlier chunk not yet (another run of the job is on it).
+        if job.rows_done != start or job.status != ScreeningJob.Status.RUNNING:
             return False
         answers = roster_match(pool=pool, queries=queries) if queries else []
         hits = rows_write(
@@ -355,7 +356,9 @@ def screening_job_run(*, job_id: int) -> ScreeningJob:
             position += len(chunk)
         with transaction.atomic():
             job = ScreeningJob.objects.select_for_update().get(pk=job_id)
-            if job.status == ScreeningJob.Status.RUNNING:
+            # Only the run that wrote the last chunk logs the job: another run of it that
+            # skipped a chunk (being written) ends here and leaves the job to that one.
+            if job.status == ScreeningJob.Status.RUNNING and job.rows_done == job.rows_total:
                 job.log = screening_job_log(job=job, actor=actor)
                 transition(job, ScreeningJob.Status.DONE, JOB_TRANSITIONS)
                 job.finished_at = timezone.now()

@@ -286,3 +286,32 @@ def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[Roster
             ]
         )
     return answers
+
+
+NAME_PAGE_SIZE = 50
+
+
+def is_name_only(match: Match) -> bool:
+    return match.matched_fields == ["name"]
+
+
+def name_only_page(log, page: int, size: int = NAME_PAGE_SIZE) -> tuple[list[Match], int]:
+    """Page ``page`` (from 1) of a logged single screening's name-only hits, by score as it
+    answered them, and how many there are: the hits from the log's ``found``, each
+    entry read again and its reason worded again from the name asked (``score_names``
+    on the entry's stored form gives what the screening gave)."""
+    from ..selectors import found_entries
+
+    name = (log.asked[0] if log.asked else {}).get("name", "")
+    hits = [hit for hit in (log.found[0] if log.found else []) if hit[2] == ["name"]]
+    chosen = hits[(page - 1) * size : page * size]
+    entries = found_entries(pk for pk, _score, _fields in chosen)
+    form = normalise(name) if name.strip() else None
+    matches = []
+    for pk, score, fields in chosen:
+        entry = entries.get(pk)
+        if entry is None or form is None:
+            continue
+        why = score_names(form, stored_form(entry.name_form, entry.name)).why
+        matches.append(Match(entry, score, list(fields), [str(_("name: %(why)s") % {"why": why})]))
+    return matches, len(hits)

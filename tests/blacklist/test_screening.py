@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog
 from blacklist.screening.log import screening_run
-from blacklist.screening.matching import ScreeningQuery
+from blacklist.screening.matching import ScreeningQuery, screening_match
 from blacklist.screening.names import HIT_THRESHOLD, score_name_strings
 from demo.data import demo_ric, demo_uscc
 from portal.errors import NotAllowed
@@ -433,3 +433,41 @@ def test_screening_upload_that_is_no_csv_is_refused_beside_the_field(client, wor
 
     assert "is not a CSV file (its content was checked)" in page.text
     assert not ScreeningLog.objects.exists()
+
+
+def test_name_only_hits_come_50_a_page_and_identifier_hits_whole(client, world, api_key):
+    xihu = world.departments["xihu_market"]
+    namesakes = [ListedEntryFactory(department=xihu, name="张伟") for _ in range(60)]
+    by_number = ListedEntryFactory(department=xihu, name="李四", id_number=ID_NUMBER)
+
+    response = client.post(
+        "/api/v1/screening/",
+        {"name": "Zhang Wei", "id_number": ID_NUMBER},
+        content_type="application/json",
+        **api_key,
+    )
+
+    body = response.json()
+    assert body["count"] == 61 and body["name_only_count"] == 60
+    shown = [m["entry"]["id"] for m in body["matches"]]
+    assert len(shown) == 51 and shown[0] == by_number.pk
+    assert body["next"].endswith(f"/api/v1/screening/{body['screening']}/matches/?page=2")
+    page = client.get(body["next"], **api_key).json()
+    assert page["count"] == 60 and page["next"] is None and page["previous"]
+    rest = [m["entry"]["id"] for m in page["results"]]
+    assert len(rest) == 10 and not set(rest) & set(shown)
+    assert set(rest) | set(shown) == {e.pk for e in namesakes} | {by_number.pk}
+    (alone,) = screening_match(actor=world.officer, queries=[ScreeningQuery(name="Zhang Wei")])
+    why = {m.entry.pk: m.why for m in alone.matches}
+    assert all(m["why"] == why[m["entry"]["id"]] for m in page["results"])
+    assert client.get(body["next"].replace("page=2", "page=3"), **api_key).status_code == 404
+    _other, raw = api_key_issue(platform=world.other_platform, name="ERP", actor=None)
+    assert client.get(body["next"], HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 404
+
+
+def test_a_few_hits_come_whole_without_next(client, world, zhang_wei, api_key):
+    body = client.post(
+        "/api/v1/screening/", {"name": "张伟"}, content_type="application/json", **api_key
+    ).json()
+
+    assert body["count"] == body["name_only_count"] == 1 and body["next"] is None

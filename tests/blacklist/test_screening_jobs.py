@@ -472,3 +472,32 @@ def test_hits_written_by_copy_are_what_bulk_create_writes(world, listed):
         )
 
     assert written("copy") == written("orm") and len(written("copy")) == len(listed)
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_CHUNK_ROWS=4)
+def test_a_run_that_skipped_a_chunk_being_written_leaves_the_log_to_the_other(
+    world, listed, monkeypatch
+):
+    from blacklist.screening import jobs
+
+    job = screening_job_submit(
+        actor=world.officer,
+        body=[_ndjson(ROWS)],
+        content_type="application/x-ndjson",
+        channel="web",
+    )
+    screen_chunk = jobs._screen_chunk
+
+    def busy_first_chunk(job_pk, start, *args):
+        return False if start == 0 else screen_chunk(job_pk, start, *args)
+
+    monkeypatch.setattr(jobs, "_screen_chunk", busy_first_chunk)
+    screening_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.log_id) == ("running", 0, None)
+
+    monkeypatch.setattr(jobs, "_screen_chunk", screen_chunk)
+    screening_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows_done == 12 and job.log_id
+    assert ScreeningLog.objects.filter(channel=ScreeningLog.Channel.JOB).count() == 1

@@ -239,6 +239,8 @@ SPEC: dict[str, Rule] = {
     "screening-api": api_action(set(), EVERYONE_API),
     "screening-api-batch": api_action(set(), EVERYONE_API),
     "screening-api-jobs": api_action(set(), O | OB | KA | KB),
+    # the next pages of a single screening's name-only hits: the platform's own screenings
+    "screening-api-matches": api(O | KA),
     "screening-api-job": api(O | KA),
     "screening-api-job-result-csv": api(O | KA),
     "screening-api-job-result-json": api(O | KA),

@@ -16,6 +16,8 @@ from accounts.models import Department, DepartmentType, Platform, Role, User
 from accounts.services import api_key_issue
 from blacklist.models import Measure, ShareScope
 from blacklist.screening.jobs import screening_job_run, screening_job_submit
+from blacklist.screening.log import screening_run
+from blacklist.screening.matching import ScreeningQuery
 from blacklist.services.listing import (
     entry_decide,
     entry_notify,
@@ -166,6 +168,9 @@ def build_world() -> SimpleNamespace:
         channel="web",
     )
     screening_job_run(job_id=screening_job.pk)
+    screening = screening_run(
+        actor=officer, queries=[ScreeningQuery(name="张伟")], channel="api"
+    ).log
 
     # --- inspections --------------------------------------------------------
     inspection = PlatformInspection.objects.get(platform=xinghe)
@@ -239,6 +244,7 @@ def build_world() -> SimpleNamespace:
         "notice": notice,
         "roster": roster,
         "screening_job": screening_job,
+        "screening": screening,
         "campaign": campaign,
         "inspection": inspection,
         "item": item,
