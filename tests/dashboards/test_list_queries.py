@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import api_key_issue
+from blacklist.screening.jobs import screening_job_submit
 from blacklist.screening.log import screening_run
 from blacklist.screening.matching import ScreeningQuery
 from complaints.services.forwards import complaint_forward
@@ -80,6 +81,7 @@ PLATFORM_PAGES = [
     ("inspections:platform", "/inspections/platform/"),
     ("api-keys", "/platform/api-keys/"),
     ("blacklist:entries", "/blacklist/"),
+    ("blacklist:screening-jobs", "/blacklist/screening/jobs/"),
 ]
 #: Pages that show figures rather than rows: they need not grow with the rows.
 FIXED_SIZE = {"/statistics/"}
@@ -217,6 +219,12 @@ class Rows:
         PlatformEntryFactory(platform=p.a)
         # a platform's screening that hits the Xihu entry (the screenings page)
         screening_run(actor=self.officer, queries=[ScreeningQuery(name=listed.name)], channel="web")
+        screening_job_submit(
+            actor=self.officer,
+            body=[f'{{"name": "{listed.name}", "reference": "r-{i}"}}\n'.encode()],
+            content_type="application/x-ndjson",
+            channel="api",
+        )
         campaign = campaign_open(
             actor=handler,
             theme=f"专项检查 {i}",
