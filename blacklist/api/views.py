@@ -482,7 +482,11 @@ class ScreeningJobResultView(APIView):
 
     @extend_schema(
         summary="A done roster job's hits, one line per hit (CSV or JSON)",
-        responses={200: OpenApiTypes.BINARY, 409: None},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/json"): OpenApiTypes.ANY,
+            409: None,
+        },
     )
     def get(self, request, pk: int, kind: str):
         job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
