@@ -5,13 +5,12 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.access import object_permission_required
+from portal.access import object_page_for
 
 from .forms import ApiKeyIssueForm
 from .models import Platform, PlatformApiKey
@@ -21,12 +20,15 @@ from .services import api_key_revoke as revoke_key
 # --- a platform's API keys ---------------------------------------------------
 
 
-def _key_platform(user, *, object_page: bool = False) -> Platform:
-    """The signed-in officer's platform; whoever has none is refused, and on a
-    key's own page answered 404 as for any key not theirs."""
+def _key_platform(user) -> Platform:
+    """The signed-in officer's platform; whoever has none is refused."""
     if not user.platform_id:
-        raise Http404 if object_page else PermissionDenied
+        raise PermissionDenied
     return user.platform
+
+
+def _manages_keys(user) -> bool:
+    return bool(user.platform_id) and user.has_perm("accounts.manage_platform_api_keys")
 
 
 ISSUED_KEY_SESSION = "api_key_issued"
@@ -74,11 +76,11 @@ def api_keys(request):
 
 
 @login_required
-@object_permission_required("accounts.manage_platform_api_keys")
+@object_page_for(_manages_keys)  # 404 as for any key not theirs
 @require_http_methods(["GET", "POST"])
 def api_key_revoke(request, pk: int):
     """A revocation cannot be undone: the page asks first, and the POST revokes."""
-    platform = _key_platform(request.user, object_page=True)
+    platform = request.user.platform
     key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform, revoked_at__isnull=True)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])

@@ -110,30 +110,49 @@ def validate_past_moment(value: datetime) -> None:
         _raise(moment_error(value, happened=True))
 
 
-def range_constraints(prefix: str, *, days=(), moments=()) -> list[models.CheckConstraint]:
+class RangeConstraint(models.CheckConstraint):
+    """A CHECK holding one date or time field to the fixed window. The database
+    enforces it; ``validate`` (``full_clean``) decides in Python what the SQL would,
+    so cleaning a dated row asks the database nothing."""
+
+    def validate(self, model, instance, exclude=None, using=None):
+        for lookup, bound in self.condition.children:
+            name, op = lookup.rsplit("__", 1)
+            if exclude and name in exclude:
+                return
+            value = getattr(instance, name, None)
+            if value is None:  # NULL passes, as SQL has it
+                continue
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                value = value.replace(tzinfo=BEIJING)
+            elif isinstance(bound, datetime) and not isinstance(value, datetime):
+                continue  # not yet a moment (a form's raw value): the field says so
+            if not _holds(value, op, bound):
+                raise ValidationError(
+                    self.get_violation_error_message(), code=self.violation_error_code
+                )
+
+
+def _holds(value, op: str, bound) -> bool:
+    return {"gte": value >= bound, "lte": value <= bound, "lt": value < bound}[op]
+
+
+def range_constraints(prefix: str, *, days=(), moments=()) -> list[RangeConstraint]:
     """CHECK constraints holding each field of ``days`` (DateField) and ``moments``
     (DateTimeField) to the fixed window; a NULL passes, as SQL has it. A constraint
     cannot know "now": the bound on what happened is kept at the edge."""
-    constraints = []
-    for name in days:
-        constraints.append(
-            models.CheckConstraint(
-                condition=models.Q(**{f"{name}__gte": EARLIEST_DAY, f"{name}__lte": LATEST_DAY}),
-                name=f"{prefix}_{name}_in_range",
-                violation_error_message=_("A date out of range (2000-01-01 to 2100-12-31)."),
-            )
+    message = _("A date out of range (2000-01-01 to 2100-12-31).")
+    windows = [(name, EARLIEST_DAY, "lte", LATEST_DAY) for name in days] + [
+        (name, EARLIEST_MOMENT, "lt", AFTER_LATEST_MOMENT) for name in moments
+    ]
+    return [
+        RangeConstraint(
+            condition=models.Q(**{f"{name}__gte": start, f"{name}__{op}": end}),
+            name=f"{prefix}_{name}_in_range",
+            violation_error_message=message,
         )
-    for name in moments:
-        constraints.append(
-            models.CheckConstraint(
-                condition=models.Q(
-                    **{f"{name}__gte": EARLIEST_MOMENT, f"{name}__lt": AFTER_LATEST_MOMENT}
-                ),
-                name=f"{prefix}_{name}_in_range",
-                violation_error_message=_("A date out of range (2000-01-01 to 2100-12-31)."),
-            )
-        )
-    return constraints
+        for name, start, op, end in windows
+    ]
 
 
 def out_of_range(queryset, name: str):

@@ -118,11 +118,8 @@ def deadline_new(
         provisional=due.provisional,
     )
     # A subject not yet written (its id comes in the same statement) is not checked for one.
-    # The field validators hold the days to the window of the CHECK constraints, so
-    # those are left to the database rather than asked of it once each.
     deadline.full_clean(
-        exclude=["content_type", "rule_set"] + (["object_id"] if subject.pk is None else []),
-        validate_constraints=False,
+        exclude=["content_type", "rule_set"] + (["object_id"] if subject.pk is None else [])
     )
     event = audit_event(
         actor=actor,

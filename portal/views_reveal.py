@@ -9,7 +9,6 @@ Both answers carry ``Cache-Control: no-store``.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .access import object_page_for
 from .errors import DomainError, NotAllowed
 from .forms import RevealForm
 from .reveal import can_reveal, free_text_reveal, reachable
@@ -26,12 +26,11 @@ from .reveal import can_reveal, free_text_reveal, reachable
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@object_page_for(lambda user: not user.platform_id)  # a staff page: 404 to a platform
 def free_text_page(request, model: str, pk: int, field: str):
     subject, field_name = reachable(request.user, model, pk, field)
-    if not can_reveal(request.user):
-        # Staff who read the masked text are refused; a platform officer, for
-        # whom this is a staff page, is answered as if there were none.
-        raise Http404 if request.user.platform_id else PermissionDenied
+    if not can_reveal(request.user):  # staff who read the masked text only
+        raise PermissionDenied
     form = RevealForm(request.POST or None)
     revealed = None
     if request.method == "POST" and form.is_valid():

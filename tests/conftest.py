@@ -53,6 +53,18 @@ def _fresh_reference_cache():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request through the test client
+    leaves its language active in the thread, and the next test would read it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: with REDIS_URL set (CI) the cache is
     Redis, and an earlier test's submissions would count against this test's

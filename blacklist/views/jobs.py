@@ -3,10 +3,11 @@ its result (the same service and result as the API's ``screening/jobs/``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.access import object_page_for
 from portal.errors import DomainError
 from portal.pagination import BoundedPaginator
 
@@ -19,12 +20,13 @@ from ..selectors import screening_job_errors, screening_jobs_of
 ERRORS_SHOWN = 100
 
 
-def _platform_officer(request, *, object_page: bool = False) -> None:
-    """Roster screening is a platform officer's; on a job's own page anyone else is
-    answered 404, as for a job of another platform."""
-    user = request.user
-    if not (user.has_perm("blacklist.screen_parties") and getattr(user, "platform_id", None)):
-        raise Http404 if object_page else PermissionDenied
+def _screens_rosters(user) -> bool:
+    """Roster screening is a platform officer's."""
+    return user.has_perm("blacklist.screen_parties") and bool(getattr(user, "platform_id", None))
+
+
+# On a job's own page anyone else is answered 404, as for a job of another platform.
+job_page = object_page_for(_screens_rosters)
 
 
 def _format_by_content(upload) -> str:
@@ -39,7 +41,8 @@ def _format_by_content(upload) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def screening_jobs(request):
-    _platform_officer(request)
+    if not _screens_rosters(request.user):
+        raise PermissionDenied
     form = ScreeningJobForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -60,8 +63,8 @@ def screening_jobs(request):
 
 
 @login_required
+@job_page
 def screening_job(request, pk: int):
-    _platform_officer(request, object_page=True)
     job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
     return render(
         request,
@@ -76,8 +79,8 @@ def screening_job(request, pk: int):
 
 
 @login_required
+@job_page
 def screening_job_result(request, pk: int):
-    _platform_officer(request, object_page=True)
     job = get_object_or_404(
         screening_jobs_of(request.user).filter(status=ScreeningJob.Status.DONE), pk=pk
     )

@@ -5,17 +5,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
+from portal.access import object_permission_required
+
 from ..models import Attachment
 from ..selectors import attachment_visible_to
 
 STAFF_PERM = "accounts.view_jurisdiction_cases"
 
 
-def require_staff(user, *, object_page: bool = False) -> None:
-    """Department staff (and site administrators) see the inspection pages. On an
-    object's page anyone else gets 404, as for any object out of their scope."""
+def require_staff(user) -> None:
+    """Department staff (and site administrators) see the inspection lists; anyone
+    else is refused. Object pages take ``staff_object_page`` and answer 404."""
     if not user.has_perm(STAFF_PERM):
-        raise Http404 if object_page else PermissionDenied
+        raise PermissionDenied
+
+
+staff_object_page = object_permission_required(STAFF_PERM)
 
 
 def form_error(form, exc: Exception) -> None:

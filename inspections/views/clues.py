@@ -27,7 +27,7 @@ from ..services.clues import (
     clue_return,
     clue_transfer,
 )
-from ._common import files_of, form_error, require_staff
+from ._common import files_of, form_error, require_staff, staff_object_page
 
 BOXES = ("inbox", "outbox", "all")
 
@@ -118,8 +118,8 @@ def _clue_form(action, data=None):
 
 
 @login_required
+@staff_object_page
 def clue_detail(request, pk: int, *, action=None, bound_form=None):
-    require_staff(request.user, object_page=True)
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
     allowed = clue_actions(request.user, transfer)
     links = list(transfer.links.select_related("content_type"))
@@ -179,8 +179,8 @@ def clue_action(request, pk: int, action: str):
 
 
 @login_required
+@staff_object_page
 def clue_letter_pdf(request, pk: int):
-    require_staff(request.user, object_page=True)
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
     content = pdf.issued_pdf(
         pdf.transfer_letter_pdf,

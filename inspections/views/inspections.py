@@ -46,7 +46,7 @@ from ..services.inspections import (
     rectification_order_issue,
     rectification_report_submit,
 )
-from ._common import files_of, form_error, require_staff
+from ._common import files_of, form_error, require_staff, staff_object_page
 
 # --- campaigns ------------------------------------------------------------------------
 
@@ -113,8 +113,8 @@ def campaign_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@staff_object_page
 def campaign_detail(request, pk: int):
-    require_staff(request.user, object_page=True)
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     is_lead = (
         request.user.has_perm(RUN) and request.user.department_id == campaign.lead_department_id

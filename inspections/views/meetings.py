@@ -28,7 +28,7 @@ from ..services.meetings import (
     interview_record_minutes,
     interview_schedule,
 )
-from ._common import form_error, require_staff
+from ._common import form_error, require_staff, staff_object_page
 
 # --- consultations ---------------------------------------------------------------------------
 
@@ -98,8 +98,8 @@ def _consultation_form(action, consultation, data=None):
 
 
 @login_required
+@staff_object_page
 def consultation_detail(request, pk: int, *, action=None, bound_form=None, done_forms=None):
-    require_staff(request.user, object_page=True)
     consultation = get_object_or_404(consultations_visible_to(request.user), pk=pk)
     allowed = consultation_actions(request.user, consultation)
     links = list(consultation.links.select_related("content_type"))
