@@ -210,7 +210,7 @@ class ScreeningJobErrorSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(allow_blank=True)
     field = serializers.CharField()
-    message = serializers.CharField()
+    message = serializers.CharField(help_text=_("In the reader's language."))
 
 
 class ScreeningJobSerializer(serializers.Serializer):
@@ -224,7 +224,20 @@ class ScreeningJobSerializer(serializers.Serializer):
     queries_with_hits = serializers.IntegerField()
     hits = serializers.IntegerField()
     errors_count = serializers.IntegerField(source="error_count")
-    errors = ScreeningJobErrorSerializer(many=True, help_text=_("The first 1,000 rows in error."))
+    errors = ScreeningJobErrorSerializer(
+        many=True, help_text=_("The first 1,000 rows in error; every one of them at errors_url.")
+    )
+    errors_url = serializers.CharField(
+        help_text=_("Every row in error, 1,000 a page (screening/jobs/{id}/errors/).")
+    )
+    failure = serializers.ChoiceField(
+        choices=["retries_exhausted", "unreadable", "error"],
+        allow_null=True,
+        help_text=_("Why the job failed, as a code (null unless it failed)."),
+    )
+    failure_reason = serializers.CharField(
+        allow_null=True, help_text=_("Why the job failed, in your language.")
+    )
     screening = serializers.IntegerField(source="log_id", allow_null=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)

@@ -8,13 +8,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.errors import Conflict, NotAllowed
 
 from ..filters import EntryFilter
-from ..models import ScreeningJob, ScreeningLog
+from ..models import FAILURE_REASONS, ScreeningJob, ScreeningLog
 from ..screening.jobs import screening_job_submit
 from ..screening.log import screening_run
 from ..screening.matching import NAME_PAGE_SIZE, ScreeningQuery, is_name_only, name_only_page
@@ -38,6 +39,7 @@ from .serializers import (
     ScreeningAnswerSerializer,
     ScreeningBatchAnswerSerializer,
     ScreeningBatchSerializer,
+    ScreeningJobErrorSerializer,
     ScreeningJobSerializer,
     ScreeningMatchPageSerializer,
     ScreeningQuerySerializer,
@@ -387,6 +389,9 @@ JOB_EXAMPLE = {
             "message": "This resident ID number does not carry a valid birth date.",
         }
     ],
+    "errors_url": "https://portal.example.cn/api/v1/screening/jobs/12/errors/",
+    "failure": None,
+    "failure_reason": None,
     "screening": None,
     "created_at": "2026-12-04T01:00:00+08:00",
     "started_at": "2026-12-04T01:00:01+08:00",
@@ -401,8 +406,10 @@ def _job_data(job, request) -> dict:
     done = job.status == ScreeningJob.Status.DONE
     errors = screening_job_errors(job)[:MAX_JOB_ERRORS_SHOWN]
 
-    def link(name):
-        return request.build_absolute_uri(reverse(name, args=[job.pk])) if done else None
+    def link(name, always=False):
+        if not (done or always):
+            return None
+        return request.build_absolute_uri(reverse(name, args=[job.pk]))
 
     return ScreeningJobSerializer(
         {
@@ -415,6 +422,11 @@ def _job_data(job, request) -> dict:
             "hits": job.hits,
             "error_count": job.error_count,
             "errors": errors,
+            "errors_url": link("screening-api-job-errors", always=True),
+            "failure": (job.failure if job.failure in FAILURE_REASONS else "error")
+            if job.failure
+            else None,
+            "failure_reason": job.failure_reason or None,
             "log_id": job.log_id,
             "created_at": job.created_at,
             "started_at": job.started_at,
@@ -426,9 +438,13 @@ def _job_data(job, request) -> dict:
 
 
 def _request_body(request, size: int = 64 * 1024):
-    """The request's body in pieces, as it arrives (never read whole); DRF's ``stream``
-    is ``None`` for an empty body."""
+    """The request's body in pieces, as it arrives (never read whole). DRF's ``stream``
+    is ``None`` for a body without ``Content-Length``; a chunked upload
+    (``Transfer-Encoding: chunked``, which gunicorn decodes) is then read from the WSGI
+    input to its end. The size limit is the service's, checked as the pieces come."""
     stream = request.stream
+    if stream is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        stream = request.META.get("wsgi.input")
     while stream is not None and (chunk := stream.read(size)):
         yield chunk
 
@@ -443,7 +459,10 @@ class ScreeningJobCreateView(APIView):
             "``reference`` for the row. Answers 202 at once with the job and its address "
             "(``Location``); the job runs in the background. A row in error is reported "
             "in the job's ``errors``, never fails it. A wrong content type, an empty body, "
-            "more than 1,000,000 rows or more than 256 MB answer 400."
+            "more than 1,000,000 rows or more than 256 MB answer 400. The body may be sent "
+            "chunked (``Transfer-Encoding: chunked``, no ``Content-Length``); the same "
+            "limits apply as it is read. The roster's file is deleted once the job is done "
+            "or failed."
         ),
         request={
             "application/x-ndjson": OpenApiTypes.BINARY,
@@ -475,6 +494,33 @@ class ScreeningJobDetailView(APIView):
     def get(self, request, pk: int):
         job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
         return Response(_job_data(job, request))
+
+
+class ScreeningJobErrorPagination(PageNumberPagination):
+    page_size = 1000
+
+
+class ScreeningJobErrorsView(generics.ListAPIView):
+    """Every row in error of a job, in roster order, 1,000 a page (``?page=2`` and on):
+    the job's answer shows the first 1,000 only."""
+
+    serializer_class = ScreeningJobErrorSerializer
+    pagination_class = ScreeningJobErrorPagination
+
+    @extend_schema(
+        summary="A roster screening job's rows in error, all of them, 1,000 a page",
+        description=(
+            "The rows in error in roster order, each with its row number, your reference, "
+            "the field and the message in your language (``Accept-Language``). A page "
+            "past the last answers 404."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        job = get_object_or_404(screening_jobs_of(self.request.user), pk=self.kwargs["pk"])
+        return screening_job_errors(job)
 
 
 class ScreeningJobResultView(APIView):
