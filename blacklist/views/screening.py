@@ -3,8 +3,9 @@ screenings that hit a department's entries."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +20,9 @@ from ..forms import (
 from ..models import ScreeningLog
 from ..screening.log import screening_run
 from ..selectors import (
+    as_department_hits,
     department_hits,
+    department_log_hits,
     may_see_full_name,
     screenings_hitting,
 )
@@ -134,12 +137,32 @@ def screenings(request):
     """The screenings that hit this department's entries (Order 117 Art. 8, 14): who
     screened, when, how many parties, and this department's entries hit, never
     another department's."""
-    department = request.user.department
-    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
-        raise PermissionDenied
+    department = _department_staff(request)
     page = BoundedPaginator(screenings_hitting(department), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "blacklist/screenings.html",
         {"page": page, "rows": department_hits(department, page.object_list)},
+    )
+
+
+def _department_staff(request):
+    department = request.user.department
+    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
+        raise PermissionDenied
+    return department
+
+
+@login_required
+def screening_hits(request, pk: int):
+    """One screening's hits on this department's entries, all of them, 50 a page (a
+    roster job hits a common name thousands of times); another department's screening,
+    or one that hit none of ours, answers 404."""
+    department = _department_staff(request)
+    log = get_object_or_404(screenings_hitting(department), pk=pk)
+    page = Paginator(department_log_hits(department, log), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blacklist/screening_hits.html",
+        {"log": log, "page": page, "hits": as_department_hits(page.object_list)},
     )

@@ -263,7 +263,8 @@ def test_one_log_and_each_department_sees_its_own_hits(
         (xihu, {listed["zhang"].pk, listed["org"].pk}, {listed["li"].pk, listed["zhang2"].pk}),
         (yuhang, {listed["li"].pk, listed["zhang2"].pk}, {listed["zhang"].pk, listed["org"].pk}),
     ):
-        [(_log, hits)] = department_hits(department, list(screenings_hitting(department)))
+        [(_log, hits, count)] = department_hits(department, list(screenings_hitting(department)))
+        assert count == len(hits)
         entries = {hit["entry"].pk for hit in hits}
         assert entries == own and not entries & others
         assert {hit["party"] for hit in hits} <= set(job.hit_rows.values_list("row", flat=True))
@@ -702,3 +703,30 @@ def test_the_page_and_the_api_tell_the_format_the_same_way(world, listed):
         actor=world.officer, body=[b"", _ndjson(ROWS)], content_type=None, channel="web"
     )
     assert job.file_format == "application/x-ndjson" and job.rows_total == 12
+
+
+def test_the_departments_screenings_page_pages_a_jobs_hits(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    rows = [{"reference": f"z-{n}", "name": "张伟"} for n in range(1, 61)]
+    body = "\n".join(json.dumps(row, ensure_ascii=False) for row in rows).encode()
+    response = _upload(
+        client, body, "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+    xihu = world.departments["xihu_market"]
+    assert job.hit_rows.filter(entry__department=xihu).count() == 60
+
+    client.force_login(world.handler)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    page = client.get(reverse("blacklist:screenings"), **en).content.decode()
+    assert "party 20:" in page and "party 21:" not in page
+    detail = reverse("blacklist:screening-hits", args=[job.log_id])
+    assert detail in page
+    first = client.get(detail, **en).content.decode()
+    assert "party 50:" in first and "party 51:" not in first
+    second = client.get(detail + "?page=2", **en).content.decode()
+    assert "party 60:" in second and listed["zhang"].reference in second
+    assert listed["zhang2"].reference not in first + second  # another department's entry
+    client.force_login(world.gd_handler)  # no hit on its entries: not its screening
+    assert client.get(detail).status_code == 404
