@@ -137,7 +137,22 @@ class ScreeningMatchPageSerializer(serializers.Serializer):
 class BatchItemSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     ref = serializers.CharField(allow_blank=True)
-    matches = MatchSerializer(many=True, required=False)
+    count = serializers.IntegerField(
+        required=False, help_text=_("Every hit on this party, those not shown included.")
+    )
+    name_only_count = serializers.IntegerField(
+        required=False, help_text=_("Hits by the name alone.")
+    )
+    next = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text=_("The next 50 name-only hits on this party, when there are more."),
+    )
+    matches = MatchSerializer(
+        many=True,
+        required=False,
+        help_text=_("Every identifier hit, and the first 50 name-only hits by score."),
+    )
     errors = serializers.DictField(required=False)
 
 

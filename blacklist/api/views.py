@@ -18,7 +18,12 @@ from ..filters import EntryFilter
 from ..models import FAILURE_REASONS, ScreeningJob, ScreeningLog
 from ..screening.jobs import screening_job_submit
 from ..screening.log import screening_run
-from ..screening.matching import NAME_PAGE_SIZE, ScreeningQuery, is_name_only, name_only_page
+from ..screening.matching import (
+    NAME_PAGE_SIZE,
+    ScreeningQuery,
+    first_name_only,
+    name_only_page,
+)
 from ..screening.results import result_csv, result_json
 from ..selectors import (
     entries_visible_to,
@@ -237,59 +242,80 @@ class ScreeningView(APIView):
             queries=[ScreeningQuery(**serializer.validated_data)],
             channel=ScreeningLog.Channel.API,
         )
-        answer = result.answers[0]
-        name_only = [m for m in answer.matches if is_name_only(m)]
-        shown = {id(m) for m in name_only[:NAME_PAGE_SIZE]}
-        answer.matches = [m for m in answer.matches if not is_name_only(m) or id(m) in shown]
-        following = None
-        if len(name_only) > NAME_PAGE_SIZE:
-            following = _page_link(request, result.log.pk, 2)
         return Response(
-            {
-                "screening": result.log.pk,
-                "hit": bool(answer.matches),
-                "count": len(answer.matches) + len(name_only) - len(shown),
-                "name_only_count": len(name_only),
-                "next": following,
-                "matches": _match_data(answer, request),
-            }
+            {"screening": result.log.pk, **_paged_answer(result.answers[0], request, result.log)}
         )
 
 
-def _page_link(request, log_pk: int, page: int) -> str:
+def _page_link(request, log_pk: int, page: int, item: int | None = None) -> str:
     url = reverse("screening-api-matches", args=[log_pk])
-    return request.build_absolute_uri(f"{url}?page={page}")
+    query = f"?page={page}" if item is None else f"?item={item}&page={page}"
+    return request.build_absolute_uri(url + query)
+
+
+def _paged_answer(answer, request, log, item: int | None = None) -> dict:
+    """A party's answer as single screenings and batch items give it: every identifier
+    hit and the first 50 name-only hits by score, the counts, and ``next`` (the
+    following name-only hits) when there are more."""
+    every = len(answer.matches)
+    shown, name_only = first_name_only(answer.matches)
+    answer.matches = shown
+    following = None
+    if name_only > NAME_PAGE_SIZE:
+        following = _page_link(request, log.pk, 2, item)
+    return {
+        "hit": bool(every),
+        "count": every,
+        "name_only_count": name_only,
+        "next": following,
+        "matches": _match_data(answer, request),
+    }
 
 
 class ScreeningMatchesView(APIView):
     @extend_schema(
-        summary="The next pages of a single screening's name-only hits, 50 a page",
+        summary="The next pages of a screening's name-only hits on one party, 50 a page",
         description=(
-            "A single screening answers every identifier hit and the first 50 name-only "
-            "hits by score, with ``next`` when there are more; this is that ``next``. "
-            "Only the caller's own screenings (their platform's, or their own)."
+            "A single screening, and each item of a batch, answers every identifier hit "
+            "and the first 50 name-only hits by score, with ``next`` when there are more; "
+            "this is that ``next``. Only the caller's own screenings (their platform's, "
+            "or their own)."
         ),
         parameters=[
-            OpenApiParameter("page", int, description="1 (the hits the screening answered) and on")
+            OpenApiParameter("page", int, description="1 (the hits the screening answered) and on"),
+            OpenApiParameter(
+                "item",
+                int,
+                description=(
+                    "In a batch: the party's place among the items screened (the items "
+                    "without errors), from 0, as the item's ``next`` gives it"
+                ),
+            ),
         ],
         responses={200: ScreeningMatchPageSerializer},
     )
     def get(self, request, pk: int):
-        log = get_object_or_404(screening_logs_of(request.user).filter(queries=1), pk=pk)
+        log = get_object_or_404(
+            screening_logs_of(request.user).exclude(channel=ScreeningLog.Channel.JOB), pk=pk
+        )
         try:
             page = int(request.query_params.get("page", "1"))
+            item = int(request.query_params.get("item", "0"))
         except ValueError:
-            page = 0
-        matches, count = name_only_page(log, page) if page >= 1 else ([], 0)
+            page, item = 0, -1
+        if not 0 <= item < log.queries:
+            raise NotFound(_("No such party in this screening."))
+        matches, count = name_only_page(log, page, item=item) if page >= 1 else ([], 0)
         if not matches and page != 1:
             raise NotFound(_("No such page."))
         pages = -(-count // NAME_PAGE_SIZE)
+        link_item = item if log.queries > 1 else None
         return Response(
             {
                 "screening": log.pk,
                 "count": count,
-                "next": _page_link(request, log.pk, page + 1) if page < pages else None,
-                "previous": _page_link(request, log.pk, page - 1) if page > 1 else None,
+                "next": _page_link(request, log.pk, page + 1, link_item) if page < pages else None,
+                "previous": _page_link(request, log.pk, page - 1, link_item) if page > 1 else None,
                 "results": MatchSerializer(matches, many=True, context={"request": request}).data,
             }
         )
@@ -360,8 +386,12 @@ class ScreeningBatchView(APIView):
                 actor=request.user, queries=queries, channel=ScreeningLog.Channel.API
             )
             log_pk, with_hits = result.log.pk, result.log.queries_with_hits
-            for position, answer in zip(positions, result.answers, strict=True):
-                results[position]["matches"] = _match_data(answer, request)
+            # ``next`` names the party by its place among those screened (the log's).
+            several = result.log.queries > 1
+            for place, (position, answer) in enumerate(zip(positions, result.answers, strict=True)):
+                paged = _paged_answer(answer, request, result.log, place if several else None)
+                del paged["hit"]
+                results[position].update(paged)
         return Response(
             {
                 "screening": log_pk,

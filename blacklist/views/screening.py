@@ -19,6 +19,7 @@ from ..forms import (
 )
 from ..models import ScreeningLog
 from ..screening.log import screening_run
+from ..screening.matching import NAME_PAGE_SIZE, first_name_only
 from ..selectors import (
     as_department_hits,
     department_hits,
@@ -45,23 +46,32 @@ CSV_COLUMNS = [
 ]
 
 
-def _result_rows(user, queries, answers):
+def _result_rows(user, queries, answers, *, paged: bool = True):
+    """A line per hit (or per party without one). ``paged``: a party's name-only hits
+    past the first 50 by score make one line saying how many more (as the API's
+    answers); the CSV file has every hit."""
     rows = []
     for query, answer in zip(queries, answers, strict=True):
-        for match in answer.matches or [None]:
+        party = {
+            "row": answer.ref,
+            "name": query.name,
+            "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
+            "uscc": query.uscc,
+        }
+        matches, name_only = first_name_only(answer.matches) if paged else (answer.matches, 0)
+        for match in matches or [None]:
             entry = match.entry if match else None
             rows.append(
                 {
-                    "row": answer.ref,
-                    "name": query.name,
-                    "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
-                    "uscc": query.uscc,
+                    **party,
                     "match": match,
                     "entry": entry,
                     "entry_name": (entry.name if entry and may_see_full_name(user, entry) else "")
                     or (entry.name_masked if entry else ""),
                 }
             )
+        if name_only > NAME_PAGE_SIZE:
+            rows.append({**party, "match": None, "more": name_only - NAME_PAGE_SIZE})
     return rows
 
 
@@ -113,10 +123,12 @@ def screening(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            rows = _result_rows(request.user, form.queries, result.answers)
             log = result.log
             if request.POST.get("format") == "csv":
-                return _csv_response(rows)
+                return _csv_response(
+                    _result_rows(request.user, form.queries, result.answers, paged=False)
+                )
+            rows = _result_rows(request.user, form.queries, result.answers)
             # The numbers asked are not echoed back into the page (nor its cache).
             form = ScreeningForm()
     return render(
