@@ -31,19 +31,20 @@ def validate_upload(upload) -> None:
 
 
 def validate_screening_identifiers(name: str, id_number: str, uscc: str) -> dict:
-    """Clean one screening query; raise ValidationError with field messages."""
+    """Clean one screening query; raise ValidationError with field messages (the
+    validators' own errors, so a roster job keeps their msgids and parameters)."""
     errors: dict[str, list] = {}
     cleaned = {"name": (name or "").strip()[:200], "id_number": "", "uscc": ""}
     if (id_number or "").strip():
         try:
             cleaned["id_number"] = validate_ric(id_number)
         except ValidationError as exc:
-            errors["id_number"] = exc.messages
+            errors["id_number"] = exc.error_list
     if (uscc or "").strip():
         try:
             cleaned["uscc"] = validate_uscc(uscc)
         except ValidationError as exc:
-            errors["uscc"] = exc.messages
+            errors["uscc"] = exc.error_list
     if not errors and not any(cleaned.values()):
         errors["name"] = [_("Give a name, a resident ID number or a USCC.")]
     if errors:

@@ -22,7 +22,8 @@ Who sees which entries (pages, API, PDFs and screening all use these):
 
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.scoping import jurisdiction_of
@@ -186,42 +187,84 @@ def screenings_hitting(department) -> QuerySet[ScreeningLog]:
     )
 
 
-def department_hits(department, logs) -> list[tuple[ScreeningLog, list[dict]]]:
-    """Each of ``logs`` with the hits on ``department``'s entries only, in one read (and
-    one more for roster jobs' logs, whose hits are the job's rows, numbered by the
-    roster's row): the entries of other departments that the same screening hit are
-    never loaded."""
+#: A screening's hits on a department's entries shown on its screenings page; the rest
+#: are on the screening's own page (:func:`department_log_hits`), 50 a page.
+HITS_SHOWN = 20
+
+
+def _job_hits_of(department) -> QuerySet[ScreeningJobHit]:
+    return (
+        ScreeningJobHit.objects.filter(entry__department=department)
+        .select_related("entry")
+        .order_by("row", "-score", "entry_id")
+    )
+
+
+def _job_hit(hit) -> dict:
+    return {"party": hit.row, "entry": hit.entry, "score": hit.score, "fields": hit.matched_fields}
+
+
+def _log_hits(log, entries) -> list[dict]:
+    return [
+        {"party": party, "entry": entries[pk], "score": score, "fields": fields}
+        for party, found in enumerate(log.found, start=1)
+        for pk, score, fields in found
+        if pk in entries
+    ]
+
+
+def department_hits(
+    department, logs, *, limit: int = HITS_SHOWN
+) -> list[tuple[ScreeningLog, list[dict], int]]:
+    """Each of ``logs`` with its first ``limit`` hits on ``department``'s entries only
+    and how many there are, in one read (and one more for roster jobs' logs, whose hits
+    are the job's rows, numbered by the roster's row, the first ``limit`` of each job
+    chosen in SQL): the entries of other departments that the same screening hit are
+    never loaded, nor a job's hits past the ``limit``."""
     wanted = {hit[0] for log in logs for party in log.found for hit in party}
     entries = Entry.objects.filter(pk__in=wanted, department=department).in_bulk() if wanted else {}
     job_logs = [log.pk for log in logs if log.channel == ScreeningLog.Channel.JOB]
     job_hits: dict[int, list[dict]] = {}
+    job_counts: dict[int, int] = {}
     if job_logs:
+        order = [F("row").asc(), F("score").desc(), F("entry_id").asc()]
         rows = (
-            ScreeningJobHit.objects.filter(job__log__in=job_logs, entry__department=department)
-            .select_related("entry")
-            .annotate(log_id=F("job__log_id"))
-            .order_by("row", "-score", "entry_id")
+            _job_hits_of(department)
+            .filter(job__log__in=job_logs)
+            .annotate(
+                log_id=F("job__log_id"),
+                place=Window(RowNumber(), partition_by=[F("job_id")], order_by=order),
+                total=Window(Count("pk"), partition_by=[F("job_id")]),
+            )
+            .filter(place__lte=limit)
         )
         for hit in rows:
-            job_hits.setdefault(hit.log_id, []).append(
-                {
-                    "party": hit.row,
-                    "entry": hit.entry,
-                    "score": hit.score,
-                    "fields": hit.matched_fields,
-                }
-            )
+            job_hits.setdefault(hit.log_id, []).append(_job_hit(hit))
+            job_counts[hit.log_id] = hit.total
     rows = []
     for log in logs:
-        hits = job_hits.get(log.pk, [])
-        for party, found in enumerate(log.found, start=1):
-            for pk, score, fields in found:
-                if pk in entries:
-                    hits.append(
-                        {"party": party, "entry": entries[pk], "score": score, "fields": fields}
-                    )
-        rows.append((log, hits))
+        if log.channel == ScreeningLog.Channel.JOB:
+            rows.append((log, job_hits.get(log.pk, []), job_counts.get(log.pk, 0)))
+        else:
+            hits = _log_hits(log, entries)
+            rows.append((log, hits[:limit], len(hits)))
     return rows
+
+
+def department_log_hits(department, log: ScreeningLog):
+    """Every hit of one screening on ``department``'s entries, in the order of its
+    parties: a roster job's as a query set (to be paged), another screening's as a list
+    (its hits are in the log's row, already read)."""
+    if log.channel == ScreeningLog.Channel.JOB:
+        return _job_hits_of(department).filter(job__log=log)
+    wanted = {hit[0] for party in log.found for hit in party}
+    entries = Entry.objects.filter(pk__in=wanted, department=department).in_bulk() if wanted else {}
+    return _log_hits(log, entries)
+
+
+def as_department_hits(rows) -> list[dict]:
+    """A page of :func:`department_log_hits` as the hits the pages show."""
+    return [row if isinstance(row, dict) else _job_hit(row) for row in rows]
 
 
 def screening_jobs_of(user) -> QuerySet[ScreeningJob]:

@@ -18,6 +18,7 @@ urlpatterns = [
         name="screening-job-result",
     ),
     path("screenings/", screening.screenings, name="screenings"),
+    path("screenings/<int:pk>/", screening.screening_hits, name="screening-hits"),
     path("<int:pk>/", entries.entry_detail, name="entry"),
     path("<int:pk>/notify/", entries.entry_notify, name="notify"),
     path("<int:pk>/statement/", entries.entry_statement, name="statement"),

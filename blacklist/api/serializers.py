@@ -137,7 +137,22 @@ class ScreeningMatchPageSerializer(serializers.Serializer):
 class BatchItemSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     ref = serializers.CharField(allow_blank=True)
-    matches = MatchSerializer(many=True, required=False)
+    count = serializers.IntegerField(
+        required=False, help_text=_("Every hit on this party, those not shown included.")
+    )
+    name_only_count = serializers.IntegerField(
+        required=False, help_text=_("Hits by the name alone.")
+    )
+    next = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text=_("The next 50 name-only hits on this party, when there are more."),
+    )
+    matches = MatchSerializer(
+        many=True,
+        required=False,
+        help_text=_("Every identifier hit, and the first 50 name-only hits by score."),
+    )
     errors = serializers.DictField(required=False)
 
 
@@ -210,7 +225,7 @@ class ScreeningJobErrorSerializer(serializers.Serializer):
     )
     reference = serializers.CharField(allow_blank=True)
     field = serializers.CharField()
-    message = serializers.CharField()
+    message = serializers.CharField(help_text=_("In the reader's language."))
 
 
 class ScreeningJobSerializer(serializers.Serializer):
@@ -224,7 +239,20 @@ class ScreeningJobSerializer(serializers.Serializer):
     queries_with_hits = serializers.IntegerField()
     hits = serializers.IntegerField()
     errors_count = serializers.IntegerField(source="error_count")
-    errors = ScreeningJobErrorSerializer(many=True, help_text=_("The first 1,000 rows in error."))
+    errors = ScreeningJobErrorSerializer(
+        many=True, help_text=_("The first 1,000 rows in error; every one of them at errors_url.")
+    )
+    errors_url = serializers.CharField(
+        help_text=_("Every row in error, 1,000 a page (screening/jobs/{id}/errors/).")
+    )
+    failure = serializers.ChoiceField(
+        choices=["retries_exhausted", "unreadable", "error"],
+        allow_null=True,
+        help_text=_("Why the job failed, as a code (null unless it failed)."),
+    )
+    failure_reason = serializers.CharField(
+        allow_null=True, help_text=_("Why the job failed, in your language.")
+    )
     screening = serializers.IntegerField(source="log_id", allow_null=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)

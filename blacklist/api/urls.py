@@ -57,6 +57,11 @@ urlpatterns = [
         "screening/jobs/<int:pk>/", views.ScreeningJobDetailView.as_view(), name="screening-api-job"
     ),
     path(
+        "screening/jobs/<int:pk>/errors/",
+        views.ScreeningJobErrorsView.as_view(),
+        name="screening-api-job-errors",
+    ),
+    path(
         "screening/jobs/<int:pk>/result.csv",
         views.ScreeningJobResultView.as_view(),
         {"kind": "csv"},

@@ -8,16 +8,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.errors import Conflict, NotAllowed
 
 from ..filters import EntryFilter
-from ..models import ScreeningJob, ScreeningLog
+from ..models import FAILURE_REASONS, ScreeningJob, ScreeningLog
 from ..screening.jobs import screening_job_submit
 from ..screening.log import screening_run
-from ..screening.matching import NAME_PAGE_SIZE, ScreeningQuery, is_name_only, name_only_page
+from ..screening.matching import (
+    NAME_PAGE_SIZE,
+    ScreeningQuery,
+    first_name_only,
+    name_only_page,
+)
 from ..screening.results import result_csv, result_json
 from ..selectors import (
     entries_visible_to,
@@ -38,6 +44,7 @@ from .serializers import (
     ScreeningAnswerSerializer,
     ScreeningBatchAnswerSerializer,
     ScreeningBatchSerializer,
+    ScreeningJobErrorSerializer,
     ScreeningJobSerializer,
     ScreeningMatchPageSerializer,
     ScreeningQuerySerializer,
@@ -235,59 +242,80 @@ class ScreeningView(APIView):
             queries=[ScreeningQuery(**serializer.validated_data)],
             channel=ScreeningLog.Channel.API,
         )
-        answer = result.answers[0]
-        name_only = [m for m in answer.matches if is_name_only(m)]
-        shown = {id(m) for m in name_only[:NAME_PAGE_SIZE]}
-        answer.matches = [m for m in answer.matches if not is_name_only(m) or id(m) in shown]
-        following = None
-        if len(name_only) > NAME_PAGE_SIZE:
-            following = _page_link(request, result.log.pk, 2)
         return Response(
-            {
-                "screening": result.log.pk,
-                "hit": bool(answer.matches),
-                "count": len(answer.matches) + len(name_only) - len(shown),
-                "name_only_count": len(name_only),
-                "next": following,
-                "matches": _match_data(answer, request),
-            }
+            {"screening": result.log.pk, **_paged_answer(result.answers[0], request, result.log)}
         )
 
 
-def _page_link(request, log_pk: int, page: int) -> str:
+def _page_link(request, log_pk: int, page: int, item: int | None = None) -> str:
     url = reverse("screening-api-matches", args=[log_pk])
-    return request.build_absolute_uri(f"{url}?page={page}")
+    query = f"?page={page}" if item is None else f"?item={item}&page={page}"
+    return request.build_absolute_uri(url + query)
+
+
+def _paged_answer(answer, request, log, item: int | None = None) -> dict:
+    """A party's answer as single screenings and batch items give it: every identifier
+    hit and the first 50 name-only hits by score, the counts, and ``next`` (the
+    following name-only hits) when there are more."""
+    every = len(answer.matches)
+    shown, name_only = first_name_only(answer.matches)
+    answer.matches = shown
+    following = None
+    if name_only > NAME_PAGE_SIZE:
+        following = _page_link(request, log.pk, 2, item)
+    return {
+        "hit": bool(every),
+        "count": every,
+        "name_only_count": name_only,
+        "next": following,
+        "matches": _match_data(answer, request),
+    }
 
 
 class ScreeningMatchesView(APIView):
     @extend_schema(
-        summary="The next pages of a single screening's name-only hits, 50 a page",
+        summary="The next pages of a screening's name-only hits on one party, 50 a page",
         description=(
-            "A single screening answers every identifier hit and the first 50 name-only "
-            "hits by score, with ``next`` when there are more; this is that ``next``. "
-            "Only the caller's own screenings (their platform's, or their own)."
+            "A single screening, and each item of a batch, answers every identifier hit "
+            "and the first 50 name-only hits by score, with ``next`` when there are more; "
+            "this is that ``next``. Only the caller's own screenings (their platform's, "
+            "or their own)."
         ),
         parameters=[
-            OpenApiParameter("page", int, description="1 (the hits the screening answered) and on")
+            OpenApiParameter("page", int, description="1 (the hits the screening answered) and on"),
+            OpenApiParameter(
+                "item",
+                int,
+                description=(
+                    "In a batch: the party's place among the items screened (the items "
+                    "without errors), from 0, as the item's ``next`` gives it"
+                ),
+            ),
         ],
         responses={200: ScreeningMatchPageSerializer},
     )
     def get(self, request, pk: int):
-        log = get_object_or_404(screening_logs_of(request.user).filter(queries=1), pk=pk)
+        log = get_object_or_404(
+            screening_logs_of(request.user).exclude(channel=ScreeningLog.Channel.JOB), pk=pk
+        )
         try:
             page = int(request.query_params.get("page", "1"))
+            item = int(request.query_params.get("item", "0"))
         except ValueError:
-            page = 0
-        matches, count = name_only_page(log, page) if page >= 1 else ([], 0)
+            page, item = 0, -1
+        if not 0 <= item < log.queries:
+            raise NotFound(_("No such party in this screening."))
+        matches, count = name_only_page(log, page, item=item) if page >= 1 else ([], 0)
         if not matches and page != 1:
             raise NotFound(_("No such page."))
         pages = -(-count // NAME_PAGE_SIZE)
+        link_item = item if log.queries > 1 else None
         return Response(
             {
                 "screening": log.pk,
                 "count": count,
-                "next": _page_link(request, log.pk, page + 1) if page < pages else None,
-                "previous": _page_link(request, log.pk, page - 1) if page > 1 else None,
+                "next": _page_link(request, log.pk, page + 1, link_item) if page < pages else None,
+                "previous": _page_link(request, log.pk, page - 1, link_item) if page > 1 else None,
                 "results": MatchSerializer(matches, many=True, context={"request": request}).data,
             }
         )
@@ -358,8 +386,12 @@ class ScreeningBatchView(APIView):
                 actor=request.user, queries=queries, channel=ScreeningLog.Channel.API
             )
             log_pk, with_hits = result.log.pk, result.log.queries_with_hits
-            for position, answer in zip(positions, result.answers, strict=True):
-                results[position]["matches"] = _match_data(answer, request)
+            # ``next`` names the party by its place among those screened (the log's).
+            several = result.log.queries > 1
+            for place, (position, answer) in enumerate(zip(positions, result.answers, strict=True)):
+                paged = _paged_answer(answer, request, result.log, place if several else None)
+                del paged["hit"]
+                results[position].update(paged)
         return Response(
             {
                 "screening": log_pk,
@@ -387,6 +419,9 @@ JOB_EXAMPLE = {
             "message": "This resident ID number does not carry a valid birth date.",
         }
     ],
+    "errors_url": "https://portal.example.cn/api/v1/screening/jobs/12/errors/",
+    "failure": None,
+    "failure_reason": None,
     "screening": None,
     "created_at": "2026-12-04T01:00:00+08:00",
     "started_at": "2026-12-04T01:00:01+08:00",
@@ -401,8 +436,10 @@ def _job_data(job, request) -> dict:
     done = job.status == ScreeningJob.Status.DONE
     errors = screening_job_errors(job)[:MAX_JOB_ERRORS_SHOWN]
 
-    def link(name):
-        return request.build_absolute_uri(reverse(name, args=[job.pk])) if done else None
+    def link(name, always=False):
+        if not (done or always):
+            return None
+        return request.build_absolute_uri(reverse(name, args=[job.pk]))
 
     return ScreeningJobSerializer(
         {
@@ -415,6 +452,11 @@ def _job_data(job, request) -> dict:
             "hits": job.hits,
             "error_count": job.error_count,
             "errors": errors,
+            "errors_url": link("screening-api-job-errors", always=True),
+            "failure": (job.failure if job.failure in FAILURE_REASONS else "error")
+            if job.failure
+            else None,
+            "failure_reason": job.failure_reason or None,
             "log_id": job.log_id,
             "created_at": job.created_at,
             "started_at": job.started_at,
@@ -426,9 +468,13 @@ def _job_data(job, request) -> dict:
 
 
 def _request_body(request, size: int = 64 * 1024):
-    """The request's body in pieces, as it arrives (never read whole); DRF's ``stream``
-    is ``None`` for an empty body."""
+    """The request's body in pieces, as it arrives (never read whole). DRF's ``stream``
+    is ``None`` for a body without ``Content-Length``; a chunked upload
+    (``Transfer-Encoding: chunked``, which gunicorn decodes) is then read from the WSGI
+    input to its end. The size limit is the service's, checked as the pieces come."""
     stream = request.stream
+    if stream is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        stream = request.META.get("wsgi.input")
     while stream is not None and (chunk := stream.read(size)):
         yield chunk
 
@@ -443,7 +489,10 @@ class ScreeningJobCreateView(APIView):
             "``reference`` for the row. Answers 202 at once with the job and its address "
             "(``Location``); the job runs in the background. A row in error is reported "
             "in the job's ``errors``, never fails it. A wrong content type, an empty body, "
-            "more than 1,000,000 rows or more than 256 MB answer 400."
+            "more than 1,000,000 rows or more than 256 MB answer 400. The body may be sent "
+            "chunked (``Transfer-Encoding: chunked``, no ``Content-Length``); the same "
+            "limits apply as it is read. The roster's file is deleted once the job is done "
+            "or failed."
         ),
         request={
             "application/x-ndjson": OpenApiTypes.BINARY,
@@ -475,6 +524,33 @@ class ScreeningJobDetailView(APIView):
     def get(self, request, pk: int):
         job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
         return Response(_job_data(job, request))
+
+
+class ScreeningJobErrorPagination(PageNumberPagination):
+    page_size = 1000
+
+
+class ScreeningJobErrorsView(generics.ListAPIView):
+    """Every row in error of a job, in roster order, 1,000 a page (``?page=2`` and on):
+    the job's answer shows the first 1,000 only."""
+
+    serializer_class = ScreeningJobErrorSerializer
+    pagination_class = ScreeningJobErrorPagination
+
+    @extend_schema(
+        summary="A roster screening job's rows in error, all of them, 1,000 a page",
+        description=(
+            "The rows in error in roster order, each with its row number, your reference, "
+            "the field and the message in your language (``Accept-Language``). A page "
+            "past the last answers 404."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        job = get_object_or_404(screening_jobs_of(self.request.user), pk=self.kwargs["pk"])
+        return screening_job_errors(job)
 
 
 class ScreeningJobResultView(APIView):

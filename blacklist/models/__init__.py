@@ -37,6 +37,7 @@ from .entries import (
     Status,
 )
 from .jobs import (
+    FAILURE_REASONS,
     JOB_TRANSITIONS,
     ScreeningJob,
     ScreeningJobError,
@@ -55,6 +56,7 @@ from .procedure import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "FAILURE_REASONS",
     "JOB_TRANSITIONS",
     "PRE_LISTING_STATUSES",
     "REMOVED_STATUSES",

@@ -1,10 +1,29 @@
 """Roster screening jobs: a platform's whole roster of marketers screened at once
-(Order 117 Art. 8, 14), the upload kept as a file, its hits and per-row errors kept
-as rows, and the one screening log it writes when it is done."""
+(Order 117 Art. 8, 14), the upload kept as a file while it is screened (deleted once
+the job is done or failed), its hits and per-row errors kept as rows, and the one
+screening log it writes when it is done."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal import i18n
+
+# Why a job failed, by the code kept in ``ScreeningJob.failure``: what the platform reads.
+FAILURE_REASONS = {
+    "retries_exhausted": _(
+        "The portal could not reach its database long enough to screen the roster, and "
+        "stopped after several attempts. Upload the roster again."
+    ),
+    "unreadable": _(
+        "The roster could not be read to the end. Check that the file is whole and in "
+        "one encoding, then upload it again."
+    ),
+    "error": _(
+        "The screening stopped on an error in the portal. Upload the roster again; if it "
+        "fails again, tell the portal's administrators the job number."
+    ),
+}
 
 
 class ScreeningJob(models.Model):
@@ -51,7 +70,9 @@ class ScreeningJob(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
-    file = models.FileField(_("file as uploaded"), upload_to="screening-jobs/%Y/")
+    # Blank once the job has finished: the roster, resident ID numbers in clear, is
+    # deleted then (docs/blacklist.md, "Retention").
+    file = models.FileField(_("file as uploaded"), upload_to="screening-jobs/%Y/", blank=True)
     file_format = models.CharField(_("format"), max_length=24, choices=Format.choices)
     encoding = models.CharField(_("encoding"), max_length=16, default="utf-8-sig")
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
@@ -61,6 +82,7 @@ class ScreeningJob(models.Model):
     queries_with_hits = models.PositiveIntegerField(_("parties with a hit"), default=0)
     hits = models.PositiveIntegerField(_("hits"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # A code of ``FAILURE_REASONS`` (older jobs: the kind of error), never a row's text.
     failure = models.TextField(_("why it failed"), blank=True)
     log = models.OneToOneField(
         "blacklist.ScreeningLog",
@@ -79,6 +101,13 @@ class ScreeningJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} · {self.platform_id} · {self.status} {self.rows_done}/{self.rows_total}"
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the job failed, in the active language ("" unless it failed)."""
+        if not self.failure:
+            return ""
+        return str(FAILURE_REASONS.get(self.failure, FAILURE_REASONS["error"]))
 
 
 # The moves a job's status may make (``portal.transitions``): a job taken up again
@@ -117,13 +146,18 @@ class ScreeningJobHit(models.Model):
 
 class ScreeningJobError(models.Model):
     """A roster row not screened, or a field of it left out: its number, reference, the
-    field at fault and the message. A bad row never fails the job."""
+    field at fault and the message. A bad row never fails the job.
+
+    The message is kept as its msgid and parameters and put in the reader's language
+    when shown (``portal.i18n``), as timeline lines are: the worker writes it in no
+    one's language."""
 
     job = models.ForeignKey(ScreeningJob, on_delete=models.PROTECT, related_name="error_rows")
     row = models.PositiveIntegerField(_("row"))
     reference = models.CharField(_("your reference"), max_length=64, blank=True)
     field = models.CharField(_("field"), max_length=32)
-    message = models.TextField(_("message"))
+    message_key = models.TextField(_("message"))
+    message_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("roster screening error")
@@ -132,3 +166,8 @@ class ScreeningJobError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id} · {self.row} · {self.field}"
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return i18n.render(self.message_key, self.message_params)

@@ -9,11 +9,18 @@ query is, the chunk's keys and identifiers looked up set-wise
 row errors and progress written in one transaction. A bad row is reported, never
 fails the job. When every row is screened, the job writes one screening log
 (``log.screening_job_log``) with its counts and the departments it hit.
+
+The roster holds resident ID numbers in clear: its file is deleted once the job is
+done or failed (:func:`screening_job_fail` when the task's retries run out), and
+nothing else keeps a number in clear: the hits and errors keep the row's number and
+reference (masked if it is an identity number), the log keeps counts only, and a row
+error's message is a msgid with parameters (``portal.i18n``), never a row's text.
 """
 
 import codecs
 import csv
 import io
+import itertools
 import json
 import logging
 import tempfile
@@ -26,15 +33,25 @@ from django.core.files import File
 from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal import i18n
 from portal.audit import actor_label, actor_user
 from portal.errors import DomainError, NotAllowed
 from portal.identity import normalise_ric, ric_fast, uscc_fast
+from portal.logging import mask_identity_numbers
 from portal.transitions import require_perm, transition
 
 from ..forms import validate_screening_identifiers
-from ..models import JOB_TRANSITIONS, ScreeningJob, ScreeningJobError, ScreeningJobHit
+from ..models import (
+    FAILURE_REASONS,
+    JOB_TRANSITIONS,
+    ScreeningJob,
+    ScreeningJobError,
+    ScreeningJobHit,
+)
 from ._sql import rows_write
 from .matching import ScreeningQuery, roster_match
 
@@ -46,7 +63,7 @@ FIELDS = ("name", "id_number", "uscc", "reference")
 FIELD_LIMITS = {"name": 200, "id_number": 32, "uscc": 32, "reference": 64}
 READ_SIZE = 64 * 1024
 HIT_COLUMNS = ("job_id", "row", "reference", "entry_id", "score", "matched_fields", "why")
-ERROR_COLUMNS = ("job_id", "row", "reference", "field", "message")
+ERROR_COLUMNS = ("job_id", "row", "reference", "field", "message_key", "message_params")
 
 
 def max_rows() -> int:
@@ -81,14 +98,35 @@ def format_of(content_type: str) -> str:
     return aliases[media]
 
 
+def format_by_content(head: bytes) -> str:
+    """JSON lines when the roster's first character (after a byte-order mark and blanks)
+    opens an object, else CSV: told by the content, not by a file's name (the page's
+    uploads, which carry no reliable content type)."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    return ScreeningJob.Format.NDJSON if text.startswith(b"{") else ScreeningJob.Format.CSV
+
+
+def _head_and_body(body: Iterable[bytes], size: int = 4096) -> tuple[bytes, Iterator[bytes]]:
+    """The first ``size`` bytes of ``body`` (or all of it when shorter), and the whole
+    body still to be read, those bytes included."""
+    pieces, head = iter(body), []
+    read = 0
+    for piece in pieces:
+        head.append(piece)
+        read += len(piece)
+        if read >= size:
+            break
+    return b"".join(head)[:size], itertools.chain(head, pieces)
+
+
 @dataclass(frozen=True)
 class Record:
     """One row of a roster as read: its number in the file, its fields, or why it could
-    not be read."""
+    not be read (a lazy message: its msgid is what the error row keeps)."""
 
     number: int
     fields: dict
-    problem: str = ""
+    problem: Promise | str = ""
 
 
 def records(text: io.TextIOBase, file_format: str) -> Iterator[Record]:
@@ -101,10 +139,10 @@ def records(text: io.TextIOBase, file_format: str) -> Iterator[Record]:
             try:
                 value = json.loads(line)
             except ValueError:
-                yield Record(number, {}, _("This line is not JSON."))
+                yield Record(number, {}, gettext_lazy("This line is not JSON."))
                 continue
             if not isinstance(value, dict):
-                yield Record(number, {}, _("This line is not a JSON object."))
+                yield Record(number, {}, gettext_lazy("This line is not a JSON object."))
                 continue
             yield Record(number, value)
         return
@@ -174,16 +212,27 @@ def _actor_fields(actor) -> dict:
 
 
 def screening_job_submit(
-    *, actor, body: Iterable[bytes], content_type: str, channel: str, original_name: str = ""
+    *,
+    actor,
+    body: Iterable[bytes],
+    content_type: str | None,
+    channel: str,
+    original_name: str = "",
 ) -> ScreeningJob:
     """Take a roster to screen: ``body`` (the upload, in pieces) streamed to a file and
-    checked, the job queued and its task enqueued once the job is committed. Refuses
-    (``DomainError``, 400) a wrong content type, an empty roster, one over the size or
-    row limit, a CSV file without its header line, and text in no known encoding."""
+    checked, the job queued and its task enqueued once the job is committed. The format
+    is the ``content_type``'s (the API's), or told by the content when it is ``None``
+    (the page's uploads, :func:`format_by_content`). Refuses (``DomainError``, 400) a
+    wrong content type, an empty roster, one over the size or row limit, a CSV file
+    without its header line, and text in no known encoding."""
     require_perm(actor, "blacklist.screen_parties")
     if not getattr(actor, "platform_id", None):
         raise NotAllowed(_("Only a platform's officers or API keys screen rosters."))
-    file_format = format_of(content_type)
+    if content_type is None:
+        head, body = _head_and_body(body)
+        file_format = format_by_content(head)
+    else:
+        file_format = format_of(content_type)
     with tempfile.TemporaryFile() as spool:
         encoding = _spool(body, spool)
         try:
@@ -227,12 +276,23 @@ def screening_job_submit(
     return job
 
 
-def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[tuple[str, str]]]:
+RowError = tuple[str, Promise | str, dict]  # field, message (lazy: its msgid), parameters
+
+
+def _reference(value: str) -> str:
+    """The platform's reference for a row as kept: an identity number in it masked (a
+    platform that numbers its rows by ID number does not leave them in clear here)."""
+    value = value[: FIELD_LIMITS["reference"]]
+    return mask_identity_numbers(value) if len(value) >= 18 else value
+
+
+def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[RowError]]:
     """A row as a single screening's query (cleaned as ``validate_screening_identifiers``
     cleans one, its well-formed numbers checked by the fast twins first), its reference,
-    and its errors by field; no query when it has any."""
+    and its errors by field, each a lazy message and its parameters; no query when it
+    has any."""
     if record.problem:
-        return None, "", [("row", record.problem)]
+        return None, "", [("row", record.problem, {})]
     values, errors = {}, []
     for field_name in FIELDS:
         value = record.fields.get(field_name, "")
@@ -241,18 +301,18 @@ def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[t
         elif isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         elif not isinstance(value, str):
-            errors.append((field_name, _("Give this field as text.")))
+            errors.append((field_name, gettext_lazy("Give this field as text."), {}))
             value = ""
         if len(value) > FIELD_LIMITS[field_name]:
             errors.append(
                 (
                     field_name,
-                    _("Ensure this field has no more than %(n)s characters.")
-                    % {"n": FIELD_LIMITS[field_name]},
+                    gettext_lazy("Ensure this field has no more than %(n)s characters."),
+                    {"n": FIELD_LIMITS[field_name]},
                 )
             )
         values[field_name] = value
-    reference = values["reference"][: FIELD_LIMITS["reference"]]
+    reference = _reference(values["reference"])
     if errors:
         return None, reference, errors
     name, id_number, uscc = values["name"], values["id_number"], values["uscc"]
@@ -262,12 +322,22 @@ def row_query(record: Record, today) -> tuple[ScreeningQuery | None, str, list[t
         try:
             cleaned = validate_screening_identifiers(name, id_number, uscc)
         except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
-                errors += [(field_name, str(message)) for message in messages]
+            for field_name, field_errors in exc.error_dict.items():
+                errors += [
+                    (field_name, error.message, error.params or {}) for error in field_errors
+                ]
             return None, reference, errors
         ric, code = cleaned["id_number"], cleaned["uscc"]
     query = ScreeningQuery(name=name.strip()[:200], id_number=ric, uscc=code, ref=reference)
     return query, reference, []
+
+
+def error_row(job_pk: int, number: int, reference: str, error: RowError) -> tuple:
+    """An error as the row kept: the message's msgid and its parameters, put in the
+    reader's language when read (``ScreeningJobError.message``)."""
+    field_name, message, params = error
+    key = i18n.msgid_of(message) if isinstance(message, Promise) else str(message)
+    return (job_pk, number, reference, field_name, key, i18n.stored_params(params))
 
 
 def _actor_of(job: ScreeningJob):
@@ -299,7 +369,7 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
     for record in chunk:
         query, reference, faults = row_query(record, today)
         if query is None:
-            errors += [(job_pk, record.number, reference, f, m) for f, m in faults]
+            errors += [error_row(job_pk, record.number, reference, fault) for fault in faults]
         else:
             queries.append(query)
             numbers.append(record.number)
@@ -329,11 +399,47 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
     return True
 
 
+def _roster_delete(job: ScreeningJob) -> None:
+    """Forget the job's roster file (call inside the transaction that finishes the job):
+    the field is blanked now and the file deleted once that is committed, so a job
+    rolled back keeps its file to be screened again."""
+    name = job.file.name
+    if not name:
+        return
+    storage = job.file.storage
+    job.file = ""
+
+    def delete():
+        try:
+            storage.delete(name)
+        except OSError:
+            # The job is finished whatever happens here; the file's name is in the log
+            # for an operator (it holds no identity number).
+            logger.warning("screening job %s: roster file %s not deleted", job.pk, name)
+
+    transaction.on_commit(delete)
+
+
+def screening_job_fail(*, job_id: int, reason: str) -> ScreeningJob:
+    """End a queued or running job as failed, with ``reason`` (a code of
+    ``FAILURE_REASONS``) for the platform to read, and delete its roster. A job already
+    done or failed is left as it is."""
+    with transaction.atomic():
+        job = ScreeningJob.objects.select_for_update().get(pk=job_id)
+        if transition(job, ScreeningJob.Status.FAILED, JOB_TRANSITIONS):
+            job.failure = reason if reason in FAILURE_REASONS else "error"
+            job.finished_at = timezone.now()
+            _roster_delete(job)
+            job.save(update_fields=["status", "failure", "finished_at", "file"])
+    return job
+
+
 def screening_job_run(*, job_id: int) -> ScreeningJob:
-    """Screen a queued job's roster, chunk by chunk, then log it once. Taken up again
-    (a lost worker, a retry) it goes on after the last chunk written; a job done or
-    failed is left as it is. A database error is raised for the task to retry; any other
-    error fails the job with its reason."""
+    """Screen a queued job's roster, chunk by chunk, then log it once and delete its
+    file. Taken up again (a lost worker, a retry) it goes on after the last chunk
+    written; a job done or failed is left as it is. A database error is raised for the
+    task to retry (the task fails the job when its retries run out); any other error
+    fails the job with its reason."""
     from ..selectors import screening_pool
     from .log import screening_job_log
 
@@ -362,16 +468,15 @@ def screening_job_run(*, job_id: int) -> ScreeningJob:
                 job.log = screening_job_log(job=job, actor=actor)
                 transition(job, ScreeningJob.Status.DONE, JOB_TRANSITIONS)
                 job.finished_at = timezone.now()
-                job.save(update_fields=["log", "status", "finished_at"])
+                _roster_delete(job)
+                job.save(update_fields=["log", "status", "finished_at", "file"])
     except OperationalError:
         raise
-    except Exception as exc:
+    except (UnicodeDecodeError, csv.Error, FileNotFoundError) as exc:
+        # The kind of error only: its text may quote a row of the roster.
+        logger.error("screening job %s failed: %s", job_id, type(exc).__name__)
+        job = screening_job_fail(job_id=job_id, reason="unreadable")
+    except Exception:
         logger.exception("screening job %s failed", job_id)
-        with transaction.atomic():
-            job = ScreeningJob.objects.select_for_update().get(pk=job_id)
-            if transition(job, ScreeningJob.Status.FAILED, JOB_TRANSITIONS):
-                # The kind of error only: its text may quote a row of the roster.
-                job.failure = type(exc).__name__
-                job.finished_at = timezone.now()
-                job.save(update_fields=["status", "failure", "finished_at"])
+        job = screening_job_fail(job_id=job_id, reason="error")
     return job

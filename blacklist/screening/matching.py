@@ -295,15 +295,29 @@ def is_name_only(match: Match) -> bool:
     return match.matched_fields == ["name"]
 
 
-def name_only_page(log, page: int, size: int = NAME_PAGE_SIZE) -> tuple[list[Match], int]:
-    """Page ``page`` (from 1) of a logged single screening's name-only hits, by score as it
-    answered them, and how many there are: the hits from the log's ``found``, each
-    entry read again and its reason worded again from the name asked (``score_names``
-    on the entry's stored form gives what the screening gave)."""
+def first_name_only(matches: list[Match], size: int = NAME_PAGE_SIZE) -> tuple[list[Match], int]:
+    """A party's hits as an answer shows them: every identifier hit and the first
+    ``size`` name-only hits by score (the order they come in), and how many name-only
+    hits there are in all; the rest are on the pages of :func:`name_only_page`."""
+    name_only = [m for m in matches if is_name_only(m)]
+    shown = {id(m) for m in name_only[:size]}
+    return [m for m in matches if not is_name_only(m) or id(m) in shown], len(name_only)
+
+
+def name_only_page(
+    log, page: int, size: int = NAME_PAGE_SIZE, *, item: int = 0
+) -> tuple[list[Match], int]:
+    """Page ``page`` (from 1) of a logged screening's name-only hits on its party
+    ``item`` (0 for a single screening; a batch's index), by score as it answered them,
+    and how many there are: the hits from the log's ``found``, each entry read again
+    and its reason worded again from the name asked (``score_names`` on the entry's
+    stored form gives what the screening gave)."""
     from ..selectors import found_entries
 
-    name = (log.asked[0] if log.asked else {}).get("name", "")
-    hits = [hit for hit in (log.found[0] if log.found else []) if hit[2] == ["name"]]
+    asked = log.asked[item] if 0 <= item < len(log.asked) else {}
+    found = log.found[item] if 0 <= item < len(log.found) else []
+    name = asked.get("name", "")
+    hits = [hit for hit in found if hit[2] == ["name"]]
     chosen = hits[(page - 1) * size : page * size]
     entries = found_entries(pk for pk, _score, _fields in chosen)
     form = normalise(name) if name.strip() else None

@@ -3,6 +3,7 @@ its result (the same service and result as the API's ``screening/jobs/``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ from ..screening.jobs import screening_job_submit
 from ..screening.results import result_csv
 from ..selectors import screening_job_errors, screening_jobs_of
 
-ERRORS_SHOWN = 100
+ERRORS_PAGE = 100
 
 
 def _screens_rosters(user) -> bool:
@@ -27,15 +28,6 @@ def _screens_rosters(user) -> bool:
 
 # On a job's own page anyone else is answered 404, as for a job of another platform.
 job_page = object_page_for(_screens_rosters)
-
-
-def _format_by_content(upload) -> str:
-    """JSON lines when the file's first character (after a byte-order mark and blanks)
-    opens an object, else CSV: told by the content, not by the file's name."""
-    head = upload.read(4096)
-    upload.seek(0)
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    return ScreeningJob.Format.NDJSON if text.startswith(b"{") else ScreeningJob.Format.CSV
 
 
 @login_required
@@ -50,7 +42,9 @@ def screening_jobs(request):
             job = screening_job_submit(
                 actor=request.user,
                 body=upload.chunks(),
-                content_type=_format_by_content(upload),
+                # Told by the content (``jobs.format_by_content``): a browser's content
+                # type for a .csv or .jsonl file is anyone's guess.
+                content_type=None,
                 channel=ScreeningLog.Channel.WEB,
                 original_name=upload.name,
             )
@@ -66,13 +60,14 @@ def screening_jobs(request):
 @job_page
 def screening_job(request, pk: int):
     job = get_object_or_404(screening_jobs_of(request.user), pk=pk)
+    # Every row in error, 100 a page: counted exactly (the job's errors, by an index).
+    page = Paginator(screening_job_errors(job), ERRORS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "blacklist/screening_job.html",
         {
             "job": job,
-            "errors": screening_job_errors(job)[:ERRORS_SHOWN],
-            "errors_shown": ERRORS_SHOWN,
+            "page": page,
             "percent": (100 * job.rows_done // job.rows_total) if job.rows_total else 0,
         },
     )

@@ -3,8 +3,9 @@ screenings that hit a department's entries."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -18,8 +19,11 @@ from ..forms import (
 )
 from ..models import ScreeningLog
 from ..screening.log import screening_run
+from ..screening.matching import NAME_PAGE_SIZE, first_name_only
 from ..selectors import (
+    as_department_hits,
     department_hits,
+    department_log_hits,
     may_see_full_name,
     screenings_hitting,
 )
@@ -42,23 +46,32 @@ CSV_COLUMNS = [
 ]
 
 
-def _result_rows(user, queries, answers):
+def _result_rows(user, queries, answers, *, paged: bool = True):
+    """A line per hit (or per party without one). ``paged``: a party's name-only hits
+    past the first 50 by score make one line saying how many more (as the API's
+    answers); the CSV file has every hit."""
     rows = []
     for query, answer in zip(queries, answers, strict=True):
-        for match in answer.matches or [None]:
+        party = {
+            "row": answer.ref,
+            "name": query.name,
+            "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
+            "uscc": query.uscc,
+        }
+        matches, name_only = first_name_only(answer.matches) if paged else (answer.matches, 0)
+        for match in matches or [None]:
             entry = match.entry if match else None
             rows.append(
                 {
-                    "row": answer.ref,
-                    "name": query.name,
-                    "id_number_masked": mask_ric(query.id_number) if query.id_number else "",
-                    "uscc": query.uscc,
+                    **party,
                     "match": match,
                     "entry": entry,
                     "entry_name": (entry.name if entry and may_see_full_name(user, entry) else "")
                     or (entry.name_masked if entry else ""),
                 }
             )
+        if name_only > NAME_PAGE_SIZE:
+            rows.append({**party, "match": None, "more": name_only - NAME_PAGE_SIZE})
     return rows
 
 
@@ -110,10 +123,12 @@ def screening(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            rows = _result_rows(request.user, form.queries, result.answers)
             log = result.log
             if request.POST.get("format") == "csv":
-                return _csv_response(rows)
+                return _csv_response(
+                    _result_rows(request.user, form.queries, result.answers, paged=False)
+                )
+            rows = _result_rows(request.user, form.queries, result.answers)
             # The numbers asked are not echoed back into the page (nor its cache).
             form = ScreeningForm()
     return render(
@@ -134,12 +149,32 @@ def screenings(request):
     """The screenings that hit this department's entries (Order 117 Art. 8, 14): who
     screened, when, how many parties, and this department's entries hit, never
     another department's."""
-    department = request.user.department
-    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
-        raise PermissionDenied
+    department = _department_staff(request)
     page = BoundedPaginator(screenings_hitting(department), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "blacklist/screenings.html",
         {"page": page, "rows": department_hits(department, page.object_list)},
+    )
+
+
+def _department_staff(request):
+    department = request.user.department
+    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
+        raise PermissionDenied
+    return department
+
+
+@login_required
+def screening_hits(request, pk: int):
+    """One screening's hits on this department's entries, all of them, 50 a page (a
+    roster job hits a common name thousands of times); another department's screening,
+    or one that hit none of ours, answers 404."""
+    department = _department_staff(request)
+    log = get_object_or_404(screenings_hitting(department), pk=pk)
+    page = Paginator(department_log_hits(department, log), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blacklist/screening_hits.html",
+        {"log": log, "page": page, "hits": as_department_hits(page.object_list)},
     )

@@ -471,3 +471,55 @@ def test_a_few_hits_come_whole_without_next(client, world, zhang_wei, api_key):
     ).json()
 
     assert body["count"] == body["name_only_count"] == 1 and body["next"] is None
+
+
+def test_a_batch_item_pages_its_name_only_hits_as_a_single_screening(client, world, api_key):
+    xihu = world.departments["xihu_market"]
+    namesakes = [ListedEntryFactory(department=xihu, name="张伟") for _ in range(60)]
+    by_number = ListedEntryFactory(department=xihu, name="李四", id_number=ID_NUMBER)
+
+    body = client.post(
+        "/api/v1/screening/batch/",
+        {
+            "queries": [
+                {"ref": "a", "uscc": "bad"},
+                {"ref": "b", "name": "无关的人"},
+                {"ref": "c", "name": "Zhang Wei", "id_number": ID_NUMBER},
+            ]
+        },
+        content_type="application/json",
+        **api_key,
+    ).json()
+
+    item = body["results"][2]
+    assert body["results"][1]["count"] == 0 and body["results"][1]["next"] is None
+    assert item["count"] == 61 and item["name_only_count"] == 60
+    shown = [m["entry"]["id"] for m in item["matches"]]
+    assert len(shown) == 51 and shown[0] == by_number.pk
+    assert item["next"].endswith(f"/api/v1/screening/{body['screening']}/matches/?item=1&page=2")
+    page = client.get(item["next"], **api_key).json()
+    rest = [m["entry"]["id"] for m in page["results"]]
+    assert page["count"] == 60 and page["next"] is None and len(rest) == 10
+    assert set(rest) | set(shown) == {e.pk for e in namesakes} | {by_number.pk}
+    assert "errors" in body["results"][0] and "next" not in body["results"][0]
+    missing = item["next"].replace("item=1", "item=2")
+    assert client.get(missing, **api_key).status_code == 404
+
+
+def test_the_screening_page_shows_the_first_50_name_only_hits_and_says_how_many_more(client, world):
+    xihu = world.departments["xihu_market"]
+    for _ in range(53):
+        ListedEntryFactory(department=xihu, name="张伟")
+    client.force_login(world.handler)
+
+    page = client.post(
+        reverse("blacklist:screening"),
+        {"text": "Zhang Wei", "format": "html"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    as_csv = client.post(reverse("blacklist:screening"), {"text": "Zhang Wei", "format": "csv"})
+
+    assert page.status_code == 200
+    assert page.text.count('class="hit"') == 50
+    assert "and 3 more hits by the name alone" in page.text
+    assert as_csv.content.decode("utf-8-sig").count("\n") == 53 + 1

@@ -263,7 +263,8 @@ def test_one_log_and_each_department_sees_its_own_hits(
         (xihu, {listed["zhang"].pk, listed["org"].pk}, {listed["li"].pk, listed["zhang2"].pk}),
         (yuhang, {listed["li"].pk, listed["zhang2"].pk}, {listed["zhang"].pk, listed["org"].pk}),
     ):
-        [(_log, hits)] = department_hits(department, list(screenings_hitting(department)))
+        [(_log, hits, count)] = department_hits(department, list(screenings_hitting(department)))
+        assert count == len(hits)
         entries = {hit["entry"].pk for hit in hits}
         assert entries == own and not entries & others
         assert {hit["party"] for hit in hits} <= set(job.hit_rows.values_list("row", flat=True))
@@ -501,3 +502,231 @@ def test_a_run_that_skipped_a_chunk_being_written_leaves_the_log_to_the_other(
     job.refresh_from_db()
     assert job.status == "done" and job.rows_done == 12 and job.log_id
     assert ScreeningLog.objects.filter(channel=ScreeningLog.Channel.JOB).count() == 1
+
+
+# The gaps closed by issue 19's review: the roster deleted once screened, no identity
+# number kept in clear, messages in the reader's language, every error reachable, a job
+# whose retries ran out ended as failed, a chunked upload read.
+
+
+def _submitted(client, body, key, capture):
+    """Upload ``body`` through the API, the task not yet run: the job and its task."""
+    with capture() as callbacks:
+        response = client.post(
+            "/api/v1/screening/jobs/", body, content_type="application/x-ndjson", **key
+        )
+    assert response.status_code == 202, response.content
+    return ScreeningJob.objects.get(pk=response.json()["id"]), callbacks
+
+
+def test_the_roster_is_deleted_once_the_job_is_done_and_no_number_is_kept_in_clear(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    rows = [*ROWS, {"reference": ZHANG_ID, "id_number": ZHANG_ID}]
+    job, callbacks = _submitted(client, _ndjson(rows), key, django_capture_on_commit_callbacks)
+    name = job.file.name
+    assert name and default_storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+
+    job.refresh_from_db()
+    assert job.status == "done" and job.file.name == ""
+    assert not default_storage.exists(name)
+    kept = [
+        *ScreeningJobHit.objects.filter(job=job).values_list(),
+        *job.error_rows.values_list(),
+        *ScreeningLog.objects.filter(pk=job.log_id).values_list(),
+        *ScreeningJob.objects.filter(pk=job.pk).values_list(),
+    ]
+    assert ZHANG_ID not in repr(kept) and LI_ID not in repr(kept)
+    assert job.hit_rows.filter(reference=f"{ZHANG_ID[:6]}********{ZHANG_ID[-4:]}").exists()
+    result = client.get(f"/api/v1/screening/jobs/{job.pk}/result.csv", **key)
+    result = b"".join(result.streaming_content)
+    assert ZHANG_ID.encode() not in result
+
+
+def test_row_errors_are_read_in_the_readers_language(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    job, callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    error = job.error_rows.get(reference="r-3")
+    assert error.message_key == "The check digit of this resident ID number is wrong."
+
+    def messages(language):
+        status = client.get(
+            f"/api/v1/screening/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE=language, **key
+        )
+        return {(e["reference"], e["field"]): e["message"] for e in status.json()["errors"]}
+
+    english, chinese = messages("en"), messages("zh-hans")
+    assert english[("r-3", "id_number")] == "The check digit of this resident ID number is wrong."
+    assert chinese[("r-3", "id_number")] != english[("r-3", "id_number")]
+    assert "校验" in chinese[("r-3", "id_number")]
+    assert english[("", "row")] == "This line is not JSON."
+    client.force_login(world.officer)
+    page = client.get(reverse("blacklist:screening-job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "The check digit of this resident ID number is wrong." in page.content.decode()
+
+
+def test_every_row_in_error_is_reached_page_by_page(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    rows = [{"reference": f"e-{n}"} for n in range(1005)]
+    response = _upload(
+        client, _ndjson(rows), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    status = response.json()
+    status = client.get(response["Location"], **key).json()
+    assert status["errors_count"] == 1006 and len(status["errors"]) == 1000
+    first = client.get(status["errors_url"], **key).json()
+    assert first["count"] == 1006 and len(first["results"]) == 1000 and first["next"]
+    second = client.get(first["next"], **key).json()
+    assert len(second["results"]) == 6 and second["next"] is None
+    references = {e["reference"] for e in first["results"] + second["results"]}
+    assert references >= {f"e-{n}" for n in range(1005)}
+    assert client.get(status["errors_url"] + "?page=3", **key).status_code == 404
+
+    client.force_login(world.officer)
+    url = reverse("blacklist:screening-job", args=[status["id"]])
+    assert "e-1004" in client.get(url + "?page=11").content.decode()
+    assert "e-1004" not in client.get(url).content.decode()
+
+
+def test_another_platform_reads_no_errors_of_a_job(
+    client, world, listed, key, other_key, django_capture_on_commit_callbacks
+):
+    response = _upload(
+        client, _ndjson(ROWS), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    url = response["Location"] + "errors/"
+    assert client.get(url, **other_key).status_code == 404
+    assert client.get(url, **key).status_code == 200
+
+
+def test_a_job_whose_retries_ran_out_ends_as_failed_with_its_reason(
+    client, world, key, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from django.db import OperationalError
+
+    from blacklist.tasks import screening_job_run_task
+
+    job, _callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    ScreeningJob.objects.filter(pk=job.pk).update(status="running")
+    name = job.file.name
+
+    # What Celery calls when autoretry gives up: the last database error.
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_job_run_task.on_failure(
+            OperationalError("server closed the connection"), "task-id", (job.pk,), {}, None
+        )
+
+    job.refresh_from_db()
+    assert (job.status, job.failure) == ("failed", "retries_exhausted") and job.finished_at
+    assert job.file.name == "" and not default_storage.exists(name)
+    status = client.get(f"/api/v1/screening/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en", **key)
+    assert status.json()["failure"] == "retries_exhausted"
+    assert "several attempts" in status.json()["failure_reason"]
+    client.force_login(world.officer)
+    page = client.get(reverse("blacklist:screening-job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "several attempts" in page.content.decode()
+
+
+def test_a_job_that_cannot_read_its_roster_fails_for_real(
+    client, world, key, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from blacklist.tasks import screening_job_run_task
+
+    job, _callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    default_storage.delete(job.file.name)  # the storage lost the file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_job_run_task.apply(args=(job.pk,))
+
+    job.refresh_from_db()
+    assert (job.status, job.failure, job.file.name) == ("failed", "unreadable", "")
+    status = client.get(f"/api/v1/screening/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en", **key)
+    assert status.json()["failure_reason"].startswith("The roster could not be read")
+
+
+def _chunked(client, body: bytes, key):
+    """A chunked upload as gunicorn hands it over: no ``Content-Length``, the decoded
+    body in ``wsgi.input``."""
+    return client.post(
+        "/api/v1/screening/jobs/",
+        body,
+        content_type="application/x-ndjson",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **{"wsgi.input": io.BytesIO(body)},
+        **key,
+    )
+
+
+def test_a_chunked_upload_without_content_length_is_read(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _chunked(client, _ndjson(ROWS), key)
+
+    assert response.status_code == 202, response.content
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+    assert job.status == "done" and job.rows_total == 12
+
+
+@override_settings(BLACKLIST_SCREENING_JOB_MAX_BYTES=100)
+def test_a_chunked_upload_over_the_size_limit_answers_400(client, world, key):
+    response = _chunked(client, _ndjson(ROWS), key)
+
+    assert response.status_code == 400 and response.json()["code"] == "too_large"
+    assert not ScreeningJob.objects.exists()
+
+
+def test_the_page_and_the_api_tell_the_format_the_same_way(world, listed):
+    from blacklist.screening.jobs import format_by_content
+
+    assert format_by_content(b'\xef\xbb\xbf  {"name": "x"}') == "application/x-ndjson"
+    assert format_by_content(b"reference,name\n") == "text/csv"
+    job = screening_job_submit(
+        actor=world.officer, body=[b"", _ndjson(ROWS)], content_type=None, channel="web"
+    )
+    assert job.file_format == "application/x-ndjson" and job.rows_total == 12
+
+
+def test_the_departments_screenings_page_pages_a_jobs_hits(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    rows = [{"reference": f"z-{n}", "name": "张伟"} for n in range(1, 61)]
+    body = "\n".join(json.dumps(row, ensure_ascii=False) for row in rows).encode()
+    response = _upload(
+        client, body, "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+    xihu = world.departments["xihu_market"]
+    assert job.hit_rows.filter(entry__department=xihu).count() == 60
+
+    client.force_login(world.handler)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    page = client.get(reverse("blacklist:screenings"), **en).content.decode()
+    assert "party 20:" in page and "party 21:" not in page
+    detail = reverse("blacklist:screening-hits", args=[job.log_id])
+    assert detail in page
+    first = client.get(detail, **en).content.decode()
+    assert "party 50:" in first and "party 51:" not in first
+    second = client.get(detail + "?page=2", **en).content.decode()
+    assert "party 60:" in second and listed["zhang"].reference in second
+    assert listed["zhang2"].reference not in first + second  # another department's entry
+    client.force_login(world.gd_handler)  # no hit on its entries: not its screening
+    assert client.get(detail).status_code == 404
