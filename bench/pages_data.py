@@ -245,6 +245,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
     sources = _clock_sources()
     outcomes = list(Outcome.values)
     complaint_type = ContentType.objects.get_for_model(Complaint)
+    forward_type = ContentType.objects.get_for_model(PlatformForward)
     handler, supervisor = users[Role.HANDLER], users[Role.SUPERVISOR]
     # One route per Zhejiang market supervision department: each filing reaches one.
     routes = []
@@ -280,6 +281,8 @@ def generate(n: int, today: date, provincial, users) -> dict:
         "src_accept": sources["complaint-accept"],
         "src_verify": sources["report-verify"],
         "src_mediation": sources["complaint-mediation"],
+        "ct_forward": forward_type.pk,
+        "src_platform": sources["platform-answer"],
     }
     timings = {}
     with transaction.atomic(), connection.cursor() as cursor:
@@ -472,10 +475,9 @@ def generate(n: int, today: date, provincial, users) -> dict:
             {
                 "complaint": "b.g",
                 "platform": "(%(platforms)s::bigint[])[1 + b.g %% %(n_platforms)s]",
-                "forwarded_at": decided,
-                "forwarded_by": "%(handler)s",
-                "message": "'请平台核查处理并反馈'",
-                "due_on": f"({decided})::date + 14",
+                "asked_at": decided,
+                "asked_by": "%(handler)s",
+                "question": "'请平台核查处理并反馈'",
                 "answered_at": f"CASE WHEN {answered}"
                 f" THEN {decided} + make_interval(days => 1 + floor(b.r_cat * 15)::int) END",
                 "answer": "''",
@@ -484,6 +486,31 @@ def generate(n: int, today: date, provincial, users) -> dict:
             },
             f"{source} WHERE b.kind = 'complaint' AND b.r_min >= 0.1 AND (s.status = 'forwarded'"
             " OR (s.status = 'closed' AND b.r_fwd < 0.06))",
+            params,
+        )
+        # Each forward's answer clock, as complaint_forward starts it.
+        forward_due = "(f.asked_at)::date + 14"
+        _insert(
+            cursor,
+            Deadline,
+            {
+                "content_type": "%(ct_forward)s",
+                "object_id": "f.id",
+                "clock": "'platform-answer'",
+                "source": "%(src_platform)s",
+                "started_on": "(f.asked_at)::date",
+                "working_days": "10",
+                "paused_working_days": "0",
+                "unit": "'working'",
+                "excluded_days": "0",
+                "due_on": forward_due,
+                "provisional": "false",
+                "state": "CASE WHEN f.answered_at IS NULL THEN 'running' ELSE 'met' END",
+                "overdue_since": f"CASE WHEN f.answered_at IS NULL AND {forward_due} < %(today)s"
+                f" THEN {forward_due} + 1 END",
+                "closed_at": "f.answered_at",
+            },
+            f"{PlatformForward._meta.db_table} f",
             params,
         )
         timings["forwards_s"] = time.monotonic() - started

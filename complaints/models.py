@@ -452,19 +452,11 @@ class PlatformForward(PlatformRequest):
         on_delete=models.PROTECT,
         related_name="forwards",
     )
-    forwarded_at = models.DateTimeField(_("forwarded at"), auto_now_add=True)
-    forwarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    message = SealedTextField(_("what the platform is asked to do"))
-    message_sealed = SealField()
-    due_on = models.DateField(_("answer due on"), validators=[dates.validate_day])
 
     class Meta:
         verbose_name = _("case forwarded to a platform")
         verbose_name_plural = _("cases forwarded to platforms")
-        ordering = ["-forwarded_at"]
-        constraints = dates.range_constraints("forward", days=["due_on"])
+        ordering = ["-asked_at"]
 
     def __str__(self) -> str:
         return f"{self.complaint} → {self.platform}"

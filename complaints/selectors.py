@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.scoping import jurisdiction_of, scope_queryset
 from portal.models import Deadline
+from portal.requests import with_answer_due
 from portal.workdays import WorkingCalendar
 
 from .models import FINISHED_STATUSES, Complaint, PlatformForward
@@ -112,9 +113,11 @@ def deadlines_of(complaint: Complaint) -> list[Deadline]:
 def forwards_for_platform(user) -> QuerySet[PlatformForward]:
     jurisdiction = jurisdiction_of(user)
     if not jurisdiction.platform_id:
-        return PlatformForward.objects.none()
-    return PlatformForward.objects.filter(platform_id=jurisdiction.platform_id).select_related(
-        "complaint", "complaint__category", "platform"
+        return with_answer_due(PlatformForward.objects.none())
+    return with_answer_due(
+        PlatformForward.objects.filter(platform_id=jurisdiction.platform_id).select_related(
+            "complaint", "complaint__category", "platform"
+        )
     )
 
 

@@ -24,6 +24,7 @@ from portal.lookups import reference
 from portal.models import RuleSet
 from portal.pagination import BoundedPaginator
 from portal.pdf import pdf_response
+from portal.requests import with_answer_due
 from portal.rules import clock_of, rule_set_for
 from portal.workdays import WorkingCalendar
 
@@ -423,7 +424,9 @@ def case_detail(request, pk: int, action: str | None = None, bound_form=None):
             "internal_events": [e for e in events if not e.public],
             "deadlines": deadlines_of(complaint),
             "evidence": complaint.evidence.filter(forward=None),
-            "forwards": complaint.forwards.select_related("platform").prefetch_related("files"),
+            "forwards": with_answer_due(
+                complaint.forwards.select_related("platform").prefetch_related("files")
+            ),
             "material_requests": complaint.material_requests.all(),
             "action_forms": action_forms,
             "open_action": action,
@@ -504,7 +507,7 @@ def evidence_download(request, pk: int):
 @login_required
 @permission_required("accounts.answer_platform_requests", raise_exception=True)
 def forward_list(request):
-    forwards = forwards_for_platform(request.user).order_by("answered_at", "due_on")
+    forwards = forwards_for_platform(request.user).order_by("answered_at", "answer_due")
     page = Paginator(forwards, 50).get_page(request.GET.get("page"))
     return render(
         request, "complaints/forward_list.html", {"page": page, "today": timezone.localdate()}

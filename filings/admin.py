@@ -41,6 +41,6 @@ class DisposalFilingAdmin(_ReadOnly):
 
 @admin.register(PlatformNotice)
 class PlatformNoticeAdmin(_ReadOnly):
-    list_display = ["sent_at", "department", "platform", "kind", "answered_at"]
+    list_display = ["asked_at", "department", "platform", "kind", "answered_at"]
     list_filter = ["kind", "platform"]
-    search_fields = ["party", "message"]
+    search_fields = ["party", "question"]

@@ -19,7 +19,6 @@ from portal.fields import (
     SealField,
 )
 from portal.identity import validate_uscc
-from portal.models import Deadline
 from portal.requests import PlatformRequest
 from registry.models import IdentityNumberMixin
 
@@ -326,36 +325,19 @@ class PlatformNotice(PlatformRequest):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
     party = models.CharField(_("party concerned"), max_length=300)
-    message = SealedTextField(_("what the platform is asked to do"), max_length=5000)
-    message_sealed = SealField()
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         db_table = "complaints_platformnotice"
         verbose_name = _("notice to a platform")
         verbose_name_plural = _("notices to platforms")
-        ordering = ["-sent_at", "-id"]
+        ordering = ["-asked_at", "-id"]
         indexes = [models.Index(fields=["platform", "answered_at"])]
 
     def __str__(self) -> str:
-        return f"{self.department} → {self.platform} ({self.sent_at:%Y-%m-%d})"
+        return f"{self.department} → {self.platform} ({self.asked_at:%Y-%m-%d})"
 
     def get_absolute_url(self):
         return reverse("filings:notice", args=[self.pk])
-
-    @property
-    def due_on(self):
-        """The answer's due date (annotated by the selectors, else read from the clock)."""
-        if not hasattr(self, "answer_due"):
-            clock = Deadline.objects.for_object(self).order_by("-started_on", "-pk").first()
-            self.answer_due = clock.due_on if clock else None
-        return self.answer_due
 
     @property
     def answer_state_label(self) -> str:

@@ -7,11 +7,10 @@
   department and the departments of its type above it.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
 from accounts.scoping import jurisdiction_of
-from portal.models import Deadline
+from portal.requests import with_answer_due
 
 from .models import DisposalFiling, Measure, PlatformNotice, RouteRecipient
 
@@ -58,13 +57,11 @@ def filing_counts(queryset: QuerySet[DisposalFiling]) -> dict:
 
 def notices_visible_to(user) -> QuerySet[PlatformNotice]:
     """Notices in scope, each annotated with ``answer_due`` (its clock's due date)."""
-    due = Deadline.objects.filter(
-        content_type=ContentType.objects.get_for_model(PlatformNotice),
-        object_id=OuterRef("pk"),
-    ).order_by("-started_on", "-pk")
-    queryset = PlatformNotice.objects.select_related(
-        "department", "department__region", "platform", "sent_by"
-    ).annotate(answer_due=Subquery(due.values("due_on")[:1]))
+    queryset = with_answer_due(
+        PlatformNotice.objects.select_related(
+            "department", "department__region", "platform", "asked_by"
+        )
+    )
     jurisdiction = jurisdiction_of(user)
     if jurisdiction.everything:
         return queryset

@@ -93,7 +93,7 @@ def inspection_report_pdf(
     inspection: PlatformInspection, *, language=DEFAULT_LANGUAGE, issue=None
 ) -> bytes:
     items = list(inspection.items.order_by("ordering", "code"))
-    requests = list(inspection.document_requests.order_by("requested_at", "pk"))
+    requests = list(inspection.document_requests.order_by("asked_at", "pk"))
     for request in requests:
         request.deadline = Deadline.objects.for_object(request).order_by("-pk").first()
         request.late = bool(

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.scoping import Jurisdiction, jurisdiction_of
 from portal.models import Deadline
+from portal.requests import with_answer_due
 
 from .models import (
     Attachment,
@@ -102,11 +103,10 @@ def _due(model, clock: str | None = None):
 
 
 def with_request_due(queryset: QuerySet[DocumentRequest]) -> QuerySet[DocumentRequest]:
-    """Annotate ``due_on`` and ``due_provisional`` from the request's clock."""
+    """Annotate ``answer_due`` and ``due_provisional`` from the request's clock."""
     due = _due(DocumentRequest)
-    return queryset.annotate(
-        due_on=Subquery(due.values("due_on")[:1]),
-        due_provisional=Subquery(due.values("provisional")[:1]),
+    return with_answer_due(queryset).annotate(
+        due_provisional=Subquery(due.values("provisional")[:1])
     )
 
 
@@ -115,7 +115,7 @@ def document_requests_visible_to(user) -> QuerySet[DocumentRequest]:
         DocumentRequest.objects.filter(
             inspection__in=inspections_visible_to(user).values("pk")
         ).select_related("inspection", "inspection__platform", "inspection__campaign")
-    ).order_by("answered_at", "due_on", "pk")
+    ).order_by("answered_at", "answer_due", "pk")
 
 
 def rectification_orders_visible_to(user) -> QuerySet[RectificationOrder]:

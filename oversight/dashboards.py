@@ -40,6 +40,7 @@ from portal.cache import cached_figures
 from portal.i18n import localised
 from portal.models import Deadline
 from portal.pagination import bounded_count
+from portal.requests import with_answer_due
 from registry.models import RosterStatus
 from registry.rosters.selectors import rosters_visible_to
 from registry.rosters.services import roster_due_on, roster_period_of
@@ -98,13 +99,13 @@ def platform_answers(forwards: QuerySet) -> dict:
     by the day set, and the average days to answer; overall, the median days.
     One grouped query and the median."""
     rows = (
-        forwards.order_by()
+        with_answer_due(forwards.order_by())
         .values("platform__name", "platform__name_en")
         .annotate(
             forwarded=Count("pk"),
             answered=Count("pk", filter=Q(answered_at__isnull=False)),
-            on_time=Count("pk", filter=Q(answered_at__date__lte=F("due_on"))),
-            average=Avg(DaysBetween(F("answered_at"), F("forwarded_at"))),
+            on_time=Count("pk", filter=Q(answered_at__date__lte=F("answer_due"))),
+            average=Avg(DaysBetween(F("answered_at"), F("asked_at"))),
         )
         .order_by("-forwarded", "platform__name")
     )
@@ -120,7 +121,7 @@ def platform_answers(forwards: QuerySet) -> dict:
     ]
     return {
         "platforms": platforms,
-        "median_days": median_days(forwards, "answered_at", "forwarded_at"),
+        "median_days": median_days(forwards, "answered_at", "asked_at"),
     }
 
 
@@ -379,9 +380,7 @@ def staff_trends(user, *, today: date) -> dict:
         "clocks_kept": decision_clocks_kept(recent),
         "median_decision_days": median_days(recent, "decided_at", "received_at"),
         "answers": platform_answers(
-            PlatformForward.objects.filter(
-                scope.q("complaint__department"), forwarded_at__gte=since
-            )
+            PlatformForward.objects.filter(scope.q("complaint__department"), asked_at__gte=since)
         ),
         "blacklist": blacklist_figures(scope, since=since, until=until),
         "inspections": inspection_figures(scope, since=since, until=until),

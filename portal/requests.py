@@ -4,7 +4,8 @@ Three things are asked of a platform: to handle a forwarded complaint (Trial
 Art. 15; Order 117 Art. 20), to act on a notice about a party (Order 117
 Art. 14, 21) and to hand over documents in an inspection (Trial Art. 26;
 Order 117 Art. 21, 46). Each is a model of its app on :class:`PlatformRequest`,
-which holds the answer and who gave it, and each is answered through
+which holds the question (what is asked, by whom, when), its due date (the
+request's clock), the answer and who gave it. Each is answered through
 :func:`request_answer`: one check of who may answer, one record of the author
 (the officer, or the API key's name when a system answered) and of the way it
 came (web page or API), and one close of the request's clock.
@@ -13,6 +14,7 @@ came (web page or API), and one close of the request's clock.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +33,18 @@ class AnswerChannel(models.TextChoices):
 
 
 class PlatformRequest(SealedTextModel, models.Model):
-    """The answer side of a request to a platform; the asking side (what is asked,
-    by whom, when) is the subclass's own, and so is ``due_on``."""
+    """A request to a platform: the question, its due date and the answer. The
+    subclass adds what the request is about (a case, a party, an inspection)."""
+
+    question = SealedTextField(_("what the platform is asked"), max_length=5000)
+    question_sealed = SealField()
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = SealedTextField(_("platform's answer"), max_length=5000, blank=True)
@@ -61,13 +73,35 @@ class PlatformRequest(SealedTextModel, models.Model):
         return self.answered_at is not None
 
     @property
+    def due_on(self):
+        """The answer's due date: its clock's (annotated by :func:`with_answer_due`,
+        else read from the clock), so that an excluded period or an extension moves
+        it for everyone who reads it."""
+        if not hasattr(self, "answer_due"):
+            clock = Deadline.objects.for_object(self).order_by("-started_on", "-pk").first()
+            self.answer_due = clock.due_on if clock else None
+        return self.answer_due
+
+    @property
     def answer_state(self) -> str:
         """``awaiting``, ``overdue``, ``answered`` or ``answered_late``, by the request's
         ``due_on``: the department and the platform see the same."""
-        due = getattr(self, "due_on", None)
+        due = self.due_on
         if self.answered_at is None:
             return "overdue" if due and due < timezone.localdate() else "awaiting"
         return "answered_late" if due and timezone.localdate(self.answered_at) > due else "answered"
+
+
+def with_answer_due(queryset):
+    """``queryset`` of requests, each annotated with ``answer_due``: its latest
+    clock's due date, in the same query (to sort and filter by it)."""
+    meta = queryset.model._meta  # by name: building the query asks the database nothing
+    clocks = Deadline.objects.filter(
+        content_type__app_label=meta.app_label,
+        content_type__model=meta.model_name,
+        object_id=OuterRef("pk"),
+    ).order_by("-started_on", "-pk")
+    return queryset.annotate(answer_due=Subquery(clocks.values("due_on")[:1]))
 
 
 def request_answer_check(request: PlatformRequest, *, actor, platform_id: int) -> None:

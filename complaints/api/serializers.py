@@ -375,6 +375,14 @@ class ForwardSerializer(serializers.ModelSerializer):
     contact_name = serializers.CharField(source="complaint.contact_name", read_only=True)
     contact_phone = serializers.CharField(source="complaint.contact_phone", read_only=True)
     department = serializers.CharField(source="complaint.department.label", read_only=True)
+    # the request's question and due date, under the names the API has always had
+    message = serializers.CharField(
+        source="question", read_only=True, label=_("what the platform is asked to do")
+    )
+    forwarded_at = serializers.DateTimeField(
+        source="asked_at", read_only=True, label=_("forwarded at")
+    )
+    due_on = serializers.DateField(read_only=True, label=_("answer due on"))
     files = serializers.SerializerMethodField()
 
     class Meta:

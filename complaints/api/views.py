@@ -195,7 +195,7 @@ class ForwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return (
             forwards_for_platform(self.request.user)
             .select_related("complaint__department")
-            .order_by("answered_at", "due_on")
+            .order_by("answered_at", "answer_due")
         )
 
     @extend_schema(

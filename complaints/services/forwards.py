@@ -53,9 +53,8 @@ def complaint_forward(
     forward = PlatformForward.objects.create(
         complaint=complaint,
         platform=complaint.platform,
-        forwarded_by=actor,
-        message=message,
-        due_on=due.on,
+        asked_by=actor,
+        question=message,
     )
     deadline_start(
         subject=forward,

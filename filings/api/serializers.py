@@ -148,6 +148,10 @@ class NoticeSerializer(serializers.ModelSerializer):
         source="answered_at", read_only=True, allow_null=True, label=_("replied at")
     )
     reply = serializers.CharField(source="answer", read_only=True, label=_("platform's reply"))
+    message = serializers.CharField(
+        source="question", read_only=True, label=_("what the platform is asked to do")
+    )
+    sent_at = serializers.DateTimeField(source="asked_at", read_only=True, label=_("sent at"))
 
     class Meta:
         model = PlatformNotice

@@ -213,7 +213,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation runs no query
             return PlatformNotice.objects.none()
-        return notices_visible_to(self.request.user).order_by("-sent_at", "-pk")
+        return notices_visible_to(self.request.user).order_by("-asked_at", "-pk")
 
     @extend_schema(
         summary="Reply to a notice",

@@ -51,15 +51,15 @@ def notice_send(
         platform=platform,
         kind=kind,
         party=party.strip(),
-        message=message.strip(),
-        sent_by=actor,
+        question=message.strip(),
+        asked_by=actor,
     )
     notice.full_clean()
     notice.save()
     deadline_start(
         subject=notice,
         clock=NOTICE_CLOCKS[kind],
-        started_on=timezone.localdate(notice.sent_at),
+        started_on=timezone.localdate(notice.asked_at),
         actor=actor,
         department=actor.department,
         working_days=working_days,

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,6 +35,12 @@ class DocumentRequestSerializer(serializers.ModelSerializer):
         source="inspection.campaign.lead_department.name", read_only=True
     )
     platform = serializers.CharField(source="inspection.platform.uscc", read_only=True)
+    requested = serializers.CharField(
+        source="question", max_length=5000, label=_("what is requested")
+    )
+    requested_at = serializers.DateTimeField(
+        source="asked_at", required=False, label=_("requested at")
+    )
     due_on = serializers.DateField(read_only=True, allow_null=True)
     due_provisional = serializers.BooleanField(read_only=True, allow_null=True)
     state = serializers.CharField(

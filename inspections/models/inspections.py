@@ -269,23 +269,14 @@ class DocumentRequest(PlatformRequest):
     inspection = models.ForeignKey(
         PlatformInspection, on_delete=models.PROTECT, related_name="document_requests"
     )
-    requested = SealedTextField(_("what is requested"), max_length=5000)
-    requested_sealed = SealField()
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("document request")
         verbose_name_plural = _("document requests")
-        ordering = ["-requested_at", "-id"]
+        ordering = ["-asked_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.inspection} ({self.requested_at:%Y-%m-%d})"
+        return f"{self.inspection} ({self.asked_at:%Y-%m-%d})"
 
 
 class RectificationOrder(SealedTextModel, models.Model):

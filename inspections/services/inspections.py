@@ -271,15 +271,13 @@ def document_request_send(
     _check(actor, inspection, "request_documents")
     if not requested.strip():
         raise InspectionError(_("Say what is requested."), code="requested")
-    request = DocumentRequest(
-        inspection=inspection, requested=requested.strip(), requested_by=actor
-    )
+    request = DocumentRequest(inspection=inspection, question=requested.strip(), asked_by=actor)
     request.full_clean()
     request.save()
     deadline = deadline_start(
         subject=request,
         clock=DOCUMENT_CLOCK,
-        started_on=timezone.localdate(request.requested_at),
+        started_on=timezone.localdate(request.asked_at),
         actor=actor,
         department=actor.department,
         working_days=_days(working_days),

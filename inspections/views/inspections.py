@@ -197,7 +197,7 @@ def _requests(inspection):
     requests = list(
         with_request_due(inspection.document_requests.all())
         .prefetch_related("files")
-        .order_by("-requested_at", "-pk")
+        .order_by("-asked_at", "-pk")
     )
     return requests
 

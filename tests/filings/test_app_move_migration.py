@@ -69,7 +69,7 @@ def test_notices_their_clocks_and_audit_trail_survive_the_move():
 
     ContentType.objects.clear_cache()
     moved = PlatformNotice.objects.get(pk=notice.pk)
-    assert (moved.platform.name, moved.message, moved.sent_by.username) == (
+    assert (moved.platform.name, moved.question, moved.asked_by.username) == (
         "迁移平台",
         "请核查并处置。",
         "mover",
