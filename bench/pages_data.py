@@ -221,6 +221,25 @@ def _insert(cursor, model, values: dict, source: str, params) -> None:
     )
 
 
+#: Descriptions of the generated cases (one in 14 each), searched by bench/pages.py.
+SEARCH_PHRASES = (
+    "主播宣称治疗糖尿病功效",
+    "承诺七天无理由退货，收货后拒绝退货",
+    "虚假宣传减肥效果",
+    "直播间销售假冒名牌包",
+    "价格先涨后降虚构原价",
+    "诱导私下转账交易",
+    "未成年人打赏无法退款",
+    "商品质量与描述不符",
+    "客服长期不予答复",
+    "保健食品宣称预防癌症",
+    "化妆品夸大美白功效",
+    "发货延迟超过承诺时间",
+    "赠品未按约定发放",
+    "直播间抽奖活动未兑现",
+)
+
+
 def generate(n: int, today: date, provincial, users) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
@@ -270,6 +289,9 @@ def generate(n: int, today: date, provincial, users) -> dict:
         "regions": regions,
         "n_regions": len(regions),
         "outcomes": outcomes,
+        # the descriptions the search pages of bench/pages.py look words up in
+        "phrases": list(SEARCH_PHRASES),
+        "n_phrases": len(SEARCH_PHRASES),
         "n_outcomes": len(outcomes),
         "provincial": provincial.pk,
         "handler": handler.pk,
@@ -391,7 +413,8 @@ def generate(n: int, today: date, provincial, users) -> dict:
                 "marketer_name": "''",
                 "occurred_on": "b.received_on - 2",
                 "order_number": "''",
-                "description": "'bench case ' || b.g",
+                "description": "(%(phrases)s::text[])[1 + b.g %% %(n_phrases)s]"
+                " || '，bench case ' || b.g",
                 "consumer_region": "(%(regions)s::bigint[])[1 + b.g %% %(n_regions)s]",
                 "anonymous": "false",
                 "contact_name": "''",

@@ -3,14 +3,17 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region, User
 from portal import dates
+from portal.search import MAX_QUERY_LENGTH, query_length_validator
 from registry.models import ViolationCategory
 
 from .models import Complaint
+from .selectors import case_search
 
 
 class PortalOrderingFilter(django_filters.OrderingFilter):
@@ -21,6 +24,16 @@ class PortalOrderingFilter(django_filters.OrderingFilter):
 
 
 class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        validators=[query_length_validator],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+        help_text=_(
+            "Tracking code, consumer's name or phone, live room, order number, or words of "
+            "the description (three characters or more)."
+        ),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Complaint.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Complaint.Kind.choices)
     category = django_filters.ModelChoiceFilter(
@@ -71,6 +84,9 @@ class ComplaintFilter(django_filters.FilterSet):
         if name == "received_from":
             return queryset.filter(received_at__gte=_local_midnight(value))
         return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_q(self, queryset, name, value):
+        return case_search(queryset, value)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)

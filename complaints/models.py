@@ -234,6 +234,10 @@ class Complaint(SealedTextModel, models.Model):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["contact_phone", "received_at"]),
             models.Index(fields=["contact_email", "received_at"]),
+            # The search box (complaints.selectors.case_search) looks these up whole; its
+            # substrings are served by the trigram indexes of migration 0015.
+            models.Index(fields=["order_number"], name="complaint_order_number"),
+            models.Index(fields=["live_room_account"], name="complaint_live_room_account"),
             # The staff queues (complaints.selectors.queue) read open cases newest
             # first; these partial indexes hold the open cases only, so a provincial
             # queue starts from them instead of sorting its whole scope

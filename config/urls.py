@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from accounts import views_help
 from oversight import views as home_views
-from oversight import views_approvals, views_stats
+from oversight import views_approvals, views_search, views_stats
 from portal import views_reveal, views_verify
 from portal.health import healthz
 from portal.rules_api import RuleSetListView
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("registry/search/", views_search.register_search_page, name="register-search"),
     path("registry/", include("registry.urls")),
     path("complaints/", include("complaints.urls")),
     path("blacklist/", include("blacklist.urls")),

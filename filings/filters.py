@@ -1,10 +1,18 @@
 """Filters of the filings list (pages, CSV export and API alike), on top of the scope."""
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region
 from portal import dates
+from portal.search import (
+    MAX_QUERY_LENGTH,
+    query_length_validator,
+    search_words,
+    substring_searchable,
+)
 from registry.models import ViolationCategory
 
 from .models import DisposalFiling, FilingParty, Measure, NoticeKind, PlatformNotice
@@ -12,6 +20,13 @@ from .selectors import measure_condition
 
 
 class FilingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        validators=[query_length_validator],
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+        help_text=_("The party's name (three characters or more, or whole), or the platform's id."),
+    )
     platform = django_filters.ModelChoiceFilter(
         label=_("Platform"), queryset=Platform.objects.all()
     )
@@ -59,6 +74,16 @@ class FilingFilter(django_filters.FilterSet):
     class Meta:
         model = DisposalFiling
         fields = ["platform", "category", "measure", "party_kind", "region", "external_id"]
+
+    def filter_q(self, queryset, name, value):
+        """Each word: the platform's id whole, or the party's name (whole, or inside
+        it from three characters on: trigram index ``filing_search_party_name``)."""
+        for word in search_words(value):
+            matches = Q(external_id=word) | Q(party_name__iexact=word)
+            if substring_searchable(word):
+                matches |= Q(party_name__icontains=word)
+            queryset = queryset.filter(matches)
+        return queryset
 
     def filter_measure(self, queryset, name, value):
         return queryset.filter(measure_condition(value))

@@ -193,6 +193,9 @@ class DisposalFiling(SealedTextModel, IdentityNumberMixin):
             models.Index(fields=["platform", "received_at"]),
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["route", "received_at"]),
+            # The list's search box (filings.filters.FilingFilter.filter_q) by the
+            # platform's id alone; the party's name has a trigram index (migration 0004).
+            models.Index(fields=["external_id"], name="filing_external_id"),
         ]
 
     def __str__(self) -> str:

@@ -68,10 +68,19 @@ def _filtered(request):
     return FilingFilter(request.GET or None, queryset=base, request=request)
 
 
+def _filtered_filings(filterset):
+    """What the filter shows: nothing when a value is not valid (a search too long,
+    a date out of range: the error is shown beside its field), never the whole list."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.qs.none()
+    return filterset.qs
+
+
 @login_required
 def filing_list(request):
     filterset = _filtered(request)
-    page = BoundedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    filings = _filtered_filings(filterset)
+    page = BoundedPaginator(filings, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # The counts read every filing of the filter (200,000 for a province:
@@ -79,7 +88,7 @@ def filing_list(request):
     jurisdiction = jurisdiction_of(request.user)
     counts = cached_figures(
         ("filing-counts", jurisdiction, query.urlencode(), get_language()),
-        lambda: filing_counts(filterset.qs),
+        lambda: filing_counts(filings),
     )
     return render(
         request,
@@ -92,6 +101,7 @@ def filing_list(request):
             "is_platform": bool(request.user.platform_id),
             "routing_rule": ROUTING_RULE,
         },
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
     )
 
 
@@ -120,7 +130,7 @@ def filing_export(request):
 
     def rows():
         yield portal_csv.BOM + writer.writerow(header)
-        for f in filterset.qs.iterator(chunk_size=2000):
+        for f in _filtered_filings(filterset).iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     f.pk,
