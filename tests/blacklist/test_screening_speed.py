@@ -188,7 +188,7 @@ def test_a_batch_answers_each_query_as_alone(world):
 def test_the_bench_generator_writes_the_stored_form():
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
-        import screening as bench  # bench/screening.py
+        import screening_data as bench  # bench/screening_data.py
     finally:
         sys.path.pop(0)
     rng = random.Random(1)
