@@ -14,6 +14,7 @@ whole): a shorter text is matched against whole values only (a name, an
 account), never inside the prose.
 """
 
+from django.contrib.postgres import operations as postgres_operations
 from django.core.validators import MaxLengthValidator
 from django.db import migrations
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,11 @@ class TrigramIndex(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class TrigramExtension(postgres_operations.TrigramExtension):
+    """``CREATE EXTENSION pg_trgm``, kept when a migration is reversed: another
+    app's trigram indexes may still need it, and it holds no data of its own."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        return None

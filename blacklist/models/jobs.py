@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import i18n
+from portal.fields import MaskedJSONField
 
 # Why a job failed, by the code kept in ``ScreeningJob.failure``: what the platform reads.
 FAILURE_REASONS = {
@@ -157,7 +158,7 @@ class ScreeningJobError(models.Model):
     reference = models.CharField(_("your reference"), max_length=64, blank=True)
     field = models.CharField(_("field"), max_length=32)
     message_key = models.TextField(_("message"))
-    message_params = models.JSONField(default=dict, blank=True)
+    message_params = MaskedJSONField(default=dict, blank=True)  # may quote the row
 
     class Meta:
         verbose_name = _("roster screening error")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from portal import csv as portal_csv
+from portal.access import object_page_for
 from portal.errors import DomainError
 from portal.identity import mask_ric
 from portal.pagination import BoundedPaginator
@@ -159,13 +160,17 @@ def screenings(request):
 
 
 def _department_staff(request):
-    department = request.user.department
-    if department is None or not request.user.has_perm("accounts.view_jurisdiction_cases"):
+    if not _is_department_staff(request.user):
         raise PermissionDenied
-    return department
+    return request.user.department
+
+
+def _is_department_staff(user) -> bool:
+    return bool(user.department_id) and user.has_perm("accounts.view_jurisdiction_cases")
 
 
 @login_required
+@object_page_for(_is_department_staff)  # a department's page: 404 to anyone else
 def screening_hits(request, pk: int):
     """One screening's hits on this department's entries, all of them, 50 a page (a
     roster job hits a common name thousands of times); another department's screening,

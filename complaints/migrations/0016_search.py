@@ -4,10 +4,9 @@ pg_trgm and GIN trigram indexes on PostgreSQL only (portal.search.TrigramIndex;
 docs/decisions/0004-case-search.md); the two plain indexes everywhere.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from portal.search import TrigramIndex
+from portal.search import TrigramExtension, TrigramIndex
 
 TABLE = "complaints_complaint"
 

@@ -1,10 +1,9 @@
 """The filings list's search box: the platform's id, and the party's name by trigram
 on PostgreSQL (portal.search.TrigramIndex; docs/decisions/0004-case-search.md)."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from portal.search import TrigramIndex
+from portal.search import TrigramExtension, TrigramIndex
 
 
 class Migration(migrations.Migration):

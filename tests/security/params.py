@@ -39,6 +39,8 @@ PARAMS = {
     "blacklist:screening-job": _pk("screening_job"),
     "blacklist:screening-job-result": _pk("screening_job"),
     "screening-api-job": _pk("screening_job"),
+    "screening-api-job-errors": _pk("screening_job"),
+    "blacklist:screening-hits": _pk("screening"),
     "screening-api-matches": _pk("screening"),
     "screening-api-job-result-csv": _pk("screening_job"),
     "screening-api-job-result-json": _pk("screening_job"),

@@ -70,7 +70,7 @@ NOT_PROSE = {
     "blacklist.Entry.name_form": "the screening normaliser's form of the name",
     "blacklist.ScreeningLog.asked": "names and masked numbers (blacklist.services)",
     "blacklist.ScreeningLog.found": "entry references",
-    "blacklist.ScreeningJobError.message": "the portal's own message on a roster row",
+    "blacklist.ScreeningJobError.message_key": "a message id of the portal's",
     "blacklist.ScreeningJobHit.why": "the matcher's reasons for a hit",
     "blacklist.ScreeningJobHit.matched_fields": "field names",
     "blacklist.ScreeningJob.failure": "the portal's message when a job fails",

@@ -118,6 +118,7 @@ SPEC: dict[str, Rule] = {
     "registry:live-rooms": page(STAFF | O | OB | S),
     "registry:live-room": page(H | D | C | O | S),
     "registry:marketer": page(H | D | C | O | S),
+    "register-search": page(STAFF | O | OB | S),
     # complaints: the public side
     "complaints:new": page(**PUBLIC),
     "complaints:track": page(**PUBLIC),
@@ -144,6 +145,7 @@ SPEC: dict[str, Rule] = {
     "blacklist:platform-add": page(O | OB),
     "blacklist:screening": page(H | HB | C | O | OB | S),
     "blacklist:screenings": page(STAFF),
+    "blacklist:screening-hits": page(H | D),
     "blacklist:screening-jobs": page(O | OB),
     "blacklist:screening-job": page(O),
     "blacklist:screening-job-result": page(O),
@@ -242,6 +244,7 @@ SPEC: dict[str, Rule] = {
     # the next pages of a single screening's name-only hits: the platform's own screenings
     "screening-api-matches": api(O | KA),
     "screening-api-job": api(O | KA),
+    "screening-api-job-errors": api(O | KA),
     "screening-api-job-result-csv": api(O | KA),
     "screening-api-job-result-json": api(O | KA),
     "roster-list": api(EVERYONE_API, act=O | OB | KA | KB | S),

@@ -168,8 +168,8 @@ def build_world() -> SimpleNamespace:
         channel="web",
     )
     screening_job_run(job_id=screening_job.pk)
-    screening = screening_run(
-        actor=officer, queries=[ScreeningQuery(name="张伟")], channel="api"
+    screening = screening_run(  # hits the listed entry: the department's hits page shows it
+        actor=officer, queries=[ScreeningQuery(name="王浩然")], channel="api"
     ).log
 
     # --- inspections --------------------------------------------------------
