@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
-from blacklist.pdf import decision_pdf, issued_pdf, notice_pdf, repair_decision_pdf
+from blacklist.pdf import decision_pdf, notice_pdf, repair_decision_pdf
+from blacklist.services.documents import entry_document_pdf
 from blacklist.services.repair import entry_repair_accept, entry_repair_apply, entry_repair_decide
 from portal.models import IssuedDocument
 from tests.pdftools import (
@@ -60,12 +62,12 @@ def repaired(listed, world):  # noqa: F811
 
 def _issued(listed, world, render, repaired=None):  # noqa: F811
     subject = repaired if render is repair_decision_pdf else listed
-    return issued_pdf(render, subject, actor=world.supervisor)
+    return entry_document_pdf(subject=subject, kind=_kind(render), actor=world.supervisor)
 
 
 @pytest.mark.parametrize("render", [notice_pdf, decision_pdf])
 def test_listing_documents_are_set_well(listed, world, render):  # noqa: F811
-    content = issued_pdf(render, listed, actor=world.supervisor)
+    content = _issued(listed, world, render)
     assert pages_with_only_the_signature(content, listed.department.name) == []
     assert _headings_at_foot(content) == []
 
@@ -91,6 +93,23 @@ def test_listing_documents_fit_on_two_pages_and_read_as_chinese(
 
 
 def _kind(render) -> str:
-    from blacklist.pdf import ISSUED_KINDS
+    from blacklist.services.documents import RENDERS
 
-    return ISSUED_KINDS[render.__name__]
+    return next(kind for kind, made_by in RENDERS.items() if made_by is render)
+
+
+def test_the_numbers_issued_are_on_the_entry_page_and_in_the_api(
+    client,
+    listed,  # noqa: F811
+    world,
+    repaired,
+):
+    _issued(listed, world, decision_pdf)
+    _issued(listed, world, repair_decision_pdf, repaired)
+    numbers = set(IssuedDocument.objects.values_list("number", flat=True))
+    assert len(numbers) == 2
+    client.force_login(world.handler)
+    page = client.get(reverse("blacklist:entry", args=[listed.pk])).content.decode()
+    assert all(number in page for number in numbers)
+    api = client.get(f"/api/v1/blacklist/entries/{listed.pk}/").json()
+    assert {document["number"] for document in api["documents"]} == numbers

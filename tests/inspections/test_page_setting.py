@@ -4,9 +4,10 @@ inspection's report whole; the signature never alone on a page; no code names
 and no English in a Chinese document."""
 
 import pytest
+from django.urls import reverse
 
-from inspections import pdf
 from inspections.services.clues import clue_transfer
+from inspections.services.documents import inspection_document_pdf
 from inspections.services.inspections import inspection_close, inspection_verify
 from portal.models import IssuedDocument
 from tests.pdftools import (
@@ -40,8 +41,8 @@ def _read_well(
 
 def test_a_rectification_order_fits_on_one_page(world, ordered):
     order = ordered.rectification_orders.get()
-    content = pdf.issued_pdf(
-        pdf.rectification_order_pdf, order, department=world.hz_market, actor=world.handler
+    content = inspection_document_pdf(
+        subject=order, kind="rectification-order", actor=world.handler
     )
     _read_well(content, signer=world.hz_market.name, kind="rectification-order", max_pages=1)
 
@@ -52,8 +53,8 @@ def test_a_closed_inspection_report_is_set_well(world, reported):
     )
     inspection_close(actor=world.handler, inspection=reported, conclusion="整改到位，结案")
     reported.refresh_from_db()
-    content = pdf.issued_pdf(
-        pdf.inspection_report_pdf, reported, department=world.hz_market, actor=world.handler
+    content = inspection_document_pdf(
+        subject=reported, kind="inspection-report", actor=world.handler
     )
     _read_well(
         content,
@@ -71,16 +72,23 @@ def test_a_transfer_letter_fits_on_one_page(world):
         facts="直播间发布违法广告内容，涉及多名用户。",
         reason="涉及网络信息内容，属网信部门职责。",
     )
-    content = pdf.issued_pdf(
-        pdf.transfer_letter_pdf, transfer, department=world.hz_market, actor=world.handler
-    )
+    content = inspection_document_pdf(subject=transfer, kind="transfer-letter", actor=world.handler)
     _read_well(content, signer=world.hz_market.name, kind="transfer-letter", max_pages=1)
 
 
 def test_interview_minutes_fit_on_two_pages(world, interview):  # noqa: F811
     _hold(world, interview)
     interview.refresh_from_db()
-    content = pdf.issued_pdf(
-        pdf.interview_minutes_pdf, interview, department=world.hz_market, actor=world.handler
+    content = inspection_document_pdf(
+        subject=interview, kind="interview-minutes", actor=world.handler
     )
     _read_well(content, signer=world.hz_market.name, kind="interview-minutes", max_pages=2)
+
+
+def test_the_numbers_issued_are_on_the_inspection_page(client, world, ordered):
+    order = ordered.rectification_orders.get()
+    inspection_document_pdf(subject=order, kind="rectification-order", actor=world.handler)
+    issued = IssuedDocument.objects.get()
+    client.force_login(world.handler)
+    page = client.get(reverse("inspections:inspection", args=[ordered.pk])).content.decode()
+    assert issued.number in page and f"/verify/{issued.code}/" in page
