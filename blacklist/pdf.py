@@ -9,7 +9,8 @@
 Each cites the rule set its matter is pinned to: a listing the listing set in
 force on the day of its notice (its ``listing-basis`` articles), a credit
 repair the repair set in force on the day the application was accepted.
-Documents are served to the party in Chinese by default (``language``).
+Documents are served to the party in Chinese by default (``language``). They
+are issued (numbered, signed, stored) by ``blacklist.services.documents``.
 """
 
 from datetime import date
@@ -19,7 +20,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from portal.documents import document_content, document_issue
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline, RuleSet
 from portal.pdf import html_to_pdf
@@ -29,12 +29,6 @@ from registry.models import PartyKind
 from .models import Entry, EntryState, RepairApplication, Status
 
 DEFAULT_LANGUAGE = "zh-hans"
-# The issued document type (portal.DocumentKind) of each document.
-ISSUED_KINDS = {
-    "notice_pdf": "listing-notice",
-    "decision_pdf": "listing-decision",
-    "repair_decision_pdf": "repair-decision",
-}
 STATEMENT_CLOCK = "blacklist-statement"
 REPAIR_CLOCK = "credit-repair-decision"
 
@@ -108,27 +102,6 @@ def _common(entry: Entry) -> dict:
         "rule_set": entry.rule_set,
         "listing_basis": _basis(entry.rule_set),
     }
-
-
-def issued_pdf(render, subject, *, actor=None) -> bytes:
-    """The issued document ``render`` makes for ``subject`` (an entry or a repair
-    application): numbered, signed and stored the first time (``portal.documents``),
-    the stored file after."""
-    entry = subject.entry if isinstance(subject, RepairApplication) else subject
-    department = entry.department
-    if department is None:
-        return render(subject)
-    issued, _created = document_issue(
-        subject=subject,
-        kind=ISSUED_KINDS[render.__name__],
-        department=department,
-        issuer=department.name,
-        party=entry.name_masked,
-        render=lambda issue: render(subject, issue=issue),
-        signer_key=department.signing_key,
-        actor=actor,
-    )
-    return document_content(issued)
 
 
 def notice_pdf(entry: Entry, *, language: str = DEFAULT_LANGUAGE, issue=None) -> bytes:

@@ -8,13 +8,13 @@
 - the interview minutes (约谈纪要).
 
 Served in Chinese by default (``language``); callers pass records already
-scoped by ``inspections.selectors``.
+scoped by ``inspections.selectors``. Issued (numbered, signed, stored) by
+``inspections.services.documents``.
 """
 
 from django.utils import timezone
 from django.utils.functional import lazy
 
-from portal.documents import document_content, document_issue
 from portal.errors import DomainError
 from portal.models import Certainty, Deadline
 from portal.pdf import render_pdf
@@ -29,13 +29,6 @@ from .models import (
 )
 
 DEFAULT_LANGUAGE = "zh-hans"
-# The issued document type (portal.DocumentKind) of each document.
-ISSUED_KINDS = {
-    "rectification_order_pdf": "rectification-order",
-    "inspection_report_pdf": "inspection-report",
-    "transfer_letter_pdf": "transfer-letter",
-    "interview_minutes_pdf": "interview-minutes",
-}
 
 
 def _clock_source(code: str, deadline: Deadline | None = None) -> str:
@@ -56,22 +49,6 @@ def _clock_source(code: str, deadline: Deadline | None = None) -> str:
 
 # Worded when the document is rendered, in the document's language.
 _source = lazy(_clock_source, str)
-
-
-def issued_pdf(render, subject, *, department, party: str = "", actor=None) -> bytes:
-    """The issued document ``render`` makes for ``subject``: numbered, signed and
-    stored the first time (``portal.documents``), the stored file after."""
-    issued, _created = document_issue(
-        subject=subject,
-        kind=ISSUED_KINDS[render.__name__],
-        department=department,
-        issuer=department.name,
-        party=party,
-        render=lambda issue: render(subject, issue=issue),
-        signer_key=department.signing_key,
-        actor=actor,
-    )
-    return document_content(issued)
 
 
 def rectification_order_pdf(

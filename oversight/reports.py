@@ -512,8 +512,18 @@ def report_context(report: StatisticalReport) -> dict:
         "department": report.department,
         "period": period,
         "annex": annex,
+        "empty": period_is_empty(figures),
         **figures,
     }
+
+
+def period_is_empty(figures: dict) -> bool:
+    """Whether the period had nothing to count: no case received, no entry listed or
+    removed, no inspection opened. Its report is one page that says so, not pages
+    of empty charts."""
+    return not figures["total"] and not any(
+        figures[part].get(key) for part in ("blacklist", "inspections") for key in figures[part]
+    )
 
 
 def report_html(report: StatisticalReport) -> str:

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,17 @@ def documents_of(subject) -> list[IssuedDocument]:
             content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         ).select_related("kind")
     )
+
+
+def documents_of_all(subjects) -> list[IssuedDocument]:
+    """Every document issued for any of ``subjects`` (records of one model or
+    several), revoked ones included, newest first: one query."""
+    wanted = Q()
+    for subject in subjects:
+        wanted |= Q(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
+    if not wanted:
+        return []
+    return list(IssuedDocument.objects.filter(wanted).select_related("kind"))
 
 
 def _next_sequence(*, department, kind: DocumentKind, year: int) -> int:

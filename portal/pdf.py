@@ -1,7 +1,9 @@
 """PDF documents (notices, decisions, receipts, reports) rendered by WeasyPrint.
 
-Templates extend ``pdf/base.html``, which sets the page in the layout of
-Chinese official documents (GB/T 9704: A4, 37 mm / 28 mm margins) and uses
+Templates extend ``pdf/base.html``, which sets the page after the layout of
+Chinese official documents (GB/T 9704: A4, 28 mm left margin; the top and
+bottom margins a little narrower, 32 mm and 30 mm, the foot holding the
+verification block, so that a decision for a normal case fits on two pages) and uses
 Noto CJK (Debian's ``fonts-noto-cjk``), so Chinese text is embedded in a real
 CJK font, never drawn as boxes.
 """

@@ -158,3 +158,62 @@ def pages_with_only_the_signature(content: bytes, signer: str) -> list[int]:
         if len(rest) < 2:
             lonely.append(number)
     return lonely
+
+
+def first_page_png(content: bytes, path, *, resolution: int = 60) -> None:
+    """Write the first page of ``content`` to ``path`` (a PNG, by pdftoppm)."""
+    from pathlib import Path
+
+    path = Path(path)
+    subprocess.run(
+        [
+            _tool("pdftoppm"),
+            "-png",
+            "-r",
+            str(resolution),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-",
+            str(path.with_suffix("")),
+        ],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+
+
+# Code names of the portal's own (clock, document type, rule codes) that a reader
+# of a document must never see.
+CODE_NAME = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+# A word of Latin letters in a Chinese document, other than what a Chinese
+# official document also prints that way (the verification address, SHA-256, a QR).
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def code_names(text: str) -> list[str]:
+    """The code names (``blacklist-statement``) in ``text``, web addresses aside."""
+    text = re.sub(r"https?://\S+", "", text)
+    return CODE_NAME.findall(text)
+
+
+def english_words(text: str, *, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The words of Latin letters in ``text`` (a Chinese document), its web
+    addresses and ``allowed`` (codes, references it prints) aside."""
+    text = re.sub(r"https?://\S+", "", text)
+    for word in allowed:
+        text = text.replace(word, "")
+    return _LATIN_WORD.findall(text)
+
+
+def document_screenshot(content: bytes, name: str) -> None:
+    """With ``DOCUMENT_SCREENSHOTS=1``, the first page of ``content`` goes to
+    ``docs/screenshots/document-<name>.png`` (60 dpi)."""
+    if os.environ.get("DOCUMENT_SCREENSHOTS") != "1":
+        return
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    first_page_png(content, folder / f"document-{name}.png")

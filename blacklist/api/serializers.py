@@ -2,9 +2,12 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal import dates
+from portal.api import IssuedDocumentSerializer
+from portal.documents import documents_of_all
 from registry.models import PartyKind, ViolationCategory
 
 from ..forms import validate_screening_identifiers
@@ -77,9 +80,18 @@ class EntryStateSerializer(serializers.ModelSerializer):
 class EntryDetailSerializer(EntrySummarySerializer):
     states = EntryStateSerializer(many=True, read_only=True)
     measures = MeasureSerializer(source="proposed_measures", many=True, read_only=True)
+    documents = serializers.SerializerMethodField(
+        help_text=_("The notice, decision and repair decisions issued, with their numbers.")
+    )
 
     class Meta(EntrySummarySerializer.Meta):
-        fields = [*EntrySummarySerializer.Meta.fields, "facts", "measures", "states"]
+        fields = [*EntrySummarySerializer.Meta.fields, "facts", "measures", "states", "documents"]
+
+    @extend_schema_field(IssuedDocumentSerializer(many=True))
+    def get_documents(self, entry) -> list[dict]:
+        return IssuedDocumentSerializer(
+            documents_of_all([entry, *entry.repairs.all()]), many=True
+        ).data
 
 
 class ScreeningQuerySerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from .. import pdf
 from ..selectors import (
     public_entries,
 )
+from ..services.documents import RENDERS, entry_document_pdf
 from .common import entry_or_404
 
 
@@ -20,13 +21,13 @@ def _language(request) -> str:
     return "en" if request.GET.get("lang") == "en" else pdf.DEFAULT_LANGUAGE
 
 
-def _document(render, subject, filename: str, request):
+def _document(kind: str, subject, filename: str, request):
     language = _language(request)
     try:
         if language == pdf.DEFAULT_LANGUAGE:
-            content = pdf.issued_pdf(render, subject, actor=request.user)
+            content = entry_document_pdf(subject=subject, kind=kind, actor=request.user)
         else:  # a reading copy in English; the issued document is the Chinese one
-            content = render(subject, language=language)
+            content = RENDERS[kind](subject, language=language)
     except pdf.DocumentNotReady as exc:
         raise Http404(str(exc)) from exc
     return pdf_response(content, filename)
@@ -35,13 +36,13 @@ def _document(render, subject, filename: str, request):
 @login_required
 def entry_notice_pdf(request, pk: int):
     entry = entry_or_404(request, pk)
-    return _document(pdf.notice_pdf, entry, f"notice-{entry.reference}.pdf", request)
+    return _document("listing-notice", entry, f"notice-{entry.reference}.pdf", request)
 
 
 @login_required
 def entry_decision_pdf(request, pk: int):
     entry = entry_or_404(request, pk)
-    return _document(pdf.decision_pdf, entry, f"decision-{entry.reference}.pdf", request)
+    return _document("listing-decision", entry, f"decision-{entry.reference}.pdf", request)
 
 
 @login_required
@@ -49,7 +50,7 @@ def repair_decision_pdf(request, pk: int, application: int):
     entry = entry_or_404(request, pk)
     repair = get_object_or_404(entry.repairs, pk=application)
     return _document(
-        pdf.repair_decision_pdf, repair, f"repair-{entry.reference}-{repair.pk}.pdf", request
+        "repair-decision", repair, f"repair-{entry.reference}-{repair.pk}.pdf", request
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.models import Deadline, RuleSet
 from portal.rules import clock_label, clock_of, rule_set_for
@@ -124,6 +125,7 @@ def entry_detail(request, pk: int):
             "measures": entry.proposed_measures.all(),
             "implementations": implementations_for(entry, request.user),
             "actions": _actions(request, entry),
+            "issued_documents": documents_of_all([entry, *repairs]),
             "has_notice": entry.states.filter(status=Status.NOTIFIED).exists(),
             "has_decision": entry.list == ListKind.DEPARTMENTS and entry.listed_on is not None,
             "listing_basis": pdf.listing_basis(entry.rule_set),

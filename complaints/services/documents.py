@@ -68,7 +68,8 @@ def complaint_document_issue(*, complaint: Complaint, document: str, actor=None)
                 action="document_issued",
                 public=True,
                 message=gettext_lazy("Document %(number)s issued: %(type)s."),
-                params={"number": issued.number, "type": issued.kind.name},
+                # The type's name in each language, so each reader reads theirs.
+                params={"number": issued.number, "type": issued.kind},
                 data={"number": issued.number, "code": issued.code},
             )
     return issued

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.models import Deadline
 from portal.pdf import pdf_response
 
-from .. import forms, pdf
+from .. import forms
 from ..permissions import CLUE_ACTION_LABELS, TRANSFER, clue_actions
 from ..selectors import clue_flags, clues_visible_to, link_url
 from ..services.clues import (
@@ -27,6 +28,7 @@ from ..services.clues import (
     clue_return,
     clue_transfer,
 )
+from ..services.documents import inspection_document_pdf
 from ._common import files_of, form_error, require_staff, staff_object_page
 
 BOXES = ("inbox", "outbox", "all")
@@ -133,6 +135,7 @@ def clue_detail(request, pk: int, *, action=None, bound_form=None):
             "flags": clue_flags(transfer),
             "links": links,
             "files": transfer.files.all(),
+            "issued_documents": documents_of_all([transfer]),
             "deadlines": Deadline.objects.for_object(transfer).order_by("started_on", "pk"),
             "action_forms": [
                 (
@@ -182,11 +185,5 @@ def clue_action(request, pk: int, action: str):
 @staff_object_page
 def clue_letter_pdf(request, pk: int):
     transfer = get_object_or_404(clues_visible_to(request.user), pk=pk)
-    content = pdf.issued_pdf(
-        pdf.transfer_letter_pdf,
-        transfer,
-        department=transfer.from_department,
-        party=str(transfer.to_department or ""),
-        actor=request.user,
-    )
+    content = inspection_document_pdf(subject=transfer, kind="transfer-letter", actor=request.user)
     return pdf_response(content, f"transfer-{transfer.number}.pdf")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.pdf import pdf_response
 
@@ -32,6 +33,7 @@ from ..selectors import (
     rectification_orders_visible_to,
     with_request_due,
 )
+from ..services.documents import inspection_document_pdf
 from ..services.inspections import (
     DOCUMENT_CLOCK,
     campaign_close,
@@ -256,7 +258,8 @@ def inspection_detail(request, pk: int, *, action=None, bound_form=None, finding
             "campaign": inspection.campaign,
             "items": items,
             "requests": _requests(inspection),
-            "orders": _orders(inspection),
+            "orders": (orders := _orders(inspection)),
+            "issued_documents": documents_of_all([inspection, *orders]),
             "action_forms": action_forms,
             "open_action": action,
             "role": role,
@@ -358,12 +361,8 @@ def inspection_report_pdf(request, pk: int):
     ):
         raise Http404  # the platform receives the report once the inspection is closed
     if inspection.status == InspectionStatus.CLOSED:  # issued once the inspection is closed
-        content = pdf.issued_pdf(
-            pdf.inspection_report_pdf,
-            inspection,
-            department=inspection.campaign.lead_department,
-            party=str(inspection.platform),
-            actor=request.user,
+        content = inspection_document_pdf(
+            subject=inspection, kind="inspection-report", actor=request.user
         )
     else:  # a working draft, not numbered
         content = pdf.inspection_report_pdf(inspection)
@@ -373,13 +372,7 @@ def inspection_report_pdf(request, pk: int):
 @login_required
 def rectification_order_pdf(request, pk: int):
     order = get_object_or_404(rectification_orders_visible_to(request.user), pk=pk)
-    content = pdf.issued_pdf(
-        pdf.rectification_order_pdf,
-        order,
-        department=order.inspection.campaign.lead_department,
-        party=str(order.inspection.platform),
-        actor=request.user,
-    )
+    content = inspection_document_pdf(subject=order, kind="rectification-order", actor=request.user)
     return pdf_response(content, f"rectification-{order.number}.pdf")
 
 

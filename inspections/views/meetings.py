@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.pdf import pdf_response
 
-from .. import forms, pdf
+from .. import forms
 from ..models import Interview
 from ..permissions import CONSULT, INTERVIEW, consultation_actions, interview_actions
 from ..selectors import consultations_visible_to, interviews_visible_to, link_url
+from ..services.documents import inspection_document_pdf
 from ..services.meetings import (
     consultation_conclude,
     consultation_convene,
@@ -278,6 +280,7 @@ def interview_detail(request, pk: int, *, action=None, bound_form=None):
         "inspections/interview_detail.html",
         {
             "interview": interview,
+            "issued_documents": documents_of_all([interview]),
             "action_forms": [
                 (
                     name,
@@ -323,11 +326,7 @@ def interview_minutes_pdf(request, pk: int):
     interview = get_object_or_404(interviews_visible_to(request.user), pk=pk)
     if interview.status == Interview.Status.SCHEDULED:
         raise Http404  # no minutes before the interview is held
-    content = pdf.issued_pdf(
-        pdf.interview_minutes_pdf,
-        interview,
-        department=interview.department,
-        party=str(interview.platform or ""),
-        actor=request.user,
+    content = inspection_document_pdf(
+        subject=interview, kind="interview-minutes", actor=request.user
     )
     return pdf_response(content, f"interview-{interview.number}.pdf")

@@ -31,6 +31,14 @@ class DocumentKind(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the active language: what a timeline line stores in each
+        language (``portal.i18n.stored_params``)."""
+        from ..i18n import localised
+
+        return localised(self.name, self.name_en)
+
 
 class DocumentPrefix(models.Model):
     """A department's prefix in its document numbers (杭市监投). Set in the admin."""

@@ -9,11 +9,12 @@ import time_machine
 from django.utils.translation import override
 
 from accounts.models import Role
+from complaints.models import Complaint
 from oversight.models import StatisticalReport
 from oversight.reports import report_request
 from portal.models import AuditEvent
 from tests.factories import UserFactory
-from tests.pdftools import pdf_text
+from tests.pdftools import code_names, document_screenshot, english_words, pdf_pages, pdf_text
 
 TODAY = date(2026, 11, 20)
 
@@ -50,8 +51,12 @@ def _request(world, django_capture_on_commit_callbacks, language: str, **kwargs)
 
 
 def _pdf(report) -> str:
+    return pdf_text(_content(report))
+
+
+def _content(report) -> bytes:
     with report.file.open("rb") as handle:
-        return pdf_text(handle.read())
+        return handle.read()
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -83,6 +88,24 @@ def test_a_chinese_report_has_chinese_headings(world, cases, django_capture_on_c
     assert "处理结果" in text
     assert "Category" not in text
     assert re.search(r"收到的投诉举报件数\s+4\b", text), text  # October and November
+    assert code_names(text) == []
+    codes = tuple(Complaint.objects.values_list("tracking_code", flat=True))
+    assert english_words(text, allowed=codes) == []  # tracking codes of the annex aside
+    document_screenshot(_content(report), "statistical-report")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_report_of_a_period_with_no_cases_is_one_page_saying_so(
+    world, django_capture_on_commit_callbacks
+):
+    report = _request(world, django_capture_on_commit_callbacks, "zh-hans")
+    content = _content(report)
+    assert len(pdf_pages(content)) == 1
+    text = "".join(pdf_text(content).split())
+    assert "未收到投诉举报" in text and "本期无可统计的图表" in text
+    assert "类别" not in text  # no empty charts
+    assert english_words(text) == []
+    document_screenshot(content, "statistical-report-empty")
 
 
 @time_machine.travel(TODAY, tick=False)
