@@ -114,7 +114,8 @@ def staff_invite(request):
             messages.success(
                 request,
                 _(
-                    "%(name)s was invited; the email with the link to set a password goes to %(email)s."
+                    "%(name)s was invited; the email with the link to set a password "
+                    "goes to %(email)s."
                 )
                 % {"name": _name(member), "email": member.email},
             )
@@ -156,11 +157,8 @@ def staff_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     form_class, service, heading, button, done = ACTIONS[action]
-    if (
-        action == "deactivate"
-        and not member.is_active
-        or action == "reactivate"
-        and member.is_active
+    if (action == "deactivate" and not member.is_active) or (
+        action == "reactivate" and member.is_active
     ):
         return redirect("staff-member", pk=member.pk)
     initial = {"role": member.role} if action == "role" else None
