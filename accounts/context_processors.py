@@ -102,6 +102,8 @@ def navigation(request):
                 ],
             ),
         ]
+    if user.department_id and user.has_perm("accounts.manage_department_staff"):
+        groups.append((_("Staff"), [(_("Staff"), reverse("staff-list"))]))
     if user.is_staff:
         groups.append((_("Administration"), [(_("Administration"), reverse("admin:index"))]))
     return {"nav_groups": groups}

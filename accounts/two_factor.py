@@ -2,7 +2,8 @@
 
 Who must use it: regulator staff and site admins while ``OTP_REQUIRED`` is on;
 a platform officer may enrol and is then asked for a code at each sign-in too.
-Recovery: a site admin deletes the user's device (admin or
+Recovery: the department's administrator resets it on the staff page
+(``/accounts/staff/``), or a site admin deletes the user's device (admin or
 ``manage.py two_factor_reset``); the user enrols again at the next sign-in.
 """
 
@@ -103,7 +104,8 @@ def _verified(request, device: TOTPDevice) -> None:
 
 
 def two_factor_reset(*, user, actor, reason: str) -> int:
-    """A site admin's recovery for a lost phone: remove every device of ``user``."""
+    """Recovery for a lost phone (a department or site admin): remove every device
+    of ``user``."""
     with transaction.atomic():
         count, _ = TOTPDevice.objects.filter(user=user).delete()
         audit_record(actor=actor, action="two_factor.reset", subject=user, reason=reason)

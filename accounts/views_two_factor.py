@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import TotpCodeForm
 from .lockout import account_locked_everywhere
+from .selectors import department_admins_of
 from .two_factor import (
     qr_code_data_uri,
     totp_device_confirm,
@@ -29,6 +30,11 @@ def _next_url(request) -> str:
     ):
         return target
     return "/"
+
+
+def _admin_names(user) -> list[str]:
+    """Whom the user asks to reset their two-factor sign-in, by name."""
+    return [admin.get_full_name() or admin.username for admin in department_admins_of(user)]
 
 
 @never_cache
@@ -54,7 +60,7 @@ def verify(request):
     return render(
         request,
         "registration/two_factor_verify.html",
-        {"form": form, "next": _next_url(request)},
+        {"form": form, "next": _next_url(request), "admins": _admin_names(request.user)},
         status=400 if form.errors else 200,
     )
 
@@ -68,7 +74,11 @@ def enrol(request):
     if two_factor_enrolled(user):
         if not user.is_verified():
             return redirect("two-factor-verify")
-        return render(request, "registration/two_factor_enrolled.html")
+        return render(
+            request,
+            "registration/two_factor_enrolled.html",
+            {"admins": _admin_names(user)},
+        )
     device = totp_device_pending(user=user)
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

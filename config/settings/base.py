@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.notifications_resend_task",
         "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
     },
+    "account-emails-resend": {
+        "task": "accounts.tasks.account_emails_resend_task",
+        "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
+    },
     "evidence-discard-unclaimed": {
         "task": "complaints.tasks.evidence_discard_unclaimed_task",
         "schedule": 6 * 60 * 60,

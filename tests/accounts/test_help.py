@@ -53,3 +53,13 @@ def test_the_help_is_in_chinese_for_a_chinese_reader(client):
 
 def test_every_page_links_to_the_help(client):
     assert 'href="/help/"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_department_admin_reads_how_to_manage_the_staff(client, departments):
+    client.force_login(
+        UserFactory(department=departments["xihu_market"], role=Role.DEPARTMENT_ADMIN)
+    )
+    text = page(client)
+    assert "Open “Staff” in the menu" in text and "reset their two-factor sign-in" in text
+    assert 'href="/accounts/staff/"' in text  # the menu entry
+    assert "人员管理" in page(client, "zh-hans")

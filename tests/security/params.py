@@ -77,6 +77,9 @@ PARAMS = {
     "inspections:interview-action": lambda o: {"pk": o["interview"].pk, "action": "minutes"},
     "inspections:interview-minutes": _pk("interview"),
     "api-key-revoke": _pk("api_key"),
+    "staff-member": _pk("staff_member"),
+    "staff-action": lambda o: {"pk": o["staff_member"].pk, "action": "deactivate"},
+    "invite-accept": lambda o: {"uidb64": "MQ", "token": "not-a-token"},
     "free-text": lambda o: {
         "model": "complaints.complaint",
         "pk": o["complaint"].pk,

@@ -114,6 +114,13 @@ SPEC: dict[str, Rule] = {
     "statistics-report-download": page(**NOT_YET),
     "api-keys": page(O | OB),
     "api-key-revoke": page(O, act=O),  # a confirmation page, then the POST
+    # a department's staff: its admin (the other department's admin sees their own)
+    "staff-list": page(D | S),
+    "staff-invite": page(D | S),
+    "staff-member": page(D | S),
+    "staff-action": page(D | S, viewers=D | S, act=D | S),  # a confirmation page, then the POST
+    # the invitation's link: public; a token that does not match says so (200)
+    "invite-accept": page(**PUBLIC, expect=dict.fromkeys(MIRROR, 200)),
     # registry
     "registry:live-rooms": page(STAFF | O | OB | S),
     "registry:live-room": page(H | D | C | O | S),

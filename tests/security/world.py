@@ -256,6 +256,7 @@ def build_world() -> SimpleNamespace:
         "follow_up": follow_up,
         "interview": interview,
         "api_key": key_a,
+        "staff_member": handler,  # Hangzhou market supervision, managed by its admin
         "statistical_report": statistical_report,
     }
     return SimpleNamespace(
