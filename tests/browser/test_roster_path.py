@@ -64,10 +64,15 @@ async def _filed_versions(platform, year, half) -> list[int]:
 
     @sync_to_async
     def versions():
-        filed = Roster.objects.filter(
-            platform=platform, year=year, half=half, status=RosterStatus.FILED
-        )
-        return list(filed.values_list("version", flat=True))
+        from django.db import connection
+
+        try:
+            filed = Roster.objects.filter(
+                platform=platform, year=year, half=half, status=RosterStatus.FILED
+            )
+            return list(filed.values_list("version", flat=True))
+        finally:
+            connection.close()  # this thread's own connection, else the test DB stays in use
 
     return await versions()
 
