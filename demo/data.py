@@ -512,6 +512,7 @@ def _demo_platform_reports(platform: Platform, departments: dict) -> None:
                     "id_number": demo_ric("330108", date(2009, 8, 1), 24),
                     "live_room_account": "xh-10086",
                     "home_region": "330108",
+                    "guardian_consent": "是",  # 16 or 17 (Trial Art. 17), as in the register
                 },
                 {
                     "kind": "marketer",

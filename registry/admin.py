@@ -140,8 +140,9 @@ class RosterAdmin(_RosterRecord):
         "error_count",
         "uploaded_at",
         "filed_at",
+        "late",
     ]
-    list_filter = ["status", "year", "half", "channel"]
+    list_filter = ["status", "late", "year", "half", "channel"]
     search_fields = ["platform__name", "platform__uscc"]
     list_select_related = ["platform"]
     readonly_fields = ["row_link"]

@@ -391,6 +391,11 @@ class Roster(models.Model):
     )
     uploaded_by_label = models.CharField(_("uploaded by"), max_length=200, blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    late = models.BooleanField(
+        _("filed late"),
+        default=False,
+        help_text=_("Filed after the last day of its half-year (Order 117 Art. 9)."),
+    )
 
     class Meta:
         verbose_name = _("identity roster")
@@ -427,10 +432,16 @@ class Roster(models.Model):
     def due_on(self) -> date:
         return self.due_on_of(self.year, self.half)
 
-    @property
-    def late(self) -> bool:
-        """Filed after the last day of its period."""
-        return self.filed_at is not None and timezone.localdate(self.filed_at) > self.due_on
+    @staticmethod
+    def date_of(year: int, half: int) -> date:
+        """The day a half-year's roster speaks of: its first day (1 January or 1 July).
+        Ages on the roster are counted on this day (Trial Art. 17)."""
+        return date(year, 1 if half == 1 else 7, 1)
+
+    def late_if_filed_at(self, when) -> bool:
+        """Whether filing at ``when`` is after the last day of the half-year (a day
+        is a day in Asia/Shanghai)."""
+        return timezone.localdate(when) > self.due_on
 
 
 class RosterRowKind(models.TextChoices):

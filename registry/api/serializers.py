@@ -58,6 +58,9 @@ class RosterSerializer(serializers.ModelSerializer):
     late = serializers.BooleanField(
         read_only=True, help_text="Filed after the last day of its half-year (Order 117 Art. 9)."
     )
+    deadline_article = serializers.SerializerMethodField(
+        help_text="The article that sets the last day (from the rule sets)."
+    )
 
     class Meta:
         model = Roster
@@ -75,9 +78,15 @@ class RosterSerializer(serializers.ModelSerializer):
             "filed_at",
             "due_on",
             "late",
+            "deadline_article",
             "supersedes",
         ]
         read_only_fields = fields
+
+    def get_deadline_article(self, roster) -> str:
+        from ..rosters.services import roster_deadline_article
+
+        return roster_deadline_article(roster.year, roster.half)
 
 
 class RosterDetailSerializer(RosterSerializer):

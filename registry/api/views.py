@@ -60,8 +60,12 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="File the identity roster",
         description=(
             "Every row is checked (identifiers by checksum, regions by GB/T 2260 code). "
-            "With no error the roster is filed (201) and replaces the one filed before "
-            "for the half-year; with errors it is kept, not filed, and answered 422 "
+            "With no error the roster is filed at once (201) and replaces the one filed "
+            "before for the half-year (the web page previews an upload first; an "
+            "integrator sends the whole roster on purpose). The answer counts what "
+            "changed (`diff`: joined, left, changed against the roster filed before) and "
+            "says whether it was filed after the half-year's last day (`late`, with "
+            "`deadline_article`). With errors it is kept, not filed, and answered 422 "
             "with the rows in error: correct them and send the whole roster again."
         ),
         request=s.RosterInput,

@@ -15,7 +15,19 @@ is the first 15 characters of every path below it.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -159,8 +171,11 @@ def _key(row: RosterRow) -> tuple:
 
 
 def roster_diff(roster: Roster) -> RosterDiff:
-    """Rows that joined, left or changed since the roster filed before ``roster``
-    (a party is its identifier and live room: keyed hash or USCC, and account)."""
+    """Rows that joined, left or changed against the roster that was filed when
+    ``roster`` was sent (a pending upload: when it was uploaded): the platform's
+    filed roster of the same half-year, else its latest filed roster of another.
+    A party is its identifier and live room: keyed hash (never the number) or USCC,
+    and account; a change is one of its name, regions or contact."""
     previous = (
         Roster.objects.filter(
             platform_id=roster.platform_id,
@@ -169,7 +184,14 @@ def roster_diff(roster: Roster) -> RosterDiff:
         )
         .exclude(pk=roster.pk)
         .filter(filed_at__lt=roster.filed_at or roster.uploaded_at)
-        .order_by("-filed_at", "-pk")
+        .annotate(
+            same_period=Case(
+                When(year=roster.year, half=roster.half, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-same_period", "-filed_at", "-pk")
         .first()
     )
     diff = RosterDiff(previous=previous)

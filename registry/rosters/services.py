@@ -5,11 +5,16 @@ One row validator (:func:`validate_roster_row`) serves the CSV and XLSX uploads
 and the API. A roster with any row in error is kept with its error report but
 not filed (status ``rejected``); the platform corrects it and sends it again,
 which makes a new version. A roster that passes is filed and replaces the one
-filed before for the same half-year.
+filed before for the same half-year: at once through the API (an integrator sends
+the whole roster on purpose), and on the web page only once the officer has seen
+what it changes and confirmed (status ``pending`` until then, for
+:data:`PENDING_VALID_FOR`). A roster filed after the last day of its half-year
+is marked ``late``.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,11 +34,14 @@ from portal.identity import (
     validate_ric,
     validate_uscc,
 )
+from portal.rules import citation_of, rule_set_for, rule_sets_all
 
 from ..age import age_status
 from ..models import Roster, RosterChannel, RosterRow, RosterRowKind, RosterStatus
 
 MAX_ROWS = 50_000
+# How long an upload waits for the officer's confirmation before it must be sent again.
+PENDING_VALID_FOR = timedelta(hours=24)
 
 # The columns of a roster file and of an API row, in this order.
 ROSTER_COLUMNS = (
@@ -81,8 +89,48 @@ def roster_period_of(day: date) -> tuple[int, int]:
 
 
 def roster_due_on(year: int, half: int) -> date:
-    """The last day to file: the end of January or of July."""
+    """The last day to file: the end of January or of July (the article:
+    :func:`roster_article` ``("roster-deadline", …)``)."""
     return Roster.due_on_of(year, half)
+
+
+def roster_date_of(year: int, half: int) -> date:
+    """The day a half-year's roster speaks of, on which ages are counted: its first
+    day. Counting on the first day, not on the day of filing, gives every roster of
+    a half-year the same answer, whenever it is sent."""
+    return Roster.date_of(year, half)
+
+
+_ARTICLE_FALLBACK = {
+    "roster-deadline": gettext_lazy("Order 117 Art. 9"),
+    "roster-age": gettext_lazy("Trial Art. 17"),
+}
+
+
+def roster_article(document: str, day: date) -> str:
+    """The article the rule sets cite for ``document`` (``roster-deadline``,
+    ``roster-age``): that of the platform rule set in force on ``day``, else of the
+    newest platform set that cites one (Order 117 took effect after the first
+    rosters' periods)."""
+    citation = None
+    with suppress(DomainError):  # no platform rule set in force that day
+        citation = citation_of(rule_set_for("platform", day), document)
+    if citation is None:
+        citation = next(
+            (
+                found
+                for rule_set in rule_sets_all()
+                if rule_set.matter == "platform"
+                and (found := citation_of(rule_set, document)) is not None
+            ),
+            None,
+        )
+    return citation.source_label if citation else str(_ARTICLE_FALLBACK[document])
+
+
+def roster_deadline_article(year: int, half: int) -> str:
+    """The article that sets the half-year's deadline (Order 117 Art. 9)."""
+    return roster_article("roster-deadline", roster_due_on(year, half))
 
 
 @dataclass
@@ -102,8 +150,11 @@ def _cell(raw: dict, name: str) -> str:
     return str(value).strip()
 
 
-def validate_roster_row(raw, *, row_number: int, regions: dict[str, Region]) -> CleanRow:
-    """Check one row: the kind, a name, identifiers by checksum, regions by code."""
+def validate_roster_row(
+    raw, *, row_number: int, regions: dict[str, Region], on: date | None = None
+) -> CleanRow:
+    """Check one row: the kind, a name, identifiers by checksum, regions by code, and
+    the age rule on the roster's day ``on`` (:func:`roster_date_of`; default today)."""
     if not isinstance(raw, dict):
         return CleanRow(row_number, {}, "", {"row": [_("Each row is an object of named fields.")]})
     errors: dict[str, list[str]] = {}
@@ -147,14 +198,27 @@ def validate_roster_row(raw, *, row_number: int, regions: dict[str, Region]) -> 
     if consent not in CONSENT_YES | CONSENT_NO:
         errors["guardian_consent"] = [_("Write “yes” or “no”.")]
     # Trial Art. 17: a marketer, and an operator who is a natural person (identified by
-    # a resident ID number, not a USCC), is at least 16; at 16 or 17 with consent.
+    # a resident ID number, not a USCC), is at least 16; at 16 or 17 only with a
+    # guardian's consent, recorded "yes". Both are row errors.
     natural_person = kind == RosterRowKind.MARKETER or (kind == RosterRowKind.OPERATOR and not uscc)
     if natural_person and number and "id_number" not in errors:
-        status = age_status(ric_birth_date(number), timezone.localdate())
+        day = on or timezone.localdate()
+        status = age_status(ric_birth_date(number), day)
         if not status.allowed:
             errors["id_number"] = [status.message]
         elif status.needs_guardian_consent and not values["guardian_consent"]:
-            errors.setdefault("guardian_consent", [status.message])
+            errors["guardian_consent"] = [
+                _(
+                    "Aged %(age)s on %(day)s, the roster's date: a person aged 16 or 17 "
+                    "may act only with a guardian's consent (%(article)s). Write “yes” in "
+                    "guardian_consent once the consent is on file."
+                )
+                % {
+                    "age": status.age,
+                    "day": day.isoformat(),
+                    "article": roster_article("roster-age", day),
+                }
+            ]
 
     for name in ("business_region", "home_region"):
         code = _cell(raw, name)
@@ -211,7 +275,9 @@ def roster_file(
 
     ``rows`` are dicts keyed by :data:`ROSTER_COLUMNS` (numbered from 2 when they
     come from a file with a header line, else from 1: pass ``row_number``).
-    ``upload`` is the file as received, kept in the default storage.
+    ``upload`` is the file as received: only its name is kept. The file itself holds
+    identity numbers in clear, so it is not stored; its rows are, each number
+    encrypted, hashed and masked.
     """
     _check_filer(actor, platform)
     if channel not in RosterChannel.values:
@@ -240,6 +306,7 @@ def roster_file(
             if isinstance(raw, dict)
             else index + 1,
             regions=regions,
+            on=roster_date_of(year, half),
         )
         for index, raw in enumerate(rows)
     ]
@@ -287,9 +354,9 @@ def roster_file(
         )[:200],
         filed_at=now if status == RosterStatus.FILED else None,
     )
+    roster.late = status == RosterStatus.FILED and roster.late_if_filed_at(now)
     if upload is not None:
         roster.original_name = upload.name[:200]
-        roster.file.save(f"{platform.pk}-{year}-h{half}-{upload.name}"[-150:], upload, save=False)
     roster.full_clean(exclude=["file"])
     roster.save()
     RosterRow.objects.bulk_create(
@@ -306,16 +373,25 @@ def roster_file(
             RosterStatus.PENDING: "roster.uploaded",
         }.get(status, "roster.rejected"),
         subject=roster,
-        data={"rows": len(cleaned), "errors": error_count, "channel": channel},
+        data={
+            "rows": len(cleaned),
+            "errors": error_count,
+            "channel": channel,
+            **({"late": True} if roster.late else {}),
+        },
     )
     return roster
 
 
 @transaction.atomic
 def roster_confirm(*, roster: Roster, actor) -> Roster:
-    """File a pending roster: the platform saw what it changes and confirmed. Only
-    the latest version of its half-year may be filed; the roster it replaces is
-    superseded."""
+    """File a pending roster: the platform saw what it changes and confirmed.
+
+    Refused (409) when the preview is stale: a later roster was filed for the
+    half-year since (what the officer saw is no longer what filing replaces), a
+    later upload waits for confirmation, or the preview is older than
+    :data:`PENDING_VALID_FOR`. The roster it replaces is superseded; filed after
+    the half-year's last day, it is marked late."""
     _check_filer(actor, roster.platform)
     Platform.objects.select_for_update().get(pk=roster.platform_id)
     roster = Roster.objects.get(pk=roster.pk)
@@ -324,14 +400,30 @@ def roster_confirm(*, roster: Roster, actor) -> Roster:
     period = Roster.objects.filter(
         platform_id=roster.platform_id, year=roster.year, half=roster.half
     )
-    if period.filter(version__gt=roster.version).exists():
+    later = period.filter(version__gt=roster.version)
+    if later.filter(filed_at__isnull=False).exists():
+        raise Conflict(
+            _(
+                "The roster of this half-year changed after this preview was made: "
+                "upload your file again to see what it changes now."
+            ),
+            code="stale",
+        )
+    if later.exists():
         raise Conflict(
             _("A later roster was sent for this half-year: confirm that one instead."),
             code="not_latest",
         )
+    now = timezone.now()
+    if now > roster_pending_expires_at(roster):
+        raise Conflict(
+            _("This preview has expired: upload the file again to see what it changes now."),
+            code="expired",
+        )
     period.filter(status=RosterStatus.FILED).update(status=RosterStatus.SUPERSEDED)
-    roster.status, roster.filed_at = RosterStatus.FILED, timezone.now()
-    roster.save(update_fields=["status", "filed_at"])
+    roster.status, roster.filed_at = RosterStatus.FILED, now
+    roster.late = roster.late_if_filed_at(now)
+    roster.save(update_fields=["status", "filed_at", "late"])
     audit_record(
         actor=actor,
         action="roster.filed",
@@ -339,3 +431,8 @@ def roster_confirm(*, roster: Roster, actor) -> Roster:
         data={"rows": roster.row_count, "late": roster.late},
     )
     return roster
+
+
+def roster_pending_expires_at(roster: Roster):
+    """Until when a pending upload may be confirmed."""
+    return roster.uploaded_at + PENDING_VALID_FOR

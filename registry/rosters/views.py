@@ -37,8 +37,10 @@ from .services import (
     COLUMN_LABELS,
     ROSTER_COLUMNS,
     roster_confirm,
+    roster_deadline_article,
     roster_due_on,
     roster_file,
+    roster_pending_expires_at,
     roster_period_of,
 )
 
@@ -75,6 +77,7 @@ def roster_list(request):
             "states": states,
             "not_filed": [state for state in states if not state.filed],
             "filed_late": [state for state in states if state.late],
+            "deadline_article": roster_deadline_article(year, half),
             "recent": rosters_visible_to(user).order_by("-uploaded_at", "-pk")[:20],
         },
     )
@@ -136,6 +139,7 @@ def _platform_rosters(request):
             "year": year,
             "half": half,
             "due": roster_due_on(year, half),
+            "deadline_article": roster_deadline_article(year, half),
             "current": current,
             "columns": ROSTER_COLUMNS,
         },
@@ -152,6 +156,7 @@ def roster_detail(request, pk: int):
     ]
     pending = roster.status == RosterStatus.PENDING
     diff = roster_diff(roster) if roster.filed_at or pending else None
+    expires_at = roster_pending_expires_at(roster) if pending else None
     return render(
         request,
         "registry/rosters/detail.html",
@@ -160,7 +165,10 @@ def roster_detail(request, pk: int):
             "error_rows": error_rows,
             "diff": diff,
             "due": roster_due_on(roster.year, roster.half),
+            "deadline_article": roster_deadline_article(roster.year, roster.half),
             "is_platform": request.user.platform_id == roster.platform_id,
+            "expires_at": expires_at,
+            "expired": bool(expires_at and timezone.now() > expires_at),
             "may_confirm": pending
             and request.user.platform_id == roster.platform_id
             and request.user.has_perm("accounts.file_platform_reports"),

@@ -1,6 +1,6 @@
 """In a browser: demo-platform uploads its roster as CSV with one bad row, sees the
-error report, corrects the row, previews what the roster changes and confirms it
-(Order 117 Art. 9)."""
+error report, corrects the row, previews what the roster changes against the demo roster
+(nothing filed yet), confirms it and sees it filed (Order 117 Art. 9)."""
 
 import csv
 import io
@@ -59,11 +59,32 @@ def roster_csv(path: Path, marketer_id: str) -> Path:
     return path
 
 
+async def _filed_versions(platform, year, half) -> list[int]:
+    from asgiref.sync import sync_to_async
+
+    @sync_to_async
+    def versions():
+        from django.db import connection
+
+        try:
+            filed = Roster.objects.filter(
+                platform=platform, year=year, half=half, status=RosterStatus.FILED
+            )
+            return list(filed.values_list("version", flat=True))
+        finally:
+            connection.close()  # this thread's own connection, else the test DB stays in use
+
+    return await versions()
+
+
 def test_roster_upload_with_a_bad_row_then_corrected(in_browser, live_server, tmp_path):
     load_demo()
     platform = Platform.objects.get(name="星河直播电商有限公司")
     year, half = roster_period_of(timezone.localdate())
     before = Roster.objects.filter(platform=platform, year=year, half=half).count()
+    demo_version = (
+        Roster.objects.get(platform=platform, year=year, half=half, status=RosterStatus.FILED)
+    ).version
     good_id = demo_ric("330106", date(1996, 11, 20), 62)
     bad_id = good_id[:-1] + ("0" if good_id[-1] != "0" else "1")  # wrong check digit
     bad_file = roster_csv(tmp_path / "花名册-错误.csv", bad_id)
@@ -100,15 +121,43 @@ def test_roster_upload_with_a_bad_row_then_corrected(in_browser, live_server, tm
         # Previewed: what it changes, then filed only on confirmation.
         await page.locator("#roster-confirm").wait_for()
         status_pending = await page.locator("#roster-status").inner_text()
+        preview = await page.locator("#roster-diff").inner_text()
+        preview_rows = await page.locator("#roster-diff tbody tr").count()
+        filed_while_previewing = await _filed_versions(platform, year, half)
         await page.screenshot(path=str(SCREENSHOTS / "roster-preview.png"), full_page=True)
         await page.locator("#roster-confirm input[name=confirm]").check()
         await page.locator("#roster-confirm button[type=submit]").click()
         await page.locator("#roster-filed").wait_for()
         status_filed = await page.locator("#roster-status").inner_text()
         await page.screenshot(path=str(SCREENSHOTS / "roster-filed.png"), full_page=True)
-        return report, status_rejected, report_csv, status_pending, status_filed
+        return (
+            report,
+            status_rejected,
+            report_csv,
+            status_pending,
+            status_filed,
+            preview,
+            preview_rows,
+            filed_while_previewing,
+        )
 
-    report, status_rejected, report_csv, status_pending, status_filed = in_browser(scenario)
+    (
+        report,
+        status_rejected,
+        report_csv,
+        status_pending,
+        status_filed,
+        preview,
+        preview_rows,
+        filed_while_previewing,
+    ) = in_browser(scenario)
+
+    # The preview against the demo roster of five: the Guangzhou operator joined;
+    # 鲜果坊, 周小雨 and 王浩然 left; the operator and 李佳怡 changed (a contact
+    # was added). Masked numbers only; nothing was filed while previewing.
+    assert preview_rows == 6
+    assert good_id not in preview and good_id[:6] + "********" + good_id[-4:] in preview
+    assert filed_while_previewing == [demo_version]
 
     assert "3" in report  # the marketer's line: row 3 of the file
     assert bad_id not in report and bad_id[:6] + "********" + bad_id[-4:] in report
