@@ -12,6 +12,7 @@ from portal import dates
 from portal.search import MAX_QUERY_LENGTH, query_length_validator
 from registry.models import ViolationCategory
 
+from .forms import StaffChoiceField
 from .models import Complaint
 from .selectors import case_search
 
@@ -21,6 +22,10 @@ class PortalOrderingFilter(django_filters.OrderingFilter):
     "(descending)", which has no Chinese."""
 
     descending_fmt = _("%s, descending")
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -47,7 +52,7 @@ class ComplaintFilter(django_filters.FilterSet):
         queryset=Region.objects.all(),
         method="filter_region",
     )
-    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
+    assignee = StaffFilter(label=_("Assignee"), queryset=User.objects.none())
     received_from = django_filters.DateFilter(
         label=_("Received from"), method="filter_received", validators=[dates.validate_day]
     )
@@ -75,7 +80,7 @@ class ComplaintFilter(django_filters.FilterSet):
         if user is not None and user.department_id:
             self.filters["assignee"].queryset = User.objects.filter(
                 department_id=user.department_id
-            )
+            ).order_by("last_name", "first_name", "username")
 
     def filter_received(self, queryset, name, value):
         """Whole local days, as bounds on ``received_at`` itself: ``received_at__date``

@@ -20,6 +20,7 @@ from registry.models import ViolationCategory
 
 from .lookups import category_by_pk, platform_by_pk, region_by_code, regions_below_national
 from .models import Complaint, Evidence, Outcome
+from .services.bulk import BULK_LIMIT
 from .services.common import case_rule_set, decline_grounds
 from .services.intake import store_evidence
 from .services.workflow import EXCLUDING_CLOCKS
@@ -352,14 +353,14 @@ class TrackForm(PortalForm):
     )
 
 
-class MaterialAnswerForm(forms.Form):
+class MaterialAnswerForm(PortalForm):
     answer = forms.CharField(
         label=_("Your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     evidence = MultipleFileField(label=_("Files"), required=False, help_text=limits_text)
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     rating = forms.TypedChoiceField(
         label=_("How well was your case handled?"),
         choices=[(n, str(n)) for n in range(5, 0, -1)],
@@ -378,7 +379,7 @@ class RatingForm(forms.Form):
 # --- staff actions --------------------------------------------------------
 
 
-class MessageForm(forms.Form):
+class MessageForm(PortalForm):
     message = public_text(
         forms.CharField(
             label=_("Message to the consumer"),
@@ -398,7 +399,7 @@ def irreversible():
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PortalForm):
     """The grounds are those of the rule set the case is pinned to."""
 
     reason = forms.ChoiceField(label=_("Ground"), choices=())
@@ -424,7 +425,7 @@ class DeclineForm(forms.Form):
             }
 
 
-class ExcludePeriodForm(forms.Form):
+class ExcludePeriodForm(PortalForm):
     """A testing, inspection, quarantine or appraisal period that does not count."""
 
     kind = forms.ChoiceField(label=_("Kind of period"), choices=())
@@ -461,7 +462,7 @@ class ExcludePeriodForm(forms.Form):
         return data
 
 
-class MaterialRequestForm(forms.Form):
+class MaterialRequestForm(PortalForm):
     message = public_text(
         forms.CharField(
             label=_("What material is needed"),
@@ -471,7 +472,7 @@ class MaterialRequestForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(PortalForm):
     to_department = forms.ModelChoiceField(
         label=_("To department"), queryset=Department.objects.none()
     )
@@ -487,7 +488,7 @@ class TransferForm(forms.Form):
         self.fields["to_department"].queryset = queryset.order_by("region__code", "type")
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(PortalForm):
     message = forms.CharField(
         label=_("What the platform is asked to do"),
         max_length=5000,
@@ -505,7 +506,7 @@ class ForwardForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(PortalForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -529,14 +530,14 @@ class CloseForm(forms.Form):
     confirm = irreversible()
 
 
-class NoteForm(forms.Form):
+class NoteForm(PortalForm):
     message = forms.CharField(
         label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     public = forms.BooleanField(label=_("Visible to the consumer"), required=False)
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(PortalForm):
     reason = forms.CharField(
         label=_("Why more time is needed"),
         max_length=2000,
@@ -544,7 +545,7 @@ class ExtensionRequestForm(forms.Form):
     )
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(PortalForm):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Approve 15 more working days")), ("0", _("Refuse"))],
@@ -554,7 +555,7 @@ class ExtensionDecisionForm(forms.Form):
     message = public_text(forms.CharField(label=_("Message"), max_length=2000, required=False))
 
 
-class ReportDecisionForm(forms.Form):
+class ReportDecisionForm(PortalForm):
     open_case = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Open a case")), ("0", _("Do not open a case"))],
@@ -570,24 +571,88 @@ class ReportDecisionForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of colleagues, shown by name (the username where none is recorded)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def handlers_of(department_id):
+    """The active handlers of a department: whom its cases may be assigned to."""
+    return (
+        User.objects.filter(
+            department_id=department_id,
+            is_active=True,
+            groups__permissions__codename="handle_cases",
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class AssignForm(PortalForm):
+    assignee = StaffChoiceField(label=_("Handler"), queryset=User.objects.none())
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
         if complaint is not None:
-            self.fields["assignee"].queryset = User.objects.filter(
-                department_id=complaint.department_id,
-                is_active=True,
-                groups__permissions__codename="handle_cases",
-            ).distinct()
+            self.fields["assignee"].queryset = handlers_of(complaint.department_id)
 
 
-class ConfirmForm(forms.Form):
+class CaseIdsField(forms.Field):
+    """The cases ticked in a queue: their ids, as many as a bulk action takes."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value] if value else []
+        try:
+            ids = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Tick the cases in the list."), code="invalid") from None
+        return list(dict.fromkeys(i for i in ids if i > 0))
+
+    def validate(self, value):
+        if not value:
+            raise forms.ValidationError(_("Tick at least one case."), code="required")
+        if len(value) > BULK_LIMIT:
+            raise forms.ValidationError(
+                _("Tick at most %(n)s cases at a time.") % {"n": BULK_LIMIT}, code="too_many"
+            )
+
+
+class BulkForm(PortalForm):
+    """Take, assign or export the cases ticked in a queue."""
+
+    ACTIONS = (("take", _("Take")), ("assign", _("Assign")), ("export", _("Export CSV")))
+
+    ids = CaseIdsField(label=_("Cases"))
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.department_id:
+            self.fields["assignee"].queryset = handlers_of(user.department_id)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose the handler to assign the cases to."))
+        return data
+
+
+class SavedFilterForm(PortalForm):
+    name = forms.CharField(label=_("Name for these filters"), max_length=60)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
+
+
+class ConfirmForm(PortalForm):
     confirm = irreversible()
 
 
-class AnswerForwardForm(forms.Form):
+class AnswerForwardForm(PortalForm):
     answer = public_text(
         forms.CharField(
             label=_("The platform's answer"),

@@ -464,3 +464,26 @@ class PlatformForward(PlatformRequest):
 
     def __str__(self) -> str:
         return f"{self.complaint} → {self.platform}"
+
+
+class SavedFilter(models.Model):
+    """A queue and filters a staff member saved under a name, to open again in one
+    click from the case list. Each user's own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_case_filters"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,7 +36,7 @@ from .api.throttling import (  # fail open when the cache is down
     rate_usage,
 )
 from .filters import ComplaintFilter
-from .models import Complaint, Evidence, PlatformForward
+from .models import Complaint, Evidence, PlatformForward, SavedFilter
 from .permissions import ACTION_LABELS, allowed_actions
 from .selectors import (
     QUEUES,
@@ -46,7 +46,9 @@ from .selectors import (
     find_tracked,
     forwards_for_platform,
     queue,
+    with_due,
 )
+from .services.bulk import complaints_bulk_assign, complaints_selected
 from .services.documents import complaint_document_kind, complaint_document_pdf
 from .services.forwards import forward_answer
 from .services.intake import Intake, complaint_submit, store_evidence
@@ -318,33 +320,37 @@ def case_list(request):
             "queues": QUEUES,
             "query": query.urlencode(),
             "today": today,
+            "saved_filters": SavedFilter.objects.filter(user=request.user),
+            "bulk": forms.BulkForm(user=request.user)
+            if request.user.has_perm("accounts.handle_cases")
+            else None,
         },
         status=400 if filterset.is_bound and not filterset.is_valid() else 200,
     )
 
 
-@login_required
-@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
-def case_export(request):
-    """CSV of exactly what the filter shows, streamed."""
-    _name, _within, filterset = _filtered(request)
+CSV_HEADER = [
+    gettext_lazy("Tracking code"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Status"),
+    gettext_lazy("Category"),
+    gettext_lazy("Platform"),
+    gettext_lazy("Live room"),
+    gettext_lazy("Department"),
+    gettext_lazy("Assignee"),
+    gettext_lazy("Received at"),
+    gettext_lazy("Due on"),
+]
+
+
+def _cases_csv(cases, filename: str) -> StreamingHttpResponse:
+    """The cases as CSV, streamed (one writer for every export: portal.csv)."""
     writer = portal_csv.Writer()
-    header = [
-        _("Tracking code"),
-        _("Kind"),
-        _("Status"),
-        _("Category"),
-        _("Platform"),
-        _("Live room"),
-        _("Department"),
-        _("Assignee"),
-        _("Received at"),
-        _("Due on"),
-    ]
+    header = [str(h) for h in CSV_HEADER]
 
     def rows():
         yield portal_csv.BOM + writer.writerow(header)
-        for case in _filtered_cases(filterset).iterator(chunk_size=2000):
+        for case in cases.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
                     case.tracking_code,
@@ -361,8 +367,72 @@ def case_export(request):
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+def case_export(request):
+    """CSV of exactly what the filter shows, streamed."""
+    _name, _within, filterset = _filtered(request)
+    return _cases_csv(_filtered_cases(filterset), "cases.csv")
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+@require_POST
+def case_bulk(request):
+    """Take, assign or export the cases ticked in a queue; the answer lists what
+    happened to each case."""
+    form = forms.BulkForm(request.POST, user=request.user)
+    back = request.POST.get("back", "")
+    back = back if back.startswith("?") or not back else ""
+    if not form.is_valid():
+        return render(
+            request, "complaints/bulk_results.html", {"form": form, "back": back}, status=400
+        )
+    ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    if action == "export":
+        return _cases_csv(with_due(complaints_selected(request.user, ids)), "cases-selected.csv")
+    assignee = request.user if action == "take" else form.cleaned_data["assignee"]
+    results = complaints_bulk_assign(actor=request.user, ids=ids, assignee=assignee)
+    return render(
+        request,
+        "complaints/bulk_results.html",
+        {
+            "form": form,
+            "results": results,
+            "done": sum(r.done for r in results),
+            "back": back,
+        },
+    )
+
+
+@login_required
+@permission_required("accounts.view_jurisdiction_cases", raise_exception=True)
+@require_POST
+def saved_filter_save(request):
+    form = forms.SavedFilterForm(request.POST)
+    if form.is_valid():
+        query = form.cleaned_data["query"].lstrip("?")
+        SavedFilter.objects.update_or_create(
+            user=request.user, name=form.cleaned_data["name"].strip(), defaults={"query": query}
+        )
+        messages.success(request, _("The filters were saved."))
+        return redirect(f"{reverse('complaints:list')}?{query}")
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("complaints:list")
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request, pk: int):
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)  # 404 for anyone else's
+    saved.delete()
+    removed = _("The saved filters “%(name)s” were removed.") % {"name": saved.name}
+    messages.success(request, removed)
+    return redirect("complaints:list")
 
 
 ACTION_FORMS = {

@@ -102,6 +102,8 @@ NOT_LISTS = {
     "complaints:new": "public form",
     "complaints:track": "public form",
     "complaints:export": "CSV export, streamed",
+    "complaints:bulk": "action on ticked cases (POST), at most 100",
+    "complaints:filter-save": "saves the filters (POST)",
     "filings:export": "CSV export, streamed",
     "filings:new": "form",
     "filings:upload": "form",

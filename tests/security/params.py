@@ -40,6 +40,7 @@ PARAMS = {
     "blacklist:screening-job-result": _pk("screening_job"),
     "screening-api-job": _pk("screening_job"),
     "screening-api-job-errors": _pk("screening_job"),
+    "complaints:filter-delete": _pk("saved_filter"),
     "blacklist:screening-hits": _pk("screening"),
     "screening-api-matches": _pk("screening"),
     "screening-api-job-result-csv": _pk("screening_job"),

@@ -139,6 +139,9 @@ SPEC: dict[str, Rule] = {
     # complaints: staff and platforms
     "complaints:list": page(STAFF | S),
     "complaints:export": page(STAFF | S),
+    "complaints:bulk": action(set(), STAFF | S),
+    "complaints:filter-save": action(set(), STAFF | S),
+    "complaints:filter-delete": action(set(), {"handler"}),
     "complaints:detail": page(H | D | S, hidden=C),
     "complaints:action": action(H | D | S, H, hidden=C),
     "complaints:document": page(H | D | S, hidden=C),

@@ -25,7 +25,7 @@ from blacklist.services.listing import (
     entry_record_statement,
 )
 from blacklist.services.repair import entry_repair_apply
-from complaints.models import Complaint
+from complaints.models import Complaint, SavedFilter
 from complaints.services.forwards import complaint_forward
 from complaints.services.intake import store_evidence
 from complaints.services.workflow import complaint_accept, complaint_assign
@@ -244,6 +244,9 @@ def build_world() -> SimpleNamespace:
         "notice": notice,
         "roster": roster,
         "screening_job": screening_job,
+        "saved_filter": SavedFilter.objects.create(
+            user=handler, name="逾期", query="queue=overdue"
+        ),
         "screening": screening,
         "campaign": campaign,
         "inspection": inspection,
