@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from accounts.services import api_key_issue
@@ -48,6 +49,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Staff list pages (signed in as a Xihu market supervision handler).
 STAFF_PAGES = [
     ("home", "/"),
+    ("staff-list", "/accounts/staff/"),
     ("complaints:list", "/complaints/cases/?queue=mine"),
     ("complaints:list", "/complaints/cases/?queue=unassigned"),
     ("complaints:list", "/complaints/cases/?queue=due_soon&within=30"),
@@ -103,6 +105,7 @@ NOT_LISTS = {
     "complaints:track": "public form",
     "complaints:export": "CSV export, streamed",
     "complaints:bulk": "action on ticked cases (POST), at most 100",
+    "staff-invite": "a form",
     "complaints:filter-save": "saves the filters (POST)",
     "filings:export": "CSV export, streamed",
     "filings:new": "form",
@@ -155,6 +158,9 @@ class Rows:
         self.made = 0
         self.category = ViolationCategory.objects.get(code="consumer-dispute")
         self.provincial = platforms.zj_market_handler
+        self.dept_admin = UserFactory(
+            department=platforms.departments["xihu_market"], role=Role.DEPARTMENT_ADMIN
+        )
 
     def add(self, n: int) -> None:
         for i in range(self.made, self.made + n):
@@ -163,6 +169,9 @@ class Rows:
 
     def _one(self, i: int) -> None:
         handler = self.handler
+        # a colleague with two-factor set up, on the department's staff page
+        colleague = UserFactory(department=self.p.departments["xihu_market"], role=Role.HANDLER)
+        TOTPDevice.objects.create(user=colleague, name="phone", confirmed=True)
         # one case of each kind the queues tell apart: new and unassigned (due soon);
         # filed 30 days ago and taken (its decision clock ran out: overdue, mine);
         # accepted and forwarded to the platform
@@ -311,6 +320,8 @@ def test_a_list_page_costs_the_same_queries_with_2_rows_as_with_20(
 
         def user_for(url):
             # rosters go to the province's market supervision (Order 117 Art. 9)
+            if url.startswith("/accounts/staff/"):
+                return rows.dept_admin
             return rows.provincial if "as=provincial" in url else rows.handler
     else:
         pages = PLATFORM_PAGES
