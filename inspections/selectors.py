@@ -15,7 +15,6 @@ these; out of scope answers 404.
 - Site administrators see everything; anybody else nothing.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -92,29 +91,12 @@ def inspections_visible_to(user) -> QuerySet[PlatformInspection]:
     return queryset.none()
 
 
-def _due(model, clock: str | None = None):
-    """The latest clock of each row: its due date and whether it is running."""
-    clocks = Deadline.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
-    )
-    if clock:
-        clocks = clocks.filter(clock=clock)
-    return clocks.order_by("-started_on", "-pk")
-
-
-def with_request_due(queryset: QuerySet[DocumentRequest]) -> QuerySet[DocumentRequest]:
-    """Annotate ``answer_due`` and ``due_provisional`` from the request's clock."""
-    due = _due(DocumentRequest)
-    return with_answer_due(queryset).annotate(
-        due_provisional=Subquery(due.values("provisional")[:1])
-    )
-
-
 def document_requests_visible_to(user) -> QuerySet[DocumentRequest]:
-    return with_request_due(
+    return with_answer_due(
         DocumentRequest.objects.filter(
             inspection__in=inspections_visible_to(user).values("pk")
-        ).select_related("inspection", "inspection__platform", "inspection__campaign")
+        ).select_related("inspection", "inspection__platform", "inspection__campaign"),
+        provisional=True,
     ).order_by("answered_at", "answer_due", "pk")
 
 
@@ -137,8 +119,8 @@ def rectification_orders_visible_to(user) -> QuerySet[RectificationOrder]:
 
 def clues_visible_to(user) -> QuerySet[ClueTransfer]:
     """Transfers in scope, annotated with the due dates of their two clocks."""
-    acknowledge = _due(ClueTransfer, "clue-acknowledge")
-    outcome = _due(ClueTransfer, "clue-outcome")
+    acknowledge = Deadline.objects.latest_of_row(ClueTransfer, "clue-acknowledge")
+    outcome = Deadline.objects.latest_of_row(ClueTransfer, "clue-outcome")
     queryset = ClueTransfer.objects.select_related(
         "from_department", "from_department__region", "to_department", "to_department__region"
     ).annotate(

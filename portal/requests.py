@@ -14,7 +14,7 @@ came (web page or API), and one close of the request's clock.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,16 +92,15 @@ class PlatformRequest(SealedTextModel, models.Model):
         return "answered_late" if due and timezone.localdate(self.answered_at) > due else "answered"
 
 
-def with_answer_due(queryset):
+def with_answer_due(queryset, *, provisional: bool = False):
     """``queryset`` of requests, each annotated with ``answer_due``: its latest
-    clock's due date, in the same query (to sort and filter by it)."""
-    meta = queryset.model._meta  # by name: building the query asks the database nothing
-    clocks = Deadline.objects.filter(
-        content_type__app_label=meta.app_label,
-        content_type__model=meta.model_name,
-        object_id=OuterRef("pk"),
-    ).order_by("-started_on", "-pk")
-    return queryset.annotate(answer_due=Subquery(clocks.values("due_on")[:1]))
+    clock's due date, in the same query (to sort and filter by it); with
+    ``provisional``, also ``due_provisional`` from the same clock."""
+    clocks = Deadline.objects.latest_of_row(queryset.model)
+    fields = {"answer_due": Subquery(clocks.values("due_on")[:1])}
+    if provisional:
+        fields["due_provisional"] = Subquery(clocks.values("provisional")[:1])
+    return queryset.annotate(**fields)
 
 
 def request_answer_check(request: PlatformRequest, *, actor, platform_id: int) -> None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.pdf import pdf_response
+from portal.requests import with_answer_due
 
 from .. import forms, pdf
 from ..models import Campaign, InspectionStatus, ItemResult
@@ -31,7 +32,6 @@ from ..selectors import (
     document_requests_visible_to,
     inspections_visible_to,
     rectification_orders_visible_to,
-    with_request_due,
 )
 from ..services.documents import inspection_document_pdf
 from ..services.inspections import (
@@ -197,7 +197,7 @@ def _inspection_form(action, inspection, user, data=None):
 
 def _requests(inspection):
     requests = list(
-        with_request_due(inspection.document_requests.all())
+        with_answer_due(inspection.document_requests.all(), provisional=True)
         .prefetch_related("files")
         .order_by("-asked_at", "-pk")
     )

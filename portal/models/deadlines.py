@@ -26,6 +26,20 @@ class DeadlineQuerySet(models.QuerySet):
     def due_within(self, today, due_by):
         return self.filter(state=Deadline.State.RUNNING, due_on__gte=today, due_on__lte=due_by)
 
+    def latest_of_row(self, model, clock: str | None = None):
+        """The clocks of the outer query's row of ``model`` (``clock`` only, if
+        given), latest first: a subquery for ``Subquery(...values(field)[:1])``.
+        The model is named by its labels, so building it asks the database nothing."""
+        meta = model._meta
+        clocks = self.filter(
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
+            object_id=models.OuterRef("pk"),
+        )
+        if clock:
+            clocks = clocks.filter(clock=clock)
+        return clocks.order_by("-started_on", "-pk")
+
 
 class Deadline(models.Model):
     """A running legal clock on one object (a case, a notice, a transfer).

@@ -5,7 +5,7 @@ names stay whole."""
 import pytest
 
 from blacklist.models import Entry
-from tests.migrator import head
+from tests.migrator import head, old_world
 from tests.migrator import migrate as _migrate
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -14,12 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_stored_masked_names_are_masked_at_one_width():
     apps = _migrate([("blacklist", "0008_sealed_free_text")])
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
         Category = apps.get_model("registry", "ViolationCategory")
         OldEntry = apps.get_model("blacklist", "Entry")
-        region = Region.objects.create(code="339905", name="掩码区", level=3, path="/339905/")
-        department = Department.objects.create(name="掩码局", type="market", region=region)
+        world = old_world(apps, "339905", region="掩码区", department="掩码局")
+        department = world.department
         category = Category.objects.order_by("pk").first()
         for kind, name, masked in (
             ("person", "张伟", "张*"),

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.migrator import head
+from tests.migrator import head, old_world
 from tests.migrator import migrate as _migrate
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -17,14 +17,12 @@ BEFORE = [("blacklist", "0004_entry_name_form")]
 def test_listings_and_pending_repairs_are_pinned():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
         Category = apps.get_model("registry", "ViolationCategory")
         Entry = apps.get_model("blacklist", "Entry")
         EntryState = apps.get_model("blacklist", "EntryState")
         Repair = apps.get_model("blacklist", "RepairApplication")
-        region = Region.objects.create(code="339902", name="测试区", level=3, path="/339902/")
-        department = Department.objects.create(name="测试局", type="market", region=region)
+        world = old_world(apps, "339902", region="测试区", department="测试局")
+        department = world.department
         category = Category.objects.order_by("pk").first()
         entries = {}
         for name, notified_on, applied_on in (

@@ -12,6 +12,7 @@ from complaints.models import PlatformForward
 from portal.models import Deadline
 from tests.migrator import head as _head
 from tests.migrator import migrate as _migrate
+from tests.migrator import old_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,20 +23,15 @@ BEFORE = [("complaints", "0014_forward_answered_via")]
 def test_forwards_keep_their_question_and_their_due_date():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
-        Platform = apps.get_model("accounts", "Platform")
         User = apps.get_model("accounts", "User")
         Category = apps.get_model("registry", "ViolationCategory")
         Complaint = apps.get_model("complaints", "Complaint")
         Forward = apps.get_model("complaints", "PlatformForward")
         OldDeadline = apps.get_model("portal", "Deadline")
         ContentType = apps.get_model("contenttypes", "ContentType")
-        region = Region.objects.create(code="339906", name="升级区", level=3, path="/339906/")
-        department = Department.objects.create(name="升级局", type="market", region=region)
-        platform = Platform.objects.create(
-            name="升级平台", uscc="91339906MA0000000X", domicile=region
-        )
+        world = old_world(apps, "339906", region="升级区", department="升级局", platform="升级平台")
+        region, department = world.region, world.department
+        platform = world.platform
         handler = User.objects.create(username="forwarder", department=department)
         forwards = []
         for code in ("UPGRADEFWD01", "UPGRADEFWD02"):

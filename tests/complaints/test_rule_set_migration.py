@@ -10,6 +10,7 @@ import pytest
 
 from tests.migrator import head as _head
 from tests.migrator import migrate as _migrate
+from tests.migrator import old_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,14 +29,12 @@ BEFORE = [
 def test_open_cases_are_pinned_and_order_121_clocks_recomputed_on_the_timeline():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
         Category = apps.get_model("registry", "ViolationCategory")
         Complaint = apps.get_model("complaints", "Complaint")
         Deadline = apps.get_model("portal", "Deadline")
         ContentType = apps.get_model("contenttypes", "ContentType")
-        region = Region.objects.create(code="339902", name="升级区", level=3, path="/339902/")
-        department = Department.objects.create(name="升级局", type="market", region=region)
+        world = old_world(apps, "339902", region="升级区", department="升级局")
+        region, department = world.region, world.department
         category = Category.objects.order_by("pk").first()
         case_type, _ = ContentType.objects.get_or_create(app_label="complaints", model="complaint")
 

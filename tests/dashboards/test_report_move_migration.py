@@ -11,6 +11,7 @@ from oversight.models import StatisticalReport
 from portal.models import AuditEvent
 from tests.migrator import head as _head
 from tests.migrator import migrate as _migrate
+from tests.migrator import old_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -20,13 +21,11 @@ BEFORE = [("portal", "0010_sealed_free_text"), ("oversight", None)]
 def test_reports_and_their_audit_trail_survive_the_move():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
         Report = apps.get_model("portal", "StatisticalReport")
         Audit = apps.get_model("portal", "AuditEvent")
         OldContentType = apps.get_model("contenttypes", "ContentType")
-        region = Region.objects.create(code="339903", name="迁移区", level=3, path="/339903/")
-        department = Department.objects.create(name="迁移局", type="market", region=region)
+        world = old_world(apps, "339903", region="迁移区", department="迁移局")
+        department = world.department
         report = Report.objects.create(
             department=department,
             period_kind="monthly",

@@ -13,6 +13,7 @@ from filings.models import DisposalFiling, FilingRoute, PlatformNotice, RouteRec
 from portal.models import AuditEvent, Deadline
 from tests.migrator import head as _head
 from tests.migrator import migrate as _migrate
+from tests.migrator import old_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -22,19 +23,14 @@ BEFORE = [("complaints", "0012_forward_answer_files"), ("filings", None)]
 def test_notices_their_clocks_and_audit_trail_survive_the_move():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
-        Platform = apps.get_model("accounts", "Platform")
         User = apps.get_model("accounts", "User")
         Notice = apps.get_model("complaints", "PlatformNotice")
         OldDeadline = apps.get_model("portal", "Deadline")
         Audit = apps.get_model("portal", "AuditEvent")
         OldContentType = apps.get_model("contenttypes", "ContentType")
-        region = Region.objects.create(code="339904", name="迁移区", level=3, path="/339904/")
-        department = Department.objects.create(name="迁移局", type="market", region=region)
-        platform = Platform.objects.create(
-            name="迁移平台", uscc="91339904MA0000000X", domicile=region
-        )
+        world = old_world(apps, "339904", region="迁移区", department="迁移局", platform="迁移平台")
+        department = world.department
+        platform = world.platform
         staff = User.objects.create(username="mover", department=department)
         notice = Notice.objects.create(
             department=department,

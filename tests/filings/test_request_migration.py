@@ -12,6 +12,7 @@ from filings.models import PlatformNotice
 from portal.models import Deadline
 from tests.migrator import head as _head
 from tests.migrator import migrate as _migrate
+from tests.migrator import old_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,18 +22,13 @@ BEFORE = [("filings", "0001_filings_app")]
 def test_replies_become_answers_with_their_authors_and_channels():
     apps = _migrate(BEFORE)
     try:
-        Region = apps.get_model("accounts", "Region")
-        Department = apps.get_model("accounts", "Department")
-        Platform = apps.get_model("accounts", "Platform")
         User = apps.get_model("accounts", "User")
         Notice = apps.get_model("filings", "PlatformNotice")
         ContentType = apps.get_model("contenttypes", "ContentType")
         OldDeadline = apps.get_model("portal", "Deadline")
-        region = Region.objects.create(code="339905", name="升级区", level=3, path="/339905/")
-        department = Department.objects.create(name="升级局", type="market", region=region)
-        platform = Platform.objects.create(
-            name="升级平台", uscc="91339905MA0000000X", domicile=region
-        )
+        world = old_world(apps, "339905", region="升级区", department="升级局", platform="升级平台")
+        department = world.department
+        platform = world.platform
         staff = User.objects.create(username="sender", department=department)
         officer = User.objects.create(username="officer", platform=platform)
         replied = timezone.now()
