@@ -383,7 +383,15 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
             ScreeningJobHit,
             HIT_COLUMNS,
             (
-                (job_pk, number, query.ref, h.entry_id, h.score, h.matched_fields, h.why)
+                (
+                    job_pk,
+                    number,
+                    query.ref,
+                    h.entry_id,
+                    h.score,
+                    h.matched_fields,
+                    [reason.stored() for reason in h.why],
+                )
                 for number, query, found in zip(numbers, queries, answers, strict=True)
                 for h in found
             ),

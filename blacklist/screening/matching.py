@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from portal.identity import identity_hash
 from portal.sql import among
@@ -30,6 +29,7 @@ from .names import (
     HIT_THRESHOLD,
     NameForm,
     NameScore,
+    Reason,
     normalise,
     query_keys,
     score_names,
@@ -100,7 +100,7 @@ def _build_hits(reads: list[CandidateRows], hit_ids: set[int]) -> dict[int, Entr
 
 
 Prepared = tuple[str, str, "NameForm | None", frozenset[str]]
-Scored = tuple[int, float, list[str], list[str]]  # entry id, score, matched fields, why
+Scored = tuple[int, float, list[str], list[Reason]]  # entry id, score, matched fields, why
 
 
 def prepare(queries: Sequence[ScreeningQuery]) -> list[Prepared]:
@@ -149,21 +149,18 @@ def score_candidates(
         for pk in sorted(by_name.get(index, set()) | set(identified)):
             fields, why, score = list(identified.get(pk, [])), [], 0.0
             if "id_number" in fields:
-                why.append(str(_("resident ID number matches (keyed hash): exact")))
+                why.append(Reason("id_number"))
                 score = 1.0
             if "uscc" in fields:
-                why.append(str(_("unified social credit code matches: exact")))
+                why.append(Reason("uscc"))
                 score = 1.0
             if form is not None:
                 name, name_form = names[pk]
                 name_score = name_scores.get(name)
                 if name_score is None:
-                    # Scored once per distinct name, its reason worded once too, from the
-                    # form stored with the entry (not normalised again).
-                    name_score = score_names(form, stored_form(name_form, name))
-                    name_score = name_scores[name] = NameScore(
-                        name_score.score, str(_("name: %(why)s") % {"why": name_score.why})
-                    )
+                    # Scored once per distinct name, from the form stored with the
+                    # entry (not normalised again).
+                    name_score = name_scores[name] = score_names(form, stored_form(name_form, name))
                 if name_score.score >= HIT_THRESHOLD:
                     fields.append("name")
                     why.append(name_score.why)
@@ -227,7 +224,10 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
 def _answers(queries, scored: list[list[Scored]], entries: dict[int, Entry]) -> list[Answer]:
     answers = []
     for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
-        matches = [Match(entries[pk], score, fields, why) for pk, score, fields, why in hits]
+        matches = [
+            Match(entries[pk], score, fields, [str(reason) for reason in why])
+            for pk, score, fields, why in hits
+        ]
         matches.sort(key=lambda m: (-m.score, m.entry.pk))
         answers.append(Answer(index=index, ref=query.ref, matches=matches))
     return answers
@@ -241,7 +241,7 @@ class RosterHit:
     department_id: int | None
     score: float
     matched_fields: list[str]
-    why: list[str]
+    why: list[Reason]  # worded when shown
 
 
 def set_wise_scored(lean, prepared: list[Prepared]) -> tuple[list[list[Scored]], object]:
@@ -327,5 +327,5 @@ def name_only_page(
         if entry is None or form is None:
             continue
         why = score_names(form, stored_form(entry.name_form, entry.name)).why
-        matches.append(Match(entry, score, list(fields), [str(_("name: %(why)s") % {"why": why})]))
+        matches.append(Match(entry, score, list(fields), [str(why)]))
     return matches, len(hits)

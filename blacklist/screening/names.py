@@ -391,16 +391,65 @@ def query_keys_for(name: str) -> frozenset[str]:
     return query_keys(normalise(name))
 
 
-_SAME_HAN = _(
-    "same name in simplified characters (after width, separator and "
-    "traditional-to-simplified normalisation)"
-)
+class Reason:
+    """Why a hit is a hit: a message key and its numbers, worded only when shown
+    (``str()``), so in the reader's language and not the worker's. Stored with a
+    roster job's hits as ``[key, numbers]`` (:meth:`stored`, :func:`reason_text`)."""
+
+    __slots__ = ("key", "numbers")
+
+    def __init__(self, key: str, numbers: dict | None = None):
+        self.key, self.numbers = key, numbers or {}
+
+    def __str__(self) -> str:
+        text = str(REASONS[self.key]) % self.numbers if self.numbers else str(REASONS[self.key])
+        if self.key in NAME_REASONS:
+            return str(_("name: %(why)s") % {"why": text})
+        return text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Reason) and (self.key, self.numbers) == (other.key, other.numbers)
+
+    def __repr__(self) -> str:
+        return f"Reason({self.key!r}, {self.numbers!r})"
+
+    def stored(self) -> list:
+        return [self.key, self.numbers]
+
+
+NAME_REASONS = {
+    "name-same": _(
+        "same name in simplified characters (after width, separator and "
+        "traditional-to-simplified normalisation)"
+    ),
+    "name-similar": _("similar characters (%(similarity)d%%), pinyin %(pinyin)d%%"),
+    "name-other": _("other characters (%(similarity)d%%), pinyin %(pinyin)d%%"),
+    "name-cross-script": _(
+        "pinyin of the characters matches the Latin spelling (%(pinyin)d%%); "
+        "characters cannot be compared, so homophones match too"
+    ),
+    "name-latin": _("Latin spelling matches (%(pinyin)d%%, any order, without tones)"),
+}
+REASONS = {
+    "id_number": _("resident ID number matches (keyed hash): exact"),
+    "uscc": _("unified social credit code matches: exact"),
+    **NAME_REASONS,
+}
+
+
+def reason_text(stored) -> str:
+    """A stored reason in the reader's language; text stored before reasons had keys
+    is shown as it was written."""
+    if isinstance(stored, str):
+        return stored
+    key, numbers = stored
+    return str(Reason(key, numbers)) if key in REASONS else key
 
 
 @dataclass(frozen=True)
 class NameScore:
     score: float
-    why: str
+    why: Reason | None
 
 
 def scored_syllables(form: NameForm) -> tuple[tuple[str, ...], ...]:
@@ -494,9 +543,9 @@ def _han_pinyin_similarity(a: NameForm, b: NameForm) -> float:
 def score_names(query: NameForm, entry: NameForm) -> NameScore:
     """How alike two normalised names are, from 0 to 1, and why (see the module docstring)."""
     if not (query.variants and entry.variants):
-        return NameScore(0.0, "")
+        return NameScore(0.0, None)
     if query.han and query.han == entry.han:
-        return NameScore(1.0, str(_SAME_HAN))
+        return NameScore(1.0, Reason("name-same"))
     if query.is_han and entry.is_han:
         pinyin_similarity = _han_pinyin_similarity(query, entry)
         han_similarity = fuzz.ratio(query.han, entry.han) / 100
@@ -508,23 +557,14 @@ def score_names(query: NameForm, entry: NameForm) -> NameScore:
             "similarity": round(han_similarity * 100),
             "pinyin": round(pinyin_similarity * 100),
         }
-        if han_similarity >= 0.9:
-            why = str(_("similar characters (%(similarity)d%%), pinyin %(pinyin)d%%") % numbers)
-        else:
-            why = str(_("other characters (%(similarity)d%%), pinyin %(pinyin)d%%") % numbers)
-        return NameScore(round(score, 4), why)
+        key = "name-similar" if han_similarity >= 0.9 else "name-other"
+        return NameScore(round(score, 4), Reason(key, numbers))
     pinyin_similarity = _pinyin_similarity(query, entry)
+    numbers = {"pinyin": round(pinyin_similarity * 100)}
     if query.is_han or entry.is_han:
         score = CROSS_SCRIPT_FACTOR * pinyin_similarity
-        why = _(
-            "pinyin of the characters matches the Latin spelling (%(pinyin)d%%); "
-            "characters cannot be compared, so homophones match too"
-        ) % {"pinyin": round(pinyin_similarity * 100)}
-        return NameScore(round(score, 4), str(why))
-    why = _("Latin spelling matches (%(pinyin)d%%, any order, without tones)") % {
-        "pinyin": round(pinyin_similarity * 100)
-    }
-    return NameScore(round(pinyin_similarity, 4), str(why))
+        return NameScore(round(score, 4), Reason("name-cross-script", numbers))
+    return NameScore(round(pinyin_similarity, 4), Reason("name-latin", numbers))
 
 
 def score_name_strings(query: str, entry: str) -> float:

@@ -17,6 +17,7 @@ from blacklist.models import ScreeningJob, ScreeningJobHit, ScreeningLog
 from blacklist.screening import _sql
 from blacklist.screening.jobs import screening_job_run, screening_job_submit
 from blacklist.screening.matching import ScreeningQuery, screening_match
+from blacklist.screening.names import reason_text
 from blacklist.selectors import department_hits, screening_pool, screenings_hitting
 from demo.data import demo_ric, demo_uscc
 
@@ -166,7 +167,7 @@ def test_the_job_finds_what_single_screenings_find(
     found = {}
     for hit in ScreeningJobHit.objects.filter(job_id=job_id).order_by("row", "-score", "entry_id"):
         found.setdefault(hit.reference, []).append(
-            (hit.entry_id, hit.score, hit.matched_fields, hit.why)
+            (hit.entry_id, hit.score, hit.matched_fields, [reason_text(r) for r in hit.why])
         )
     assert {ref: hits for ref, hits in expected.items() if hits} == found
 
@@ -575,6 +576,35 @@ def test_row_errors_are_read_in_the_readers_language(
     client.force_login(world.officer)
     page = client.get(reverse("blacklist:screening-job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "The check digit of this resident ID number is wrong." in page.content.decode()
+
+
+def test_hit_reasons_are_read_in_the_readers_language(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    job, callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the worker runs in Chinese
+
+    def reasons(language, path):
+        answer = client.get(
+            f"/api/v1/screening/jobs/{job.pk}/{path}", HTTP_ACCEPT_LANGUAGE=language, **key
+        )
+        text = b"".join(answer.streaming_content).decode("utf-8-sig")
+        if path.endswith(".json"):
+            return {(h["reference"], h["entry"]): h["reason"] for h in json.loads(text)}
+        rows = list(csv.DictReader(io.StringIO(text)))
+        return {(r["reference"], r["entry"]): r["reason"] for r in rows}
+
+    hit = ("r-2", listed["zhang"].reference)
+    for path in ("result.json", "result.csv"):
+        english, chinese = reasons("en", path), reasons("zh-hans", path)
+        assert english[hit] == "resident ID number matches (keyed hash): exact"
+        assert "身份证" in chinese[hit] and "resident" not in chinese[hit]
+        assert english.keys() == chinese.keys()
+        assert all(not any("\u4e00" <= c <= "\u9fff" for c in why) for why in english.values())
 
 
 def test_every_row_in_error_is_reached_page_by_page(
