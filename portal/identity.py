@@ -198,11 +198,16 @@ _NONCE_BYTES = 12
 def _aead(key: str) -> AESGCM:
     """AES-256-GCM under a key derived from the configured one (HKDF-SHA256), so the
     Fernet key's bytes are never used as they are by a second algorithm."""
+    return AESGCM(derived_key(key, b"portal identity numbers aes-gcm"))
+
+
+def derived_key(key: str, label: bytes) -> bytes:
+    """A 32-byte key for one use (``label``), derived by HKDF-SHA256 from a key of the
+    ``IDENTITY_ENCRYPTION_KEY`` setting, checked as Fernet checks it."""
     _fernet(key)  # the same setting, checked the same way
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"portal identity numbers aes-gcm"
-    ).derive(base64.urlsafe_b64decode(key.encode()))
-    return AESGCM(derived)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
+        base64.urlsafe_b64decode(key.encode())
+    )
 
 
 def _hash_key() -> bytes:

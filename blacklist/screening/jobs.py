@@ -42,6 +42,7 @@ from portal.audit import actor_label, actor_user
 from portal.errors import DomainError, NotAllowed
 from portal.identity import normalise_ric, ric_fast, uscc_fast
 from portal.logging import mask_identity_numbers
+from portal.sealed_files import SealedWriter, open_text
 from portal.transitions import require_perm, transition
 
 from ..forms import validate_screening_identifiers
@@ -234,13 +235,15 @@ def screening_job_submit(
     else:
         file_format = format_of(content_type)
     with tempfile.TemporaryFile() as spool:
-        encoding = _spool(body, spool)
+        # Sealed from the first byte: the numbers never lie on disk in clear.
+        with SealedWriter(spool) as sealed:
+            encoding = _spool(body, sealed)
         try:
             spool.seek(0)
-            text = io.TextIOWrapper(spool, encoding=encoding, newline="")
             if file_format == ScreeningJob.Format.CSV:
-                _check_header(text)
-                text.seek(0)
+                _check_header(open_text(spool, encoding))
+                spool.seek(0)
+            text = open_text(spool, encoding)
             rows, limit = 0, max_rows()
             for _record in records(text, file_format):
                 rows += 1
@@ -255,7 +258,6 @@ def screening_job_submit(
             ) from exc
         if not rows:
             raise DomainError(_("The roster has no rows."), code="empty")
-        text.detach()
         spool.seek(0)
         suffix = "csv" if file_format == ScreeningJob.Format.CSV else "ndjson"
         with transaction.atomic():
@@ -351,7 +353,7 @@ def _actor_of(job: ScreeningJob):
 
 def _chunks(job: ScreeningJob, size: int) -> Iterator[list[Record]]:
     with job.file.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=job.encoding, newline="")
+        text = open_text(raw, job.encoding)
         chunk: list[Record] = []
         for record in records(text, job.file_format):
             chunk.append(record)

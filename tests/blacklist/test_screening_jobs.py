@@ -529,6 +529,9 @@ def test_the_roster_is_deleted_once_the_job_is_done_and_no_number_is_kept_in_cle
     job, callbacks = _submitted(client, _ndjson(rows), key, django_capture_on_commit_callbacks)
     name = job.file.name
     assert name and default_storage.exists(name)
+    with default_storage.open(name, "rb") as waiting:
+        stored = waiting.read()
+    assert ZHANG_ID.encode() not in stored and "张伟".encode() not in stored  # sealed
 
     with django_capture_on_commit_callbacks(execute=True):
         for callback in callbacks:
@@ -605,6 +608,22 @@ def test_hit_reasons_are_read_in_the_readers_language(
         assert "身份证" in chinese[hit] and "resident" not in chinese[hit]
         assert english.keys() == chinese.keys()
         assert all(not any("\u4e00" <= c <= "\u9fff" for c in why) for why in english.values())
+
+
+def test_a_roster_taken_before_sealing_is_still_screened(
+    client, world, listed, key, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    job, callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    job.file.delete(save=False)
+    job.file.save("roster.ndjson", ContentFile(_ndjson(ROWS)), save=True)  # in clear, as before
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    job.refresh_from_db()
+    assert (job.status, job.rows_done) == ("done", job.rows_total)
+    assert job.hit_rows.filter(reference="r-2", entry=listed["zhang"]).exists()
 
 
 def test_every_row_in_error_is_reached_page_by_page(
