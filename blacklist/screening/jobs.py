@@ -42,7 +42,7 @@ from portal.audit import actor_label, actor_user
 from portal.errors import DomainError, NotAllowed
 from portal.identity import normalise_ric, ric_fast, uscc_fast
 from portal.logging import mask_identity_numbers
-from portal.sealed_files import SealedWriter, open_text
+from portal.sealed_files import SealedFileError, SealedWriter, open_text
 from portal.transitions import require_perm, transition
 
 from ..forms import validate_screening_identifiers
@@ -482,7 +482,7 @@ def screening_job_run(*, job_id: int) -> ScreeningJob:
                 job.save(update_fields=["log", "status", "finished_at", "file"])
     except OperationalError:
         raise
-    except (UnicodeDecodeError, csv.Error, FileNotFoundError) as exc:
+    except (UnicodeDecodeError, csv.Error, FileNotFoundError, SealedFileError) as exc:
         # The kind of error only: its text may quote a row of the roster.
         logger.error("screening job %s failed: %s", job_id, type(exc).__name__)
         job = screening_job_fail(job_id=job_id, reason="unreadable")

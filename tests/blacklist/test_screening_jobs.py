@@ -709,6 +709,27 @@ def test_a_job_that_cannot_read_its_roster_fails_for_real(
     assert status.json()["failure_reason"].startswith("The roster could not be read")
 
 
+def test_a_roster_altered_while_it_waits_fails_the_job(
+    client, world, key, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from blacklist.tasks import screening_job_run_task
+
+    job, _callbacks = _submitted(client, _ndjson(ROWS), key, django_capture_on_commit_callbacks)
+    with default_storage.open(job.file.name, "rb") as stored:
+        sealed = bytearray(stored.read())
+    sealed[-5] ^= 1
+    with default_storage.open(job.file.name, "wb") as stored:
+        stored.write(bytes(sealed))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_job_run_task.apply(args=(job.pk,))
+
+    job.refresh_from_db()
+    assert (job.status, job.failure, job.hits) == ("failed", "unreadable", 0)
+
+
 def _chunked(client, body: bytes, key):
     """A chunked upload as gunicorn hands it over: no ``Content-Length``, the decoded
     body in ``wsgi.input``."""
