@@ -141,9 +141,9 @@ def _uscc_of(text: str) -> str:
 
 def party_search(user, text: str, kinds) -> list[PartyChoice]:
     """The parties of ``kinds`` in the user's scope whose name is a form of ``text`` (or
-    holds one), whose USCC it is, or who run or appear in a live
-    room of that name or account; at most :data:`SHOWN` of each kind, a query a kind
-    and one for the live rooms."""
+    holds one), whose USCC it is, or who run or appear in a live room of that name or
+    account; at most :data:`SHOWN` of each kind (a query a kind) and the parties of at
+    most :data:`SHOWN` live rooms (two queries)."""
     text = (text or "").strip()[:MAX_QUERY_LENGTH]
     names = name_forms(text)
     if not names:
