@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from portal import dates
 from portal.identity import validate_ric, validate_uscc
 from portal.uploads import DECISION_DOCUMENT, check_upload, data_file_policy, upload_validator
-from registry.models import PartyKind, Supplier, ViolationCategory
-from registry.selectors import agencies_visible_to, marketers_visible_to, operators_visible_to
+from registry.models import PartyKind, ViolationCategory
 
 from .models import Entry, Measure, ShareScope
+from .picker import PartyPickerField
 from .screening.matching import ScreeningQuery
 from .services.common import DEFAULT_TERM_MONTHS
 
@@ -53,44 +53,22 @@ def validate_screening_identifiers(name: str, id_number: str, uscc: str) -> dict
 
 
 class PartyChoiceMixin(forms.Form):
-    """Choose a party of the register the user may see (by kind and number)."""
+    """Choose a party of the register the user may see, by the register search
+    (``blacklist.picker``): marketers, operators, agencies and suppliers."""
 
-    PARTY_TYPES = [
-        ("marketer", _("live marketer")),
-        ("operator", _("live room operator")),
-        ("agency", _("marketer service agency (MCN)")),
-        ("supplier", _("supplier")),
-    ]
-
-    party_type = forms.ChoiceField(label=_("Kind of register party"), choices=PARTY_TYPES)
-    party_id = forms.IntegerField(
-        label=_("Register number of the party"),
-        min_value=1,
-        help_text=_("The number in the address of the party's page in the register."),
+    party = PartyPickerField(
+        label=_("Party of the register"),
+        help_text=_(
+            "Type a name (张伟, 張偉 or Zhang Wei), a unified social credit code, or a live "
+            "room's name or account, search, then choose the party. Or open the party's page "
+            "in the register and propose from there."
+        ),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, party_query: str = "", **kwargs):
         self.user = user
-        self.party = None
         super().__init__(*args, **kwargs)
-
-    def _party_queryset(self, kind: str):
-        return {
-            "marketer": lambda: marketers_visible_to(self.user),
-            "operator": lambda: operators_visible_to(self.user),
-            "agency": lambda: agencies_visible_to(self.user),
-            # Suppliers are not scoped by region in the register: any may be listed.
-            "supplier": lambda: Supplier.objects.all(),
-        }[kind]()
-
-    def clean(self):
-        cleaned = super().clean()
-        kind, pk = cleaned.get("party_type"), cleaned.get("party_id")
-        if kind and pk:
-            self.party = self._party_queryset(kind).filter(pk=pk).first()
-            if self.party is None:
-                self.add_error("party_id", _("No such party in the register you can see."))
-        return cleaned
+        self.fields["party"].bind(user=user, query=party_query)
 
 
 class ProposeForm(PartyChoiceMixin):

@@ -10,23 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Platform
 from accounts.selectors import platforms_visible_to
+from blacklist.picker import PartyPickerField
 from complaints.forms import MultipleFileField
 from portal import dates
 from portal.errors import DomainError
 from portal.models import Certainty
 from portal.services import clock_rule_for
 from portal.uploads import limits_text
-from registry.models import Agency, Marketer, Operator
-from registry.selectors import (
-    agencies_visible_to,
-    marketers_visible_to,
-    operators_visible_to,
-)
 
 from .links import LINK_KINDS, find_linkable
 from .models import (
     InspectionItem,
-    InterviewTarget,
     ItemResult,
     Verification,
 )
@@ -458,20 +452,28 @@ class FollowUpDoneForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
+    """A platform is chosen from the short list of platforms; an agency, operator or
+    marketer by searching the register (``blacklist.picker``), never from a list of all."""
+
     target_kind = forms.ChoiceField(
-        label=_("Who is interviewed"), choices=InterviewTarget.choices, widget=forms.RadioSelect
+        label=_("Who is interviewed"),
+        choices=[
+            ("platform", _("a platform")),
+            ("party", _("an agency, a live room operator or a live marketer of the register")),
+        ],
+        widget=forms.RadioSelect,
     )
     platform = forms.ModelChoiceField(
         label=_("Platform"), queryset=Platform.objects.none(), required=False
     )
-    agency = forms.ModelChoiceField(
-        label=_("Marketer service agency (MCN)"), queryset=Agency.objects.none(), required=False
-    )
-    operator = forms.ModelChoiceField(
-        label=_("Live room operator"), queryset=Operator.objects.none(), required=False
-    )
-    marketer = forms.ModelChoiceField(
-        label=_("Live marketer"), queryset=Marketer.objects.none(), required=False
+    party = PartyPickerField(
+        label=_("Agency, live room operator or live marketer"),
+        kinds=("agency", "operator", "marketer"),
+        required=False,
+        help_text=_(
+            "Type a name, a unified social credit code, or a live room's name or account, "
+            "search, then choose."
+        ),
     )
     ground = forms.ChoiceField(label=_("Ground (Order 117 Art. 52)"), choices=())
     ground_detail = forms.CharField(
@@ -491,15 +493,13 @@ class InterviewForm(forms.Form):
         help_text=_("Name and position of each, one a line."),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, party_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
 
         from .services.meetings import interview_grounds
 
         self.fields["platform"].queryset = platforms_visible_to(user).filter(is_active=True)
-        self.fields["agency"].queryset = agencies_visible_to(user)
-        self.fields["operator"].queryset = operators_visible_to(user)
-        self.fields["marketer"].queryset = marketers_visible_to(user)
+        self.fields["party"].bind(user=user, query=party_query)
         self.fields["ground"].choices = [
             (g.code, g.label) for g in interview_grounds(timezone.localdate())
         ]
@@ -507,8 +507,17 @@ class InterviewForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("target_kind")
-        if kind and not data.get(kind):
-            self.add_error(kind, _("Name the party interviewed."))
+        if kind == "platform" and not data.get("platform"):
+            self.add_error("platform", _("Name the party interviewed."))
+        elif kind == "party":
+            party = data.get("party")
+            if party is None:
+                if "party" not in self.errors:
+                    self.add_error("party", _("Search the register and choose the party."))
+            else:
+                # The service names the party in the field of its kind.
+                data["target_kind"] = self.fields["party"].kind_of(party)
+                data[data["target_kind"]] = party
         return data
 
 

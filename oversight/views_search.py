@@ -23,6 +23,12 @@ def register_search_page(request):
     return render(
         request,
         "registry/search.html",
-        {"q": text, "error": error, "hits": hits},
+        {
+            "q": text,
+            "error": error,
+            "hits": hits,
+            "can_propose": bool(request.user.department_id)
+            and request.user.has_perm("blacklist.propose_entry"),
+        },
         status=400 if error else 200,
     )

@@ -24,7 +24,17 @@ def live_room_detail(request, pk: int):
     room = get_object_or_404(
         live_rooms_visible_to(request.user).prefetch_related("marketers"), pk=pk
     )
-    return render(request, "registry/live_room_detail.html", {"room": room})
+    return render(
+        request,
+        "registry/live_room_detail.html",
+        {"room": room, "can_propose": may_propose_listing(request.user)},
+    )
+
+
+def may_propose_listing(user) -> bool:
+    """Whether the page offers "Propose listing" (the blacklist's propose page, with the
+    party chosen): a department's staff who may propose entries."""
+    return bool(user.department_id) and user.has_perm("blacklist.propose_entry")
 
 
 @login_required
@@ -49,6 +59,7 @@ def marketer_detail(request, pk: int):
             "age": marketer.age_status(),
             "form": form,
             "revealed": revealed,
+            "can_propose": may_propose_listing(request.user),
             "rooms": marketer.live_rooms.filter(
                 pk__in=live_rooms_visible_to(request.user).values("pk")
             ).select_related("platform"),

@@ -139,19 +139,21 @@ def entry_detail(request, pk: int):
 def entry_propose(request):
     if not (request.user.has_perm("blacklist.propose_entry") and request.user.department_id):
         raise PermissionDenied
-    initial = {}
-    if request.GET.get("party"):
-        kind, _sep, number = request.GET["party"].partition(":")
-        initial = {"party_type": kind, "party_id": number}
+    # ``?party=marketer:12`` (the register's "Propose listing") comes chosen;
+    # ``?party_q=…`` is the picker's search without JavaScript.
     form = ProposeForm(
-        request.POST or None, request.FILES or None, user=request.user, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"party": request.GET.get("party", "")},
+        party_query=request.GET.get("party_q", ""),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             entry = listing.entry_propose(
                 actor=request.user,
-                party=form.party,
+                party=data["party"],
                 category=data["category"],
                 facts=data["facts"],
                 legal_basis=data["legal_basis"],

@@ -234,7 +234,14 @@ def interview_new(request):
     initial = {}
     if request.GET.get("platform", "").isdigit():
         initial = {"target_kind": "platform", "platform": int(request.GET["platform"])}
-    form = forms.InterviewForm(request.POST or None, user=request.user, initial=initial)
+    form = forms.InterviewForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        party_query=request.GET.get("party_q", ""),
+    )
+    if request.GET.get("party_q"):
+        form.initial.setdefault("target_kind", "party")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -232,8 +232,7 @@ def test_handler_proposes_from_the_page_with_the_penalty_decision_attached(clien
     response = client.post(
         reverse("blacklist:propose"),
         {
-            "party_type": "marketer",
-            "party_id": world.marketer.pk,
+            "party": f"marketer:{world.marketer.pk}",
             "category": entries_category_pk(),
             "facts": "虚构功效",
             "legal_basis": "《网络直播营销管理办法（试行）》第十四条第三款",
@@ -298,8 +297,7 @@ def test_propose_page_refuses_an_upload_that_is_not_a_document(client, world, co
     response = client.post(
         reverse("blacklist:propose"),
         {
-            "party_type": "marketer",
-            "party_id": world.marketer.pk,
+            "party": f"marketer:{world.marketer.pk}",
             "category": entries_category_pk(),
             "facts": "x",
             "legal_basis": "x",
@@ -323,7 +321,7 @@ def test_propose_page_cannot_reach_a_party_outside_the_register_in_scope(client,
 
     response = client.post(
         reverse("blacklist:propose"),
-        {"party_type": "marketer", "party_id": world.marketer.pk},
+        {"party": f"marketer:{world.marketer.pk}"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 

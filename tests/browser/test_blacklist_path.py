@@ -34,7 +34,7 @@ async def sign_in(browser, base, username):
 
 
 async def submit(page):
-    await page.locator("main form.narrow-form button[type=submit]").click()
+    await page.locator("main form.narrow-form button.primary[type=submit]").click()
     await page.wait_for_load_state()
 
 
@@ -50,8 +50,9 @@ def test_propose_notify_hear_list_and_screen(in_browser, live_server):
         # The handler proposes the marketer for the joint-punishment list.
         handler = await sign_in(browser, base, "demo-handler")
         await handler.goto(f"{base}/blacklist/propose/")
-        await handler.locator("#id_party_type").select_option("marketer")
-        await handler.locator("#id_party_id").fill(str(marketer.pk))
+        # The party is found by the register search and chosen, no number typed.
+        await handler.locator("#id_party").fill(MARKETER)
+        await handler.locator(f"input[name=party][value='marketer:{marketer.pk}']").check()
         await handler.locator("#id_category").select_option(str(category))
         await handler.locator("#id_facts").fill("2026年在直播中虚构商品功效，欺骗消费者。")
         await handler.locator("#id_legal_basis").fill(

@@ -227,8 +227,8 @@ def test_a_marketer_is_interviewed_on_the_page(client, world):
     response = client.post(
         reverse("inspections:interview-new"),
         {
-            "target_kind": "marketer",
-            "marketer": marketer.pk,
+            "target_kind": "party",
+            "party": f"marketer:{marketer.pk}",
             "ground": "duties",
             "ground_detail": "直播中多次夸大宣传。",
             "scheduled_for": "2026-04-09T10:00",
@@ -241,3 +241,49 @@ def test_a_marketer_is_interviewed_on_the_page(client, world):
     assert interview.target == marketer and interview.ground == "duties"
     page = client.get(interview.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Order 117 Art. 52(1)" in page
+
+
+def interview_post(party: str) -> dict:
+    return {
+        "target_kind": "party",
+        "party": party,
+        "ground": "duties",
+        "ground_detail": "直播中多次夸大宣传。",
+        "scheduled_for": "2026-04-09T10:00",
+        "place": "第三会议室",
+        "responsible_persons": "负责人",
+    }
+
+
+def test_the_party_interviewed_is_found_by_the_register_search(client, world):
+    client.force_login(world.handler)
+
+    page = client.get(reverse("inspections:interview-new"), {"party_q": "杭州西子"}).text
+
+    operator = world.room.operator
+    assert f'name="party" value="operator:{operator.pk}"' in page
+    assert operator.uscc in page  # the operator told apart by its credit code
+    response = client.post(
+        reverse("inspections:interview-new"), interview_post(f"operator:{operator.pk}")
+    )
+    assert response.status_code == 302
+    assert Interview.objects.get().target == operator
+
+
+def test_a_party_out_of_scope_is_refused_beside_the_field(client, world):
+    from tests.factories import LiveRoomFactory, MarketerFactory, OperatorFactory
+
+    far = LiveRoomFactory(
+        platform=world.other,
+        operator=OperatorFactory(business_region=world.regions["tianhe"]),
+    )
+    far.marketers.add(outsider := MarketerFactory(name="陈某"))
+    client.force_login(world.handler)
+
+    for value in (f"marketer:{outsider.pk}", "supplier:1", "platform:1"):
+        response = client.post(
+            reverse("inspections:interview-new"), interview_post(value), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 400
+        assert 'id="id_party_error">No such party in the register you can see.<' in response.text
+    assert not Interview.objects.exists()
