@@ -35,7 +35,6 @@ from ..forms import (
     StatementForm,
 )
 from ..models import ACTIVE_STATUSES, ListKind, RepairApplication, Status
-from ..services.common import DEFAULT_TERM_MONTHS
 from ..selectors import (
     entries_visible_to,
     entry_roles,
@@ -43,6 +42,7 @@ from ..selectors import (
     may_see_full_name,
 )
 from ..services import common, listing, measures, platform_list, repair
+from ..services.common import DEFAULT_TERM_MONTHS
 from .common import entry_or_404, form_error
 
 

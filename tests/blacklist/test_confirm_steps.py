@@ -18,6 +18,8 @@ from .factories import ListedEntryFactory, PlatformEntryFactory
 
 pytestmark = pytest.mark.django_db
 
+CONFIRM_FORM = r'<form method="post"[^>]*class="narrow-form confirm-form">.*?</form>'
+
 
 def _heard(world) -> Entry:
     entry = entry_propose(
@@ -38,7 +40,7 @@ def _heard(world) -> Entry:
 
 def _carried(page: str) -> dict:
     """What the confirm page's form sends back."""
-    form = re.search(r'<form method="post"[^>]*class="narrow-form confirm-form">.*?</form>', page, re.S)
+    form = re.search(CONFIRM_FORM, page, re.S)
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from complaints.models import Complaint
 from complaints.notifications import CONSUMER_TEMPLATES, consumer_email
@@ -19,6 +19,8 @@ from complaints.services.workflow import complaint_accept, complaint_assign, com
 from tests.pdftools import pdf_text
 
 pytestmark = pytest.mark.django_db
+
+CONFIRM_FORM = r'<form method="post"[^>]*class="narrow-form confirm-form">.*?</form>'
 
 
 def test_queues_and_filters(client, world, file_case):
@@ -121,7 +123,9 @@ def test_declining_with_no_ground_chosen_is_refused_beside_the_field(client, wor
             HTTP_ACCEPT_LANGUAGE="en",
         )
 
-        error = re.search(r'<p class="error-message" id="id_decline-reason_error">(.*?)</p>', page.text)
+        error = re.search(
+            r'<p class="error-message" id="id_decline-reason_error">(.*?)</p>', page.text
+        )
         assert page.status_code == 400
         assert error and error.group(1) == "Choose the ground on which the complaint is declined."
     case.refresh_from_db()
@@ -226,7 +230,7 @@ def test_received_between_counts_whole_local_days(client, world, file_case):
 
 def _hidden(page: str) -> dict:
     """The values a confirm page carries to the confirming POST."""
-    form = re.search(r'<form method="post"[^>]*class="narrow-form confirm-form">.*?</form>', page, re.S)
+    form = re.search(CONFIRM_FORM, page, re.S)
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
@@ -256,7 +260,8 @@ def test_declining_asks_first_and_only_the_confirming_post_declines(client, worl
     assert "selected" not in re.sub(r'<option value=""[^>]*>', "", decline)
     assert asked.status_code == 200
     assert "Decline complaint" in asked.text and "notice of non-acceptance" in asked.text
-    assert escape(chosen) in asked.text and escape(rules) in asked.text and "不属于本部门管辖。" in asked.text
+    assert escape(chosen) in asked.text and escape(rules) in asked.text
+    assert "不属于本部门管辖。" in asked.text
     assert 'id="confirm-cancel"' in asked.text
     assert untouched == ("received", events)
     assert carried["decline-reason"] == ground and carried["confirm"] == "yes"
