@@ -95,6 +95,14 @@ class StaffInviteForm(forms.Form):
             self.fields["department"].required = True
 
 
+class ApiKeyRevokeForm(forms.Form):
+    """What is asked on the page confirming a key's revocation."""
+
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit trail)"), max_length=200, required=False
+    )
+
+
 class StaffConfirmForm(forms.Form):
     """The confirmation step of an action on a staff account (no script needed)."""
 

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.access import object_page_for
+from portal.confirm import Confirmation, confirm_page, confirmed
 
-from .forms import ApiKeyIssueForm
+from .forms import ApiKeyIssueForm, ApiKeyRevokeForm
 from .models import Platform, PlatformApiKey
 from .services import api_key_issue
 from .services import api_key_revoke as revoke_key
@@ -82,8 +84,25 @@ def api_key_revoke(request, pk: int):
     """A revocation cannot be undone: the page asks first, and the POST revokes."""
     platform = request.user.platform
     key = get_object_or_404(PlatformApiKey, pk=pk, platform=platform, revoked_at__isnull=True)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        revoke_key(key=key, actor=request.user, reason=request.POST.get("reason", "")[:200])
+    form = ApiKeyRevokeForm(request.POST if confirmed(request) else None)
+    if confirmed(request) and form.is_valid():
+        revoke_key(key=key, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
         return redirect("api-keys")
-    return render(request, "accounts/api_key_revoke.html", {"key": key, "platform": platform})
+    confirmation = Confirmation(
+        title=_("Revoke the key “%(name)s”?") % {"name": key.name},
+        consequences=[
+            _(
+                "Systems that call the API with the key starting %(prefix)s… stop working at "
+                "once. A revoked key cannot be used again: issue a new one for them first."
+            )
+            % {"prefix": key.prefix}
+        ],
+        button=_("Revoke the key"),
+        cancel_url=reverse("api-keys"),
+        cancel=_("Keep it"),
+        about=platform.label,
+        about_url=reverse("api-keys"),
+        ask=form,
+    )
+    return confirm_page(request, confirmation, status=400 if form.errors else 200)

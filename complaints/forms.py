@@ -390,19 +390,14 @@ class MessageForm(PortalForm):
     )
 
 
-def irreversible():
-    """The confirm step of a decision that cannot be undone; it needs no script."""
-    return forms.BooleanField(
-        label=_("I have checked the case: this decision cannot be undone."),
-        required=True,
-        error_messages={"required": _("Tick the box to confirm the decision.")},
-    )
-
-
 class DeclineForm(PortalForm):
     """The grounds are those of the rule set the case is pinned to."""
 
-    reason = forms.ChoiceField(label=_("Ground"), choices=())
+    reason = forms.ChoiceField(
+        label=_("Ground"),
+        choices=(),
+        error_messages={"required": _("Choose the ground on which the complaint is declined.")},
+    )
     message = public_text(
         forms.CharField(
             label=_("Explanation to the consumer"),
@@ -410,7 +405,6 @@ class DeclineForm(PortalForm):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
     )
-    confirm = irreversible()
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -527,7 +521,6 @@ class CloseForm(PortalForm):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
     )
-    confirm = irreversible()
 
 
 class NoteForm(PortalForm):
@@ -646,10 +639,6 @@ class BulkForm(PortalForm):
 class SavedFilterForm(PortalForm):
     name = forms.CharField(label=_("Name for these filters"), max_length=60)
     query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
-
-
-class ConfirmForm(PortalForm):
-    confirm = irreversible()
 
 
 class AnswerForwardForm(PortalForm):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import csv as portal_csv
 from portal.access import object_permission_required
+from portal.confirm import Confirmation, confirm_page, confirmed
 from portal.errors import DomainError
 from portal.lookups import reference
 from portal.models import RuleSet
@@ -448,7 +449,7 @@ ACTION_FORMS = {
     "request_extension": forms.ExtensionRequestForm,
     "approve_extension": forms.ExtensionDecisionForm,
     "decide_report": forms.ReportDecisionForm,
-    "merge": forms.ConfirmForm,
+    "merge": None,
     "exclude_period": forms.ExcludePeriodForm,
 }
 
@@ -500,9 +501,76 @@ def case_detail(request, pk: int, action: str | None = None, bound_form=None):
             "material_requests": complaint.material_requests.all(),
             "action_forms": action_forms,
             "open_action": action,
+            "confirmed_actions": CONFIRMED_ACTIONS,
             "today": timezone.localdate(),
         },
         status=400 if bound_form is not None else 200,
+    )
+
+
+# Decisions that cannot be undone: the first POST shows what will happen, the
+# confirming one acts (portal.confirm).
+CONFIRMED_ACTIONS = {"decline", "close", "merge"}
+
+
+def _confirmation(complaint: Complaint, action: str, form) -> Confirmation:
+    code = complaint.tracking_code
+    case_url = reverse("complaints:detail", args=[complaint.pk])
+    common = {
+        "form": form,
+        "cancel_url": f"{case_url}#action-{action}",
+        "about": f"{complaint.get_kind_display()} {code}",
+        "about_url": case_url,
+        "action_url": reverse("complaints:action", args=[complaint.pk, action]),
+    }
+    if action == "decline":
+        # The ground is shown by its label, which names its article, under the
+        # field's label, which names the case's rule set.
+        return Confirmation(
+            title=_("Decline complaint %(code)s?") % {"code": code},
+            consequences=[
+                _(
+                    "The complaint is not accepted, on the ground below, and the case is "
+                    "finished: it cannot be accepted or reopened afterwards."
+                ),
+                _(
+                    "The consumer is told at once, with your explanation, and can download "
+                    "the notice of non-acceptance."
+                ),
+            ],
+            button=_("Decline the complaint"),
+            **common,
+        )
+    if action == "close":
+        return Confirmation(
+            title=_("Close case %(code)s?") % {"code": code},
+            consequences=[
+                _(
+                    "The case is closed with the outcome below: its time limits stop, and a "
+                    "closed case cannot be reopened."
+                ),
+                _(
+                    "The consumer is told at once, reads the outcome as written here and is "
+                    "asked to rate the handling."
+                ),
+            ],
+            button=_("Close the case"),
+            **common,
+        )
+    original = complaint.possible_duplicate_of
+    return Confirmation(
+        title=_("Merge case %(code)s into case %(original)s?")
+        % {"code": code, "original": original.tracking_code},
+        consequences=[
+            _(
+                "This case ends as a duplicate: its evidence moves to case %(original)s, "
+                "which handles the same matter. A merge cannot be undone."
+            )
+            % {"original": original.tracking_code},
+            _("The consumer sees on this case that it was merged."),
+        ],
+        button=_("Merge the cases"),
+        **common,
     )
 
 
@@ -517,6 +585,8 @@ def case_action(request, pk: int, action: str):
     form = _action_form(action, complaint, request.POST)
     if form is not None and not form.is_valid():
         return case_detail(request, pk, action=action, bound_form=form)
+    if action in CONFIRMED_ACTIONS and not confirmed(request):
+        return confirm_page(request, _confirmation(complaint, action, form))
     try:
         perform_action(action, complaint, request.user, form.cleaned_data if form else {})
     except DomainError as exc:

@@ -14,7 +14,7 @@ from portal.rules import clock_of, clocks_of, rule_sets_in_force
 from portal.workdays import official_through
 from registry.models import RosterStatus, ViolationCategory
 from registry.rosters.selectors import rosters_visible_to
-from registry.rosters.services import roster_due_on, roster_period_of
+from registry.rosters.services import roster_deadline_article, roster_due_on, roster_period_of
 from registry.selectors import live_rooms_visible_to
 
 from .approvals import waiting_for
@@ -124,6 +124,7 @@ def _platform_reports(user) -> dict:
         "filings_total": filings.count(),
         "roster_period": (year, half),
         "roster_due": roster_due_on(year, half),
+        "roster_article": roster_deadline_article(year, half),
         "roster_filed": rosters.filter(status=RosterStatus.FILED).first(),
         "roster_latest": rosters.order_by("-version").first(),
         "api_keys_live": PlatformApiKey.objects.filter(

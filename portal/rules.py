@@ -137,8 +137,8 @@ def clock_of(rule_set: RuleSet, code: str, *, department=None) -> Clock:
         rule = RuleClock.objects.filter(rule_set=rule_set, code=code).first()
     if rule is None:
         raise DomainError(
-            _("The rule set “%(set)s” has no clock “%(code)s”.")
-            % {"set": rule_set.label, "code": code},
+            _("The rule set “%(set)s” has no clock “%(clock)s”.")
+            % {"set": rule_set.label, "clock": clock_label(code)},
             code="no_clock",
         )
     clock = Clock(
@@ -170,8 +170,8 @@ def clock_for(code: str, *, on: date, department=None) -> Clock:
     holders = [s for s in rule_sets_in_force(on) if code in clocks.get(s.pk, {})]
     if not holders:
         raise DomainError(
-            _("No rule set in force on %(day)s has the clock “%(code)s”.")
-            % {"day": on.isoformat(), "code": code},
+            _("No rule set in force on %(day)s has the clock “%(clock)s”.")
+            % {"day": on.isoformat(), "clock": clock_label(code)},
             code="no_clock",
         )
     rule_set = max(holders, key=lambda s: (s.in_force_from, s.version, s.pk))
@@ -179,7 +179,8 @@ def clock_for(code: str, *, on: date, department=None) -> Clock:
 
 
 def clock_label(code: str, rule_set_id: int | None = None) -> str:
-    """The name of a clock in the reader's language (for pages and documents)."""
+    """The name of a clock in the reader's language (for pages, documents and
+    messages); the code only where no rule set names the clock at all."""
     loaded = _loaded()
     ids = [rule_set_id] if rule_set_id else [s.pk for s in loaded.sets]
     for pk in ids:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.confirm import Confirmation, confirm_page, confirmed
 from portal.documents import documents_of_all
 from portal.errors import DomainError
 from portal.models import Deadline, RuleSet
@@ -41,6 +42,7 @@ from ..selectors import (
     may_see_full_name,
 )
 from ..services import common, listing, measures, platform_list, repair
+from ..services.common import DEFAULT_TERM_MONTHS
 from .common import entry_or_404, form_error
 
 
@@ -173,16 +175,41 @@ def entry_propose(request):
 
 
 def _action_view(
-    request, pk, action, form_class, act, *, title, clocks=(), template="blacklist/action.html"
+    request,
+    pk,
+    action,
+    form_class,
+    act,
+    *,
+    title,
+    clocks=(),
+    template="blacklist/action.html",
+    confirm=None,
 ):
     """GET shows the form; POST calls ``act(entry, cleaned_data)`` (one service). An
     entry out of scope is 404; an action the user's role may not take on it, 403.
-    ``clocks`` (matter, code): the clocks in force today that the action starts."""
+    ``clocks`` (matter, code): the clocks in force today that the action starts.
+    ``confirm(entry, cleaned_data)``: for a decision that cannot be undone, the
+    (title, consequences, button) of the confirm page a valid form is shown first."""
     entry = entry_or_404(request, pk)
     if not entry_roles(request.user, entry)[action]:
         raise PermissionDenied
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if confirm is not None and not confirmed(request):
+            heading, consequences, button = confirm(entry, form.cleaned_data)
+            return confirm_page(
+                request,
+                Confirmation(
+                    title=heading,
+                    consequences=consequences,
+                    button=button,
+                    form=form,
+                    cancel_url=entry.get_absolute_url(),
+                    about=f"{entry.reference} · {entry.name}",
+                    about_url=entry.get_absolute_url(),
+                ),
+            )
         try:
             act(entry, form.cleaned_data)
         except (DomainError, ValidationError) as exc:
@@ -253,6 +280,46 @@ def entry_decide(request, pk: int):
             reason=data["reason"],
         ),
         title=_("Decide: list or drop"),
+        confirm=_confirm_decide,
+    )
+
+
+def _listing_basis(entry) -> list[str]:
+    basis = pdf.listing_basis(entry.rule_set)
+    return [_("Basis: %(basis)s.") % {"basis": basis}] if basis else []
+
+
+def _confirm_decide(entry, data):
+    if data["decision"] == "list":
+        return (
+            _("List %(name)s?") % {"name": entry.name},
+            [
+                _(
+                    "The party is put on the list from today for %(months)s months and the "
+                    "entry is shared with %(scope)s, who may apply the joint-punishment "
+                    "measures. Platforms screening the party find it at once."
+                )
+                % {
+                    "months": entry.term_months or DEFAULT_TERM_MONTHS,
+                    "scope": entry.get_share_scope_display(),
+                },
+                _(
+                    "A listing cannot be withdrawn here: it ends with its term, by credit "
+                    "repair, or by revocation when its basis falls."
+                ),
+                *_listing_basis(entry),
+            ],
+            _("List the party"),
+        )
+    return (
+        _("Drop the proposal to list %(name)s?") % {"name": entry.name},
+        [
+            _(
+                "The party is not listed and the proposal is closed for good: listing the "
+                "party later needs a new proposal."
+            )
+        ],
+        _("Drop the proposal"),
     )
 
 
@@ -318,6 +385,33 @@ def entry_repair_decide(request, pk: int):
         RepairDecideForm,
         act,
         title=_("Decide the credit repair application"),
+        confirm=_confirm_repair,
+    )
+
+
+def _confirm_repair(entry, data):
+    if data["granted"]:
+        return (
+            _("Grant the credit repair of %(name)s?") % {"name": entry.name},
+            [
+                _(
+                    "The party leaves the list today, before the end of its term: screening "
+                    "no longer finds it and departments stop applying its measures. The "
+                    "decision cannot be undone."
+                )
+            ],
+            _("Grant: remove from the list"),
+        )
+    return (
+        _("Refuse the credit repair of %(name)s?") % {"name": entry.name},
+        [
+            _(
+                "The party stays listed until %(day)s. The decision on this application "
+                "cannot be changed afterwards."
+            )
+            % {"day": entry.term_ends_on.isoformat() if entry.term_ends_on else "—"}
+        ],
+        _("Refuse the application"),
     )
 
 
@@ -333,6 +427,17 @@ def entry_revoke(request, pk: int):
             actor=request.user, entry=entry, reason=data["reason"]
         ),
         title=_("Revoke the listing"),
+        confirm=lambda entry, data: (
+            _("Revoke the listing of %(name)s?") % {"name": entry.name},
+            [
+                _(
+                    "The entry leaves the list at once and screening no longer finds it; "
+                    "a pending credit repair application is closed. A revoked listing "
+                    "cannot be restored."
+                )
+            ],
+            _("Revoke the listing"),
+        ),
     )
 
 
@@ -372,6 +477,31 @@ def entry_appeal(request, pk: int):
             reason=data["reason"],
         ),
         title=_("Record the decision on an appeal"),
+        confirm=_confirm_appeal,
+    )
+
+
+def _confirm_appeal(entry, data):
+    if data["upheld"]:
+        return (
+            _("Uphold the appeal of %(name)s?") % {"name": entry.name},
+            [
+                _(
+                    "The entry leaves your platform's list at once and screening no longer "
+                    "finds it. The decision cannot be undone."
+                )
+            ],
+            _("Upheld: remove the entry"),
+        )
+    return (
+        _("Reject the appeal of %(name)s?") % {"name": entry.name},
+        [
+            _(
+                "The entry stays on your platform's list. The decision on this appeal is "
+                "recorded and cannot be changed afterwards."
+            )
+        ],
+        _("Rejected: the entry stays"),
     )
 
 

@@ -344,7 +344,7 @@ def test_a_domain_error_shows_as_a_form_error(client, world):
 
     response = client.post(
         reverse("blacklist:decide", args=[entry.pk]),
-        {"decision": "list", "reason": "情节严重"},
+        {"decision": "list", "reason": "情节严重", "confirm": "yes"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 

@@ -79,6 +79,10 @@ def test_propose_notify_hear_list_and_screen(in_browser, live_server):
         await supervisor.locator("#id_decision_0").check()
         await supervisor.locator("#id_reason").fill("当事人陈述不足以免除列入，决定列入。")
         await submit(supervisor)
+        # Listing asks first: the page says what follows, and only Confirm lists.
+        consequences = await supervisor.locator("#confirm-consequences").inner_text()
+        await supervisor.locator("#confirm-button").click()
+        await supervisor.wait_for_load_state()
         status = await supervisor.locator("#entry-status").inner_text()
 
         # The platform screens the person by name.
@@ -88,9 +92,9 @@ def test_propose_notify_hear_list_and_screen(in_browser, live_server):
         await platform.locator("main form button[name=format][value=html]").click()
         await platform.locator("#screening-results").wait_for()
         hits = await platform.locator("#screening-results tr.hit").all_inner_texts()
-        return entry_url, status, hits
+        return entry_url, status, hits, consequences
 
-    entry_url, status, hits = in_browser(scenario)
+    entry_url, status, hits, consequences = in_browser(scenario)
 
     entry = Entry.objects.get(pk=int(entry_url.rstrip("/").rsplit("/", 1)[-1]))
     assert entry.status == Status.LISTED
@@ -104,6 +108,7 @@ def test_propose_notify_hear_list_and_screen(in_browser, live_server):
     ]
     with translation.override("zh-hans"):
         assert status == str(Status.LISTED.label)
+    assert "36个月" in consequences
     [hit] = hits
     assert entry.reference in hit
     log = ScreeningLog.objects.get()

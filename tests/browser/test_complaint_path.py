@@ -65,6 +65,13 @@ async def act(page, name: str, fields: dict | None = None):
     await page.wait_for_load_state()
 
 
+async def confirm(page):
+    """The page that asks before a decision that cannot be undone: confirm it."""
+    await page.locator("#confirm-consequences").wait_for()
+    await page.locator("#confirm-button").click()
+    await page.wait_for_load_state()
+
+
 def test_complaint_from_form_to_rating(in_browser, live_server, settings, tmp_path):
     settings.COMPLAINT_MIN_FILL_SECONDS = 0
     load_demo()
@@ -120,9 +127,11 @@ def test_complaint_from_form_to_rating(in_browser, live_server, settings, tmp_pa
             {
                 "#id_close-outcome": "platform_resolved",
                 "#id_close-outcome_text": "平台已退货退款，投诉办结。",
-                "#id_close-confirm": True,
             },
         )
+        # Closing asks first; the case is closed only once confirmed.
+        asked_status = await handler.locator("#confirm-values").inner_text()
+        await confirm(handler)
         status_after_close = await handler.locator("#case-status").inner_text()
 
         # The consumer follows the case, sees the outcome and rates it.
@@ -136,9 +145,9 @@ def test_complaint_from_form_to_rating(in_browser, live_server, settings, tmp_pa
         await consumer.locator("main form:has(input[value=rate]) button[type=submit]").click()
         await consumer.wait_for_load_state()
         await consumer.screenshot(path=str(SCREENSHOTS / "complaint-tracked.png"), full_page=True)
-        return code, status_after_close, outcome
+        return code, status_after_close, outcome, asked_status
 
-    code, status_after_close, outcome = in_browser(scenario)
+    code, status_after_close, outcome, asked_status = in_browser(scenario)
 
     case = Complaint.objects.get(tracking_code=code)
     assert case.status == Complaint.Status.CLOSED
@@ -147,4 +156,5 @@ def test_complaint_from_form_to_rating(in_browser, live_server, settings, tmp_pa
     with translation.override("zh-hans"):
         assert status_after_close == str(Complaint.Status.CLOSED.label)
     assert "平台已退货退款" in outcome
+    assert "平台已退货退款，投诉办结。" in asked_status  # what was written, shown before it is done
     assert case.rating == 5

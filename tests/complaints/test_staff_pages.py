@@ -9,14 +9,18 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from complaints.models import Complaint
 from complaints.notifications import CONSUMER_TEMPLATES, consumer_email
+from complaints.services.common import case_rule_set, decline_grounds
 from complaints.services.forwards import complaint_forward
 from complaints.services.workflow import complaint_accept, complaint_assign, complaint_decline
 from tests.pdftools import pdf_text
 
 pytestmark = pytest.mark.django_db
+
+CONFIRM_FORM = r'<form method="post"[^>]*class="narrow-form confirm-form">.*?</form>'
 
 
 def test_queues_and_filters(client, world, file_case):
@@ -106,17 +110,48 @@ def test_page_action_with_bad_input_shows_the_error_beside_the_field(client, wor
     assert Complaint.objects.get().status == "received"
 
 
+def test_declining_with_no_ground_chosen_is_refused_beside_the_field(client, world, file_case):
+    case = file_case()
+    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    events = case.events.count()
+    client.force_login(world.handler)
+
+    for confirm in ({}, {"confirm": "yes"}):
+        page = client.post(
+            reverse("complaints:action", args=[case.pk, "decline"]),
+            {"decline-reason": "", "decline-message": "不属于本部门管辖。", **confirm},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+        error = re.search(
+            r'<p class="error-message" id="id_decline-reason_error">(.*?)</p>', page.text
+        )
+        assert page.status_code == 400
+        assert error and error.group(1) == "Choose the ground on which the complaint is declined."
+    case.refresh_from_db()
+    assert (case.status, case.decline_reason, case.outcome_text) == ("received", "", "")
+    assert case.events.count() == events
+
+
 def test_page_actions_move_the_case(client, world, file_case):
     case = file_case()
     client.force_login(world.handler)
 
     client.post(reverse("complaints:action", args=[case.pk, "take"]))
     client.post(reverse("complaints:action", args=[case.pk, "accept"]), {"accept-message": ""})
+    asked = client.post(
+        reverse("complaints:action", args=[case.pk, "close"]),
+        {"close-outcome": "mediated", "close-outcome_text": "达成和解"},
+    )
+    case.refresh_from_db()
+    status_when_asked = case.status
     response = client.post(
         reverse("complaints:action", args=[case.pk, "close"]),
-        {"close-outcome": "mediated", "close-outcome_text": "达成和解", "close-confirm": "on"},
+        {"close-outcome": "mediated", "close-outcome_text": "达成和解", "confirm": "yes"},
     )
 
+    assert asked.status_code == 200 and 'id="confirm-button"' in asked.text
+    assert status_when_asked == "accepted"
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.outcome, case.assignee) == ("closed", "mediated", world.handler)
@@ -193,35 +228,64 @@ def test_received_between_counts_whole_local_days(client, world, file_case):
     assert shown(received_from="2026-11-09", received_to="2026-11-12")
 
 
-def test_irreversible_decisions_ask_for_confirmation_and_preselect_nothing(
-    client, world, file_case
-):
+def _hidden(page: str) -> dict:
+    """The values a confirm page carries to the confirming POST."""
+    form = re.search(CONFIRM_FORM, page, re.S)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+def test_declining_asks_first_and_only_the_confirming_post_declines(client, world, file_case):
     case = file_case()
     complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+    events = case.events.count()
     client.force_login(world.handler)
     page = client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
     decline = re.search(r'<select name="decline-reason".*?</select>', page.text, re.S).group(0)
     ground = re.findall(r'<option value="([^"]+)"', decline)[0]
+    with translation.override("en"):
+        chosen = next(g.label for g in decline_grounds(case) if g.code == ground)
+        rules = case_rule_set(case).label
 
-    unconfirmed = client.post(
+    asked = client.post(
         reverse("complaints:action", args=[case.pk, "decline"]),
         {"decline-reason": ground, "decline-message": "不属于本部门管辖。"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    confirmed = client.post(
-        reverse("complaints:action", args=[case.pk, "decline"]),
-        {
-            "decline-reason": ground,
-            "decline-message": "不属于本部门管辖。",
-            "decline-confirm": "on",
-        },
-    )
+    case.refresh_from_db()
+    untouched = (case.status, case.events.count())
+    carried = _hidden(asked.text)
+    confirmed = client.post(reverse("complaints:action", args=[case.pk, "decline"]), carried)
 
+    # Nothing is chosen for the handler: the first option is the empty one, none selected.
     assert "selected" not in re.sub(r'<option value=""[^>]*>', "", decline)
-    assert unconfirmed.status_code == 400
-    assert "Tick the box to confirm the decision." in unconfirmed.text
+    assert asked.status_code == 200
+    assert "Decline complaint" in asked.text and "notice of non-acceptance" in asked.text
+    assert escape(chosen) in asked.text and escape(rules) in asked.text
+    assert "不属于本部门管辖。" in asked.text
+    assert 'id="confirm-cancel"' in asked.text
+    assert untouched == ("received", events)
+    assert carried["decline-reason"] == ground and carried["confirm"] == "yes"
     assert confirmed.status_code == 302
-    assert Complaint.objects.get().status == "declined"
+    case.refresh_from_db()
+    assert (case.status, case.decline_reason) == ("declined", ground)
+
+
+def test_merging_asks_first(client, world, file_case):
+    first = file_case()
+    second = file_case(description="重复")
+    client.force_login(world.supervisor)
+    url = reverse("complaints:action", args=[second.pk, "merge"])
+
+    asked = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    second.refresh_from_db()
+    status_when_asked = second.status
+    done = client.post(url, {"confirm": "yes"})
+
+    assert asked.status_code == 200 and first.tracking_code in asked.text
+    assert status_when_asked == "received"
+    assert done.status_code == 302
+    second.refresh_from_db()
+    assert second.status == "merged"
 
 
 def test_taking_a_case_is_one_click(client, world, file_case):
@@ -233,3 +297,8 @@ def test_taking_a_case_is_one_click(client, world, file_case):
 
     assert take is not None  # a button of its own, not inside a folded box
     assert '<details class="action" id="action-take"' not in page
+    # The button's one POST takes it: no confirm step, no form to fill.
+    taken = client.post(reverse("complaints:action", args=[case.pk, "take"]))
+    assert taken.status_code == 302
+    case.refresh_from_db()
+    assert case.assignee == world.handler

@@ -1,5 +1,6 @@
 """The dashboards the staff and platform home pages start with."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from complaints.models import Complaint
 from complaints.services.forwards import complaint_forward
 from complaints.services.workflow import complaint_accept, complaint_assign
-from portal.models import Deadline
+from portal.models import Deadline, RuleCitation, RuleSet
+from portal.rules import rule_set_for
 
 from .html import action_count, action_href, figure, svg_of, svg_title, svg_values, table_rows
 
@@ -135,3 +137,23 @@ def test_home_costs_the_same_queries_for_1_and_15_cases(
             complaint_forward(complaint=case, actor=world.handler, message="请处理")
     fifteen = _queries_for_home(client, user, django_assert_max_num_queries)
     assert one == fifteen
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_platform_home_cites_the_roster_article_of_the_rule_set(client, world):
+    """The article comes from the rule set, so an admin's correction shows at once."""
+    citation = RuleCitation.objects.get(
+        rule_set=rule_set_for(RuleSet.Matter.PLATFORM, TODAY), document="roster-deadline"
+    )
+    citation.source = "《直播电商监督管理办法》第九条第一款"
+    citation.source_en = "Order 117 Art. 9 ¶1"
+    citation.save()
+    client.force_login(world.officer)
+
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    roster = re.search(r'<p id="home-roster">.*?</p>', english, re.S).group(0)
+    assert "(Order 117 Art. 9 ¶1)" in roster
+    assert "<td>Order 117 Art. 9 ¶1</td>" in english
+    assert "（《直播电商监督管理办法》第九条第一款）" in chinese
