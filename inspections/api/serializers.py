@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -85,7 +86,7 @@ class DocumentRequestSerializer(serializers.ModelSerializer):
         source="question", max_length=5000, label=_("what is requested")
     )
     requested_at = serializers.DateTimeField(
-        source="asked_at", required=False, label=_("requested at")
+        source="asked_at", required=False, label=pgettext_lazy("document request", "requested at")
     )
     due_on = serializers.DateField(read_only=True, allow_null=True)
     due_provisional = serializers.BooleanField(read_only=True, allow_null=True)
