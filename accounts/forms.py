@@ -4,13 +4,14 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import dates
 
 
 class ApiKeyIssueForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("API key", "Name"),
         max_length=100,
         help_text=_("What the key is for, e.g. “disposal system (production)”."),
     )

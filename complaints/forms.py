@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, Platform, User
 from portal import dates
@@ -425,12 +426,12 @@ class ExcludePeriodForm(PortalForm):
     kind = forms.ChoiceField(label=_("Kind of period"), choices=())
     # It has begun (testing, an appraisal under way); it may end later.
     starts_on = forms.DateField(
-        label=_("From"),
+        label=pgettext_lazy("start of a period", "From"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[dates.validate_past_day],
     )
     ends_on = forms.DateField(
-        label=_("To"),
+        label=pgettext_lazy("end of a period", "To"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[dates.validate_day],
     )
@@ -621,7 +622,7 @@ class BulkForm(PortalForm):
     ACTIONS = (("take", _("Take")), ("assign", _("Assign")), ("export", _("Export CSV")))
 
     ids = CaseIdsField(label=_("Cases"))
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=pgettext_lazy("bulk action", "Action"), choices=ACTIONS)
     assignee = StaffChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -23,7 +23,7 @@ class StatisticalReport(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
+        RUNNING = "running", pgettext_lazy("report status", "running")
         DONE = "done", pgettext_lazy("report status", "done")
         FAILED = "failed", _("failed")
 
@@ -59,7 +59,7 @@ class StatisticalReport(models.Model):
         default=False,
         help_text=_("Made by the monthly and quarterly schedule, not at a person's request."),
     )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(pgettext_lazy("report", "requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = MaskedTextField(_("error"), blank=True)
 

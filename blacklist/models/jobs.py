@@ -6,6 +6,7 @@ screening log it writes when it is done."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import i18n
 from portal.fields import MaskedJSONField
@@ -36,8 +37,8 @@ class ScreeningJob(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
+        RUNNING = "running", pgettext_lazy("job status", "running")
+        DONE = "done", pgettext_lazy("job status", "done")
         FAILED = "failed", _("failed")
 
     class Format(models.TextChoices):
@@ -131,7 +132,7 @@ class ScreeningJobHit(models.Model):
     )
     score = models.FloatField(_("score"))
     matched_fields = models.JSONField(_("matched fields"), default=list)
-    why = models.JSONField(_("why"), default=list)
+    why = models.JSONField(pgettext_lazy("screening hit", "why"), default=list)
 
     class Meta:
         verbose_name = _("roster screening hit")

@@ -1,10 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
-from portal.api import UploadsSerializer
+from portal.api import IssuedDocumentSerializer, UploadsSerializer
+from portal.documents import documents_attach, documents_of
 
 from ..links import LINK_KINDS
 from ..models import Attachment, ClueLink, ClueTransfer, DocumentRequest, RectificationOrder
@@ -20,6 +22,51 @@ class FileSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return reverse("inspections:file", args=[obj.pk])
+
+
+class IssuedDocumentsList(serializers.ListSerializer):
+    """A list whose rows' issued documents are read in one query for all of them."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        documents_attach(rows)
+        return super().to_representation(rows)
+
+
+class WithIssuedDocuments(serializers.Serializer):
+    """The number (文号) of the document a record is issued as, and every document
+    issued for it with its verification code and address. A document is issued
+    the first time its PDF is fetched: until then the number is null."""
+
+    document_kind = ""  # the portal.DocumentKind code of the record's own document
+
+    document_number = serializers.SerializerMethodField(
+        help_text=_(
+            "The document number (文号) of the document in force, null until the "
+            "document is first issued (its PDF first fetched)."
+        )
+    )
+    documents = serializers.SerializerMethodField(
+        help_text=_(
+            "The documents issued for it, revoked ones included, newest first: "
+            "number, type, date, verification code and address, SHA-256."
+        )
+    )
+
+    def _issued(self, obj) -> list:
+        if not hasattr(obj, "issued_documents"):  # one record: its own query
+            obj.issued_documents = documents_of(obj)
+        return obj.issued_documents
+
+    def get_document_number(self, obj) -> str | None:
+        for document in self._issued(obj):
+            if document.kind.code == self.document_kind and document.revoked_at is None:
+                return document.number
+        return None
+
+    @extend_schema_field(IssuedDocumentSerializer(many=True))
+    def get_documents(self, obj) -> list[dict]:
+        return IssuedDocumentSerializer(self._issued(obj), many=True).data
 
 
 class DepartmentRefSerializer(serializers.ModelSerializer):
@@ -39,7 +86,7 @@ class DocumentRequestSerializer(serializers.ModelSerializer):
         source="question", max_length=5000, label=_("what is requested")
     )
     requested_at = serializers.DateTimeField(
-        source="asked_at", required=False, label=_("requested at")
+        source="asked_at", required=False, label=pgettext_lazy("document request", "requested at")
     )
     due_on = serializers.DateField(read_only=True, allow_null=True)
     due_provisional = serializers.BooleanField(read_only=True, allow_null=True)
@@ -93,7 +140,8 @@ class RectificationReportSerializer(serializers.Serializer):
     files = FileSerializer(many=True)
 
 
-class RectificationOrderSerializer(serializers.ModelSerializer):
+class RectificationOrderSerializer(WithIssuedDocuments, serializers.ModelSerializer):
+    document_kind = "rectification-order"
     number = serializers.CharField(read_only=True)
     department = serializers.CharField(
         source="inspection.campaign.lead_department.name", read_only=True
@@ -117,7 +165,10 @@ class RectificationOrderSerializer(serializers.ModelSerializer):
             "items",
             "report",
             "pdf",
+            "document_number",
+            "documents",
         ]
+        list_serializer_class = IssuedDocumentsList
 
     @extend_schema_field(RectificationReportSerializer(allow_null=True))
     def get_report(self, obj):
@@ -136,7 +187,8 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["kind", "object_id", "label", "summary"]
 
 
-class ClueTransferSerializer(serializers.ModelSerializer):
+class ClueTransferSerializer(WithIssuedDocuments, serializers.ModelSerializer):
+    document_kind = "transfer-letter"
     number = serializers.CharField(read_only=True)
     from_department = DepartmentRefSerializer(read_only=True)
     to_department = DepartmentRefSerializer(read_only=True)
@@ -148,6 +200,9 @@ class ClueTransferSerializer(serializers.ModelSerializer):
     links = LinkSerializer(many=True, read_only=True)
     files = FileSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField(
+        help_text=_("The transfer letter (PDF): fetching it first issues its number.")
+    )
 
     class Meta:
         model = ClueTransfer
@@ -174,10 +229,17 @@ class ClueTransferSerializer(serializers.ModelSerializer):
             "links",
             "files",
             "allowed_actions",
+            "pdf",
+            "document_number",
+            "documents",
         ]
+        list_serializer_class = IssuedDocumentsList
 
     def get_overdue(self, obj) -> list[str]:
         return clue_flags(obj)
+
+    def get_pdf(self, obj) -> str:
+        return reverse("inspections:clue-letter", args=[obj.pk])
 
     def get_allowed_actions(self, obj) -> list[str]:
         from ..permissions import clue_actions

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..fields import MaskedTextField
 
@@ -21,7 +22,7 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=80)
     recipient = models.EmailField(_("recipient"), max_length=254)
     object_id = models.BigIntegerField(_("object"), null=True, blank=True)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject = models.CharField(pgettext_lazy("email", "subject"), max_length=300, blank=True)
     body = MaskedTextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)

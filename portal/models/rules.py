@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import dates
 from ..i18n import localised
@@ -180,7 +181,7 @@ class RuleClock(RuleItem):
 
     class Unit(models.TextChoices):
         WORKING = "working", _("working days")
-        CALENDAR = "calendar", _("calendar days")
+        CALENDAR = "calendar", pgettext_lazy("clock unit", "calendar days")
 
     class Start(models.TextChoices):
         RECEIPT = "receipt", _("receipt")

@@ -72,12 +72,58 @@ def test_tracked_case_and_receipt_print_without_controls(in_browser, live_server
     assert tracked == 0 and receipt == 0  # and gone on paper
 
 
-STAFF_HIDDEN_IN_PRINT = ".site-nav, .user-box, main form, main button, .language-switch"
+# What a staff page has to act with, each by itself so a failure names it.
+STAFF_CONTROLS = {
+    "menu": ".site-nav",
+    "header search": ".header-search",
+    "language switch": ".language-switch",
+    "user box": ".user-box",
+    "forms": "main form",
+    "buttons": "main button, main a.button",
+    "folded action forms": "main details:has(form)",
+    "actions heading": "#actions-title",
+    "footer": ".site-footer",
+}
+# The printable width of an A4 page with the print stylesheet's margins (178 mm).
+PAPER = {"width": 673, "height": 1000}
+
+
+def _controls_shown(page):
+    return page.evaluate(
+        """controls => Object.fromEntries(Object.entries(controls).map(([name, sel]) =>
+             [name, [...document.querySelectorAll(sel)]
+                      .filter(e => getComputedStyle(e).display !== 'none'
+                                   && e.getClientRects().length > 0).length]))""",
+        STAFF_CONTROLS,
+    )
+
+
+def _paper_layout(page):
+    """Tables wider than the page, headings that may end a page, outside
+    addresses printed after a link whose text already is the address."""
+    return page.evaluate(
+        """() => {
+          const right = document.querySelector('main').getBoundingClientRect().right + 1;
+          const tables = [...document.querySelectorAll('main table')];
+          return {
+            cut_tables: tables.filter(t => t.getBoundingClientRect().right > right).length,
+            split_dates: [...document.querySelectorAll('main td.date')].filter(td => {
+              const range = document.createRange();
+              range.selectNodeContents(td.firstChild);
+              return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+            }).length,
+            dates: document.querySelectorAll('main td.date').length,
+            loose_headings: [...document.querySelectorAll('main h1, main h2, main h3')]
+              .filter(h => getComputedStyle(h).breakAfter !== 'avoid').length,
+          };
+        }"""
+    )
 
 
 def test_staff_pages_print_as_content_only(in_browser, live_server):
     """The case, filing, entry and inspection pages print without the menu, the
-    user box or any form, and keep their content."""
+    header search, the language switch, the user box, any button or form and the
+    footer; they keep their content, and their tables fit the page."""
     from accounts.models import User
     from blacklist.models import Measure, ShareScope
     from blacklist.services.listing import entry_propose
@@ -100,11 +146,14 @@ def test_staff_pages_print_as_content_only(in_browser, live_server):
         measures=Measure.objects.filter(code__in=["key-supervision"]),
         share_scope=ShareScope.PROVINCE,
     )
+    case = complaints_visible_to(handler).first()
+    filing = filings_visible_to(handler).first()
+    inspection = inspections_visible_to(handler).select_related("platform").first()
     pages = {
-        "case": f"/complaints/cases/{complaints_visible_to(handler).first().pk}/",
-        "filing": f"/filings/{filings_visible_to(handler).first().pk}/",
-        "entry": f"/blacklist/{entry.pk}/",
-        "inspection": f"/inspections/{inspections_visible_to(handler).first().pk}/",
+        "case": (f"/complaints/cases/{case.pk}/", case.tracking_code),
+        "filing": (f"/filings/{filing.pk}/", filing.external_id),
+        "entry": (f"/blacklist/{entry.pk}/", "李佳怡"),
+        "inspection": (f"/inspections/{inspection.pk}/", inspection.platform.name),
     }
     base = live_server.url
 
@@ -115,16 +164,36 @@ def test_staff_pages_print_as_content_only(in_browser, live_server):
         await page.locator("form[action='/login/'] button[type=submit]").click()
         await page.wait_for_url(f"{base}/")
         seen = {}
-        for name, path in pages.items():
+        for name, (path, content) in pages.items():
             await page.emulate_media(media="screen")
             answer = await page.goto(f"{base}{path}")
-            on_screen = await _visible(page, STAFF_HIDDEN_IN_PRINT)
+            on_screen = await _controls_shown(page)
             await page.emulate_media(media="print")
-            on_paper = await _visible(page, STAFF_HIDDEN_IN_PRINT)
-            text = await page.locator("main h1").inner_text()
-            seen[name] = (answer.status, on_screen > 0, on_paper, bool(text.strip()))
+            on_paper = await _controls_shown(page)
+            heading = await page.locator("main h1").inner_text()
+            text = await page.locator("main").inner_text()
+            seen[name] = {
+                "status": answer.status,
+                "on screen": {k for k, v in on_screen.items() if v},
+                "on paper": {k for k, v in on_paper.items() if v},
+                "content shown": content in heading and content in text,
+                "layout": await _paper_layout(page),
+            }
         return seen
 
-    seen = in_browser(scenario)
+    seen = in_browser(scenario, viewport=PAPER)
 
-    assert seen == dict.fromkeys(pages, (200, True, 0, True))
+    for name, page in seen.items():
+        assert page["status"] == 200, name
+        # the menu, the header search, the user box and the footer are there on screen
+        assert {"menu", "header search", "user box", "footer"} <= page["on screen"], name
+        assert page["on paper"] == set(), name  # and none of the controls on paper
+        assert page["content shown"], name  # the tracking code, reference, name, platform
+        layout = page["layout"]
+        assert layout["dates"] > 0 or name in ("filing", "inspection"), (name, layout)
+        assert layout["cut_tables"] == 0 and layout["split_dates"] == 0, (name, layout)
+        assert layout["loose_headings"] == 0, (name, layout)
+    # each page has something to act with on screen that paper leaves out
+    assert {"forms", "actions heading"} <= seen["case"]["on screen"]
+    assert "folded action forms" in seen["inspection"]["on screen"]
+    assert "buttons" in seen["entry"]["on screen"]
