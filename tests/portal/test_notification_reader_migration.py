@@ -40,3 +40,29 @@ def test_earlier_emails_are_given_their_readers_account_where_one_account_has_th
     client.force_login(handler)
     page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "逾期" in page  # an earlier row has no message key: its stored subject
+
+
+def test_beat_entries_of_the_former_per_app_tasks_go_or_name_the_kernels():
+    apps = _migrate(
+        [
+            ("portal", "0015_notification_reader"),
+            ("django_celery_beat", "0019_alter_periodictasks_options"),
+        ]
+    )
+    try:
+        Interval = apps.get_model("django_celery_beat", "IntervalSchedule")
+        Task = apps.get_model("django_celery_beat", "PeriodicTask")
+        every = Interval.objects.create(every=300, period="seconds")
+        for name, task in (
+            ("account-emails-resend", "accounts.tasks.account_emails_resend_task"),
+            ("notifications-resend", "complaints.tasks.notifications_resend_task"),
+        ):
+            Task.objects.update_or_create(name=name, defaults={"task": task, "interval": every})
+    finally:
+        _migrate(_head())
+
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = dict(PeriodicTask.objects.values_list("name", "task"))
+    assert "account-emails-resend" not in tasks
+    assert tasks["notifications-resend"] == "portal.tasks.notifications_resend_task"
