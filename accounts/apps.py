@@ -20,3 +20,11 @@ class AccountsConfig(AppConfig):
         # Roles are groups whose permissions are declared in code; keep the
         # database's groups equal to that declaration after every migrate.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
+
+        # The invitation is rendered when it is sent, with a fresh link.
+        from portal.notifications import register_kind
+
+        from . import emails
+        from .services import INVITE_KIND
+
+        register_kind(INVITE_KIND, render=emails.render, title=_("Your invitation to the portal"))

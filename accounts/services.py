@@ -159,12 +159,11 @@ def staff_invite(
         key=f"accounts:invite:{user.pk}:{event.pk}",
         kind=INVITE_KIND,
         recipient=user.email,
+        recipient_user=user,
         object_id=user.pk,
         fresh=True,  # the key holds the id of the event just written
     )
-    from .tasks import send_account_email_task
-
-    notification_enqueue(send_account_email_task, [notification.pk])
+    notification_enqueue([notification.pk])
     return user
 
 

@@ -23,6 +23,20 @@ class ComplaintsConfig(AppConfig):
         register_scope(MaterialRequest, complaints_visible_to, via="complaint")
         register_scope(PlatformForward, complaints_visible_to, via="complaint")
 
+        # Its emails go out by the kernel's send task: consumers' are rendered when
+        # sent; staff's and officers' link to the case or the forwarded case.
+        from portal.notifications import register_kind, register_link
+
+        from . import notifications
+        from .selectors import forwards_for_platform
+
+        register_kind(notifications.CONSUMER_KIND, render=notifications.render)
+        register_kind(notifications.ASSIGNED_KIND, about="complaints.complaint")
+        register_kind(notifications.ANSWERED_KIND, about="complaints.complaint")
+        register_kind(notifications.FORWARDED_KIND, about="complaints.platformforward")
+        register_link(Complaint, scope=complaints_visible_to, url="complaints:detail")
+        register_link(PlatformForward, scope=forwards_for_platform, url="complaints:forward")
+
 
 def _record_moved(sender, *, deadline, old_due_on, reason, actor, action, **kwargs):
     if action != "deadline.recomputed":

@@ -2,8 +2,12 @@
 staff and platform officers in the portal's language.
 
 Each email is first recorded as a :class:`portal.models.Notification` in the
-transaction of its cause and sent once by ``tasks.send_notification_task``
-(see ``portal/notifications.py``)."""
+transaction of its cause and sent once by the kernel's
+``portal.tasks.notification_send_task`` (see ``portal/notifications.py``); a
+consumer's is rendered at sending time by :func:`render`, registered for its
+kind in ``apps.py``. A message to staff or a platform officer names their
+account and keeps its text as a message key with parameters, for their
+notifications page in their language."""
 
 import hashlib
 import threading
@@ -11,18 +15,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from portal import i18n
 from portal.models import Notification
 from portal.notifications import (
+    message_item,
+    message_stored,
     notification_enqueue,
     notification_record,
     notifications_record_many,
+    notify_accounts,
 )
+from portal.rules import clock_label
 from portal.sql import with_pks
 
 from .models import Complaint, PlatformForward
@@ -100,14 +109,12 @@ def consumer_notify(complaint: Complaint, template: str, *, cause, due=None) -> 
         fresh=True,  # the key holds the id of the event this transaction just wrote
     )
     if notification is not None:
-        from .tasks import send_notification_task
-
         if settings.CELERY_TASK_ALWAYS_EAGER and cause.public:
             held = getattr(_held, "emails", None)
             if held is None or len(held) > 100:  # a rolled-back cause leaves its entry
                 held = _held.emails = {}
             held[notification.pk] = _Held(complaint=complaint, cause=cause, due=due)
-        notification_enqueue(send_notification_task, [notification.pk])
+        notification_enqueue([notification.pk])
 
 
 def render(notification: Notification) -> tuple[str, str] | None:
@@ -144,19 +151,16 @@ def _officers(platform_ids) -> dict[int, list[User]]:
 
 
 @dataclass(frozen=True)
-class _Person:
-    email: str
-
-
-@dataclass(frozen=True)
 class _Case:
+    pk: int
     tracking_code: str
     department_id: int
-    assignee: _Person | None
+    assignee: User | None
 
 
 @dataclass(frozen=True)
 class _Forward:
+    pk: int
     complaint_id: int
     platform_id: int
     tracking_code: str
@@ -168,98 +172,157 @@ def _load(rows):
     case_ids = {oid for is_case, oid, _c, _d in rows if is_case}
     forward_ids = {oid for is_case, oid, _c, _d in rows if not is_case}
     forwards = {
-        pk: _Forward(complaint_id, platform_id, code)
+        pk: _Forward(pk, complaint_id, platform_id, code)
         for pk, complaint_id, platform_id, code in with_pks(
             PlatformForward.objects, forward_ids
         ).values_list("pk", "complaint_id", "platform_id", "complaint__tracking_code")
     }
     wanted = case_ids | {f.complaint_id for f in forwards.values()}
     cases = {
-        pk: _Case(code, department_id, _Person(email) if email else None)
-        for pk, code, department_id, email in with_pks(Complaint.objects, wanted).values_list(
-            "pk", "tracking_code", "department_id", "assignee__email"
-        )
+        pk: _Case(pk, code, department_id, User(pk=assignee, email=email) if assignee else None)
+        for pk, code, department_id, assignee, email in with_pks(
+            Complaint.objects, wanted
+        ).values_list("pk", "tracking_code", "department_id", "assignee_id", "assignee__email")
     }
     return cases, forwards
 
 
-def _staff_messages(recipients: dict[str, list[str]], subject: str) -> list[EmailMessage]:
-    return [
-        EmailMessage(subject, "\n".join(lines), to=[address])
-        for address, lines in recipients.items()
-    ]
+CASE_DUE = gettext_lazy("%(code)s: %(clock)s due on %(due)s")
+CASE_OVERDUE = gettext_lazy("%(code)s: %(clock)s was due on %(due)s")
+FORWARD_DUE = gettext_lazy("%(code)s: the platform's answer is due on %(due)s")
+FORWARD_OVERDUE = gettext_lazy("%(code)s: the platform's answer was due on %(due)s")
+DUE_SOON = gettext_lazy("Due within 2 working days")
+OVERDUE = gettext_lazy("Overdue")
 
 
-def _staff_digest(rows, *, overdue: bool) -> list[EmailMessage]:
-    """One email per person listing their clocks: assignees (or, for unassigned cases,
-    supervisors) before a due date; supervisors, and for forwarded cases the platform
-    and the handler, once it has passed."""
+def _staff_digest(rows, *, overdue: bool) -> dict[int, tuple[User, list[dict]]]:
+    """The lines of each person's digest of their clocks: assignees (or, for
+    unassigned cases, supervisors) before a due date; supervisors, and for
+    forwarded cases the platform and the handler, once it has passed. Each line
+    is a message with its parameters (shown in each reader's language) and the
+    case or forwarded case it is about."""
     cases, forwards = _load(rows)
     supervisors = _supervisors({c.department_id for c in cases.values()})
     officers = _officers({f.platform_id for f in forwards.values()})
-    lines: dict[str, list[str]] = defaultdict(list)
-    with translation.override(settings.LANGUAGE_CODE):
-        case_text = (
-            translation.gettext("%(code)s: %(clock)s was due on %(due)s")
-            if overdue
-            else translation.gettext("%(code)s: %(clock)s due on %(due)s")
-        )
-        forward_text = (
-            translation.gettext("%(code)s: the platform's answer was due on %(due)s")
-            if overdue
-            else translation.gettext("%(code)s: the platform's answer is due on %(due)s")
-        )
-        for is_case, oid, clock, due in rows:
-            if is_case and oid in cases:
-                case = cases[oid]
-                if overdue or not case.assignee:
-                    people = supervisors[case.department_id]
-                else:
-                    people = [case.assignee]
-                text = case_text % {"code": case.tracking_code, "clock": clock, "due": due}
-            elif not is_case and oid in forwards:
-                forward = forwards[oid]
-                people = list(officers[forward.platform_id])
-                case = cases.get(forward.complaint_id)
-                if overdue and case is not None and case.assignee:
-                    people.append(case.assignee)
-                text = forward_text % {"code": forward.tracking_code, "due": due}
+    digests: dict[int, tuple[User, list[dict]]] = {}
+
+    def add(person, item):
+        digests.setdefault(person.pk, (person, []))[1].append(item)
+
+    for is_case, oid, clock, due in rows:
+        if is_case and oid in cases:
+            case = cases[oid]
+            item = message_item(
+                CASE_OVERDUE if overdue else CASE_DUE,
+                {
+                    "code": case.tracking_code,
+                    "clock": i18n.in_each_language(lambda clock=clock: clock_label(clock)),
+                    "due": due.isoformat(),
+                },
+                about=Complaint(pk=case.pk),
+            )
+            if overdue or not case.assignee:
+                for person in supervisors[case.department_id]:
+                    add(person, item)
             else:
-                continue
-            for person in people:
-                if person.email:
-                    lines[person.email].append(text)
-        subject = (
-            translation.gettext("Overdue")
-            if overdue
-            else translation.gettext("Due within 2 working days")
-        )
-        return _staff_messages(lines, subject)
+                add(case.assignee, item)
+        elif not is_case and oid in forwards:
+            forward = forwards[oid]
+            text = FORWARD_OVERDUE if overdue else FORWARD_DUE
+            params = {"code": forward.tracking_code, "due": due.isoformat()}
+            for person in officers[forward.platform_id]:
+                add(person, message_item(text, params, about=PlatformForward(pk=forward.pk)))
+            case = cases.get(forward.complaint_id)
+            if overdue and case is not None and case.assignee:
+                add(case.assignee, message_item(text, params, about=Complaint(pk=case.pk)))
+    return digests
 
 
 def digests_notify(rows, *, overdue: bool, today) -> int:
     """Owe each person one digest of the clocks the sweep claimed (``rows``), in the
     sweep's transaction: a fixed number of queries whatever the number of rows. The
-    key holds the day and the digest's content, so a sweep that runs twice owes
-    nothing twice."""
+    email is written in the portal's language; the reader's page shows the same
+    lines in theirs. The key holds the day and the digest's content, so a sweep
+    that runs twice owes nothing twice."""
     if not rows:
         return 0
     kind = DIGEST_KIND + ("overdue" if overdue else "reminder")
+    title = OVERDUE if overdue else DUE_SOON
+    message, _none = message_stored(title)
     records = []
-    for message in _staff_digest(rows, overdue=overdue):
-        recipient = message.to[0]
-        digest = hashlib.sha256(message.body.encode()).hexdigest()[:24]
-        records.append(
-            {
-                "key": f"{kind}:{today.isoformat()}:{recipient}:{digest}",
-                "kind": kind,
-                "recipient": recipient,
-                "subject": message.subject,
-                "body": message.body,
-            }
-        )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(title)
+        for pk, (person, items) in _staff_digest(rows, overdue=overdue).items():
+            body = "\n".join(i18n.render(item["key"], item["params"]) for item in items)
+            digest = hashlib.sha256(body.encode()).hexdigest()[:24]
+            records.append(
+                {
+                    "key": f"{kind}:{today.isoformat()}:{person.email or pk}:{digest}",
+                    "kind": kind,
+                    "recipient": person.email or "",
+                    "recipient_user_id": pk,
+                    "subject": subject,
+                    "body": body,
+                    "message": message,
+                    "params": {"items": items},
+                }
+            )
     ids = notifications_record_many(records)
-    from .tasks import send_notification_task
-
-    notification_enqueue(send_notification_task, ids)
+    notification_enqueue(ids)
     return len(ids)
+
+
+ASSIGNED_KIND = "complaints.assigned"
+ANSWERED_KIND = "complaints.answered"
+FORWARDED_KIND = "complaints.forwarded"
+ASSIGNED = gettext_lazy("Case %(code)s was assigned to you by %(by)s.")
+ANSWERED = gettext_lazy("%(platform)s answered on case %(code)s.")
+FORWARDED = gettext_lazy(
+    "Case %(code)s was forwarded to your platform: the answer is due on %(due)s."
+)
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def assignment_notify(complaint: Complaint, *, actor, assignee, cause) -> None:
+    """Tell a handler a case was given to them (not when they took it themselves)."""
+    if assignee is None or assignee.pk == getattr(actor, "pk", None):
+        return
+    notify_accounts(
+        [assignee],
+        kind=ASSIGNED_KIND,
+        key=f"{ASSIGNED_KIND}:{cause.pk}",
+        message=ASSIGNED,
+        params={"code": complaint.tracking_code, "by": _name(actor)},
+        about=complaint,
+    )
+
+
+def answer_notify(forward: PlatformForward, complaint: Complaint, *, cause) -> None:
+    """Tell the case's handler (or who forwarded it) that the platform answered."""
+    reader = complaint.assignee or forward.asked_by
+    notify_accounts(
+        [reader],
+        kind=ANSWERED_KIND,
+        key=f"{ANSWERED_KIND}:{cause.pk}",
+        message=ANSWERED,
+        params={"code": complaint.tracking_code, "platform": forward.platform},
+        about=complaint,
+    )
+
+
+def forward_notify(forward: PlatformForward, *, due) -> None:
+    """Tell the platform's officers a case was forwarded to them, with its due date."""
+    officers = User.objects.filter(
+        platform_id=forward.platform_id, groups__name=Role.PLATFORM_OFFICER, is_active=True
+    )
+    notify_accounts(
+        officers,
+        kind=FORWARDED_KIND,
+        key=f"{FORWARDED_KIND}:{forward.pk}",
+        message=FORWARDED,
+        params={"code": forward.complaint.tracking_code, "due": due.isoformat()},
+        about=forward,
+    )

@@ -7,7 +7,7 @@ from accounts import views as account_views
 from accounts import views_help
 from oversight import views as home_views
 from oversight import views_approvals, views_search, views_stats
-from portal import views_reveal, views_verify
+from portal import views_notifications, views_reveal, views_verify
 from portal.health import healthz
 from portal.rules_api import RuleSetListView
 
@@ -26,6 +26,17 @@ urlpatterns = [
     path("platform/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api-key-revoke"),
     path("approvals/", views_approvals.approvals, name="approvals"),
     path("help/", views_help.help_page, name="help"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/read/",
+        views_notifications.notifications_mark_read,
+        name="notifications-read",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification-open",
+    ),
     path("statistics/", views_stats.statistics, name="statistics"),
     path("statistics/staff/", views_stats.statistics_staff, name="statistics-staff"),
     path("statistics/reports/", views_stats.report_list, name="statistics-reports"),

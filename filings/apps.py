@@ -15,3 +15,12 @@ class FilingsConfig(AppConfig):
 
         register_scope(DisposalFiling, filings_visible_to)
         register_scope(PlatformNotice, notices_visible_to)
+
+        # Messages about notices link to the notice for whoever may see it.
+        from portal.notifications import register_kind, register_link
+
+        from .notifications import REPLIED_KIND, SENT_KIND
+
+        register_kind(SENT_KIND, about="filings.platformnotice")
+        register_kind(REPLIED_KIND, about="filings.platformnotice")
+        register_link(PlatformNotice, scope=notices_visible_to, url="filings:notice")

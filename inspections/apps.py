@@ -34,3 +34,14 @@ class InspectionsConfig(AppConfig):
             )
 
         register_scope(m.ClueLink, links_visible_to)
+
+        # The sweep's reminders and overdue notices link to what each line is about.
+        from portal.notifications import register_link
+
+        register_link(
+            m.PlatformInspection, scope=s.inspections_visible_to, url="inspections:inspection"
+        )
+        register_link(m.ClueTransfer, scope=s.clues_visible_to, url="inspections:clue")
+        register_link(
+            m.Consultation, scope=s.consultations_visible_to, url="inspections:consultation"
+        )

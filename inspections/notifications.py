@@ -1,5 +1,9 @@
 """Emails of the periodic sweep, in the portal's language: a reminder to the side
-that must act, and an overdue notice to both sides, once each.
+that must act, and an overdue notice to both sides, once each. They are recorded
+in the outbox in the sweep's transaction (``portal/notifications.py``), one per
+person, and sent by the kernel's task after commit; each line keeps its message
+key and parameters, so that the reader's notifications page shows it in their
+language, linked to the inspection, clue or consultation.
 
 Rows come from ``portal.services.deadlines_claim_reminders`` /
 ``deadlines_mark_overdue_rows`` (``(pk, content_type_id, object_id, clock,
@@ -7,16 +11,29 @@ due_on)``) and from the follow-up actions the sweep marked. Every send loads
 what it names in a fixed number of queries.
 """
 
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage, get_connection
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from portal import i18n
+from portal.notifications import (
+    message_item,
+    message_stored,
+    notification_enqueue,
+    notifications_record_many,
+)
 
-from .models import ClueTransfer, DocumentRequest, FollowUpAction
+from .models import ClueTransfer, Consultation, DocumentRequest, FollowUpAction, PlatformInspection
+
+REMINDER_KIND = "inspections.reminder"
+OVERDUE_KIND = "inspections.overdue"
+DUE_SOON = gettext_lazy("Due within 2 working days")
+OVERDUE = gettext_lazy("Overdue")
 
 STAFF_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
@@ -44,24 +61,43 @@ def _officers(platform_ids) -> dict[int, list[User]]:
 
 
 class _Recipients:
-    """Lines of text gathered per email address, one message per address."""
+    """Lines gathered per person, one message per person."""
 
     def __init__(self):
-        self.lines: dict[str, list[str]] = defaultdict(list)
+        self.people: dict[int, User] = {}
+        self.items: dict[int, list[dict]] = defaultdict(list)
 
-    def add(self, people, text: str) -> None:
+    def add(self, people, item: dict) -> None:
         for person in people:
-            if person.email and text not in self.lines[person.email]:
-                self.lines[person.email].append(text)
+            self.people[person.pk] = person
+            if item not in self.items[person.pk]:
+                self.items[person.pk].append(item)
 
-    def send(self, subject: str) -> int:
-        messages = [
-            EmailMessage(subject, "\n".join(lines), to=[address])
-            for address, lines in self.lines.items()
-        ]
-        if messages:
-            get_connection().send_messages(messages)
-        return len(messages)
+    def record(self, kind: str, title, *, today) -> int:
+        """Owe each person their message, in the caller's transaction; the key holds
+        the day and the content, so a sweep run twice owes nothing twice."""
+        message, _none = message_stored(title)
+        records = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for pk, items in self.items.items():
+                person = self.people[pk]
+                body = "\n".join(i18n.render(item["key"], item["params"]) for item in items)
+                digest = hashlib.sha256(body.encode()).hexdigest()[:24]
+                records.append(
+                    {
+                        "key": f"{kind}:{today.isoformat()}:{pk}:{digest}",
+                        "kind": kind,
+                        "recipient": person.email or "",
+                        "recipient_user_id": pk,
+                        "subject": str(title),
+                        "body": body,
+                        "message": message,
+                        "params": {"items": items},
+                    }
+                )
+        ids = notifications_record_many(records)
+        notification_enqueue(ids)
+        return len(ids)
 
 
 def _load(rows):
@@ -76,71 +112,80 @@ def _load(rows):
     return request_type, requests, transfers
 
 
-def _clue_text(transfer: ClueTransfer, clock: str, due, *, overdue: bool) -> str:
-    gettext = translation.gettext
+CLUE_ACK_DUE = gettext_lazy(
+    "Clue %(number)s from %(from)s to %(to)s: acknowledgement due on %(due)s"
+)
+CLUE_ACK_OVERDUE = gettext_lazy(
+    "Clue %(number)s from %(from)s to %(to)s: acknowledgement was due on %(due)s"
+)
+CLUE_OUTCOME_DUE = gettext_lazy(
+    "Clue %(number)s from %(from)s to %(to)s: the outcome is due on %(due)s"
+)
+CLUE_OUTCOME_OVERDUE = gettext_lazy(
+    "Clue %(number)s from %(from)s to %(to)s: the outcome was due on %(due)s"
+)
+REQUEST_DUE = gettext_lazy(
+    "Inspection %(number)s of %(platform)s: the documents requested are due on %(due)s"
+)
+REQUEST_OVERDUE = gettext_lazy(
+    "Inspection %(number)s of %(platform)s: the documents requested were due on %(due)s"
+)
+ACTION_OVERDUE = gettext_lazy(
+    "Consultation “%(subject)s”: the action of %(owner)s was due on %(due)s"
+)
+
+
+def _clue_item(transfer: ClueTransfer, clock: str, due, *, overdue: bool) -> dict:
     if clock == "clue-acknowledge":
-        text = (
-            gettext("Clue %(number)s from %(from)s to %(to)s: acknowledgement was due on %(due)s")
-            if overdue
-            else gettext("Clue %(number)s from %(from)s to %(to)s: acknowledgement due on %(due)s")
-        )
+        text = CLUE_ACK_OVERDUE if overdue else CLUE_ACK_DUE
     else:
-        text = (
-            gettext("Clue %(number)s from %(from)s to %(to)s: the outcome was due on %(due)s")
-            if overdue
-            else gettext("Clue %(number)s from %(from)s to %(to)s: the outcome is due on %(due)s")
-        )
-    return text % {
+        text = CLUE_OUTCOME_OVERDUE if overdue else CLUE_OUTCOME_DUE
+    params = {
         "number": transfer.number,
-        "from": transfer.from_department.name,
-        "to": transfer.to_department.name,
+        "from": transfer.from_department,
+        "to": transfer.to_department,
         "due": due.isoformat(),
     }
+    return message_item(text, params, about=transfer)
 
 
-def _request_text(request: DocumentRequest, due, *, overdue: bool) -> str:
-    gettext = translation.gettext
-    text = (
-        gettext(
-            "Inspection %(number)s of %(platform)s: the documents requested were due on %(due)s"
-        )
-        if overdue
-        else gettext(
-            "Inspection %(number)s of %(platform)s: the documents requested are due on %(due)s"
-        )
-    )
-    return text % {
+def _request_item(request: DocumentRequest, due, *, overdue: bool) -> dict:
+    params = {
         "number": request.inspection.number,
-        "platform": request.inspection.platform.name,
+        "platform": request.inspection.platform,
         "due": due.isoformat(),
     }
+    return message_item(
+        REQUEST_OVERDUE if overdue else REQUEST_DUE,
+        params,
+        about=PlatformInspection(pk=request.inspection_id),
+    )
 
 
-def send_reminders(rows) -> int:
+def reminders_notify(rows, *, today) -> int:
     """Remind the side that must act: the platform's officers for a document request,
     the receiving department's staff for a clue."""
     request_type, requests, transfers = _load(rows)
     officers = _officers(r.inspection.platform_id for r in requests.values())
     staff = _staff(t.to_department_id for t in transfers.values())
     out = _Recipients()
-    with translation.override(settings.LANGUAGE_CODE):
-        for _pk, ct, oid, clock, due in rows:
-            if ct == request_type and oid in requests:
-                request = requests[oid]
-                out.add(
-                    officers[request.inspection.platform_id],
-                    _request_text(request, due, overdue=False),
-                )
-            elif oid in transfers:
-                transfer = transfers[oid]
-                out.add(
-                    staff[transfer.to_department_id],
-                    _clue_text(transfer, clock, due, overdue=False),
-                )
-        return out.send(translation.gettext("Due within 2 working days"))
+    for _pk, ct, oid, clock, due in rows:
+        if ct == request_type and oid in requests:
+            request = requests[oid]
+            out.add(
+                officers[request.inspection.platform_id],
+                _request_item(request, due, overdue=False),
+            )
+        elif oid in transfers:
+            transfer = transfers[oid]
+            out.add(
+                staff[transfer.to_department_id],
+                _clue_item(transfer, clock, due, overdue=False),
+            )
+    return out.record(REMINDER_KIND, DUE_SOON, today=today)
 
 
-def send_overdue(rows, follow_up_ids=()) -> int:
+def overdue_notify(rows, follow_up_ids=(), *, today) -> int:
     """Tell both sides: platform and inspecting department; sender and receiver of a
     clue; the owner of a follow-up action and the convener."""
     request_type, requests, transfers = _load(rows)
@@ -156,26 +201,27 @@ def send_overdue(rows, follow_up_ids=()) -> int:
         + [a.consultation.convener_id for a in actions.values()]
     )
     out = _Recipients()
-    with translation.override(settings.LANGUAGE_CODE):
-        for _pk, ct, oid, clock, due in rows:
-            if ct == request_type and oid in requests:
-                request = requests[oid]
-                text = _request_text(request, due, overdue=True)
-                out.add(officers[request.inspection.platform_id], text)
-                out.add(staff[request.inspection.campaign.lead_department_id], text)
-            elif oid in transfers:
-                transfer = transfers[oid]
-                text = _clue_text(transfer, clock, due, overdue=True)
-                out.add(staff[transfer.from_department_id], text)
-                out.add(staff[transfer.to_department_id], text)
-        for action in actions.values():
-            text = translation.gettext(
-                "Consultation “%(subject)s”: the action of %(owner)s was due on %(due)s"
-            ) % {
+    for _pk, ct, oid, clock, due in rows:
+        if ct == request_type and oid in requests:
+            request = requests[oid]
+            item = _request_item(request, due, overdue=True)
+            out.add(officers[request.inspection.platform_id], item)
+            out.add(staff[request.inspection.campaign.lead_department_id], item)
+        elif oid in transfers:
+            transfer = transfers[oid]
+            item = _clue_item(transfer, clock, due, overdue=True)
+            out.add(staff[transfer.from_department_id], item)
+            out.add(staff[transfer.to_department_id], item)
+    for action in actions.values():
+        item = message_item(
+            ACTION_OVERDUE,
+            {
                 "subject": action.consultation.subject,
-                "owner": action.owner.name,
+                "owner": action.owner,
                 "due": action.due_on.isoformat(),
-            }
-            out.add(staff[action.owner_id], text)
-            out.add(staff[action.consultation.convener_id], text)
-        return out.send(translation.gettext("Overdue"))
+            },
+            about=Consultation(pk=action.consultation_id),
+        )
+        out.add(staff[action.owner_id], item)
+        out.add(staff[action.consultation.convener_id], item)
+    return out.record(OVERDUE_KIND, OVERDUE, today=today)

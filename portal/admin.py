@@ -249,7 +249,17 @@ class IdentityViewAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     """Outbound emails: what was owed, when it went out, how many attempts it took."""
 
-    list_display = ["created_at", "kind", "recipient", "sent_at", "attempts", "last_error"]
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "recipient_user",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "read_at",
+    ]
+    list_select_related = ["recipient_user"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["recipient", "key"]
     date_hierarchy = "created_at"

@@ -74,6 +74,9 @@ def complaint_forward(
         params={"platform": complaint.platform, "due": due.on.isoformat()},
         data={"days": days},
     )
+    from ..notifications import forward_notify
+
+    forward_notify(forward, due=due.on)
     return forward
 
 
@@ -92,7 +95,7 @@ def forward_answer(
     if complaint.status == S.FORWARDED:
         _move(complaint, S.ACCEPTED)
         complaint.save(update_fields=["status"])
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="platform_answered",
@@ -104,4 +107,7 @@ def forward_answer(
             "files": len(files),
         },
     )
+    from ..notifications import answer_notify
+
+    answer_notify(forward, complaint, cause=event)
     return forward

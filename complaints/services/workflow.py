@@ -63,7 +63,7 @@ def complaint_assign(*, complaint: Complaint, actor, assignee) -> Complaint:
         return complaint
     complaint.assignee = assignee
     complaint.save(update_fields=["assignee"])
-    _event(
+    event = _event(
         complaint,
         actor=actor,
         action="assigned",
@@ -71,6 +71,9 @@ def complaint_assign(*, complaint: Complaint, actor, assignee) -> Complaint:
         message=gettext_lazy("Assigned to %(name)s."),
         params={"name": assignee.get_full_name() or assignee},
     )
+    from ..notifications import assignment_notify
+
+    assignment_notify(complaint, actor=actor, assignee=assignee, cause=event)
     return complaint
 
 

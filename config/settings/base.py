@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -191,13 +192,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.complaints_sweep_task",
         "schedule": 60 * 60,
     },
-    # Emails owed but not handed on (broker down at commit, worker lost).
+    # Emails owed but not handed on (broker down at commit, worker lost), of every app.
     "notifications-resend": {
-        "task": "complaints.tasks.notifications_resend_task",
-        "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
-    },
-    "account-emails-resend": {
-        "task": "accounts.tasks.account_emails_resend_task",
+        "task": "portal.tasks.notifications_resend_task",
         "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
     },
     "evidence-discard-unclaimed": {

@@ -56,7 +56,7 @@ def notice_send(
     )
     notice.full_clean()
     notice.save()
-    deadline_start(
+    clock = deadline_start(
         subject=notice,
         clock=NOTICE_CLOCKS[kind],
         started_on=timezone.localdate(notice.asked_at),
@@ -70,6 +70,9 @@ def notice_send(
         subject=notice,
         data={"platform": platform.pk, "kind": kind},
     )
+    from ..notifications import notice_sent_notify
+
+    notice_sent_notify(notice, due=clock.due_on)
     return notice
 
 
@@ -83,4 +86,7 @@ def notice_reply(*, notice: PlatformNotice, actor, reply: str) -> PlatformNotice
         raise DomainError(_("Write the reply."), code="reply")
     late = request_answer(notice, actor=actor, answer=reply, platform_id=notice.platform_id)
     audit_record(actor=actor, action="notice.replied", subject=notice, data={"late": late})
+    from ..notifications import notice_replied_notify
+
+    notice_replied_notify(notice)
     return notice

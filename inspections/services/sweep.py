@@ -4,7 +4,8 @@ Set-wise and idempotent (STYLE.md rule 8): one ``UPDATE … RETURNING`` each for
 the reminders and the overdue marks of the document-request and clue clocks
 (``portal.services``), one select-and-update for the follow-up actions of
 consultations; a clock is reminded once (``reminder_sent_at``) and flagged once
-(``overdue_since``), whatever the number of runs.
+(``overdue_since``), whatever the number of runs; the emails are recorded in the
+outbox in the same transaction and sent once each after commit.
 """
 
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ class SweepResult:
 @transaction.atomic
 def inspections_sweep(*, today: date) -> SweepResult:
     """Remind 2 working days ahead, mark what is overdue and tell both sides once."""
-    from ..notifications import send_overdue, send_reminders
+    from ..notifications import overdue_notify, reminders_notify
 
     content_types = [
         ContentType.objects.get_for_model(DocumentRequest),
@@ -65,10 +66,12 @@ def inspections_sweep(*, today: date) -> SweepResult:
             for pk, consultation_id, due in late_actions
         )
 
+    # The emails are recorded in this transaction and go out from a worker after
+    # commit, once each: the sweep's marks and the messages cannot part ways.
     if due_soon:
-        transaction.on_commit(lambda: send_reminders(due_soon))
+        reminders_notify(due_soon, today=today)
     if overdue or action_ids:
-        transaction.on_commit(lambda: send_overdue(overdue, action_ids))
+        overdue_notify(overdue, action_ids, today=today)
     return SweepResult(
         reminded=len(due_soon), overdue=len(overdue), follow_ups_overdue=len(action_ids)
     )

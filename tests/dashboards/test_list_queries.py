@@ -76,6 +76,7 @@ STAFF_PAGES = [
     ("statistics-staff", "/statistics/staff/"),
     ("statistics-reports", "/statistics/reports/"),
     ("statistics", "/statistics/"),
+    ("notifications", "/notifications/"),
 ]
 #: Platform pages (signed in as platform A's compliance officer).
 PLATFORM_PAGES = [
@@ -88,6 +89,7 @@ PLATFORM_PAGES = [
     ("api-keys", "/platform/api-keys/"),
     ("blacklist:entries", "/blacklist/"),
     ("blacklist:screening-jobs", "/blacklist/screening/jobs/"),
+    ("notifications", "/notifications/"),
 ]
 #: Pages that show figures rather than rows: they need not grow with the rows.
 FIXED_SIZE = {"/statistics/"}
@@ -106,6 +108,7 @@ NOT_LISTS = {
     "complaints:export": "CSV export, streamed",
     "complaints:bulk": "action on ticked cases (POST), at most 100",
     "staff-invite": "a form",
+    "notifications-read": "marks one's notifications read (POST)",
     "complaints:filter-save": "saves the filters (POST)",
     "filings:export": "CSV export, streamed",
     "filings:new": "form",
@@ -161,6 +164,9 @@ class Rows:
         self.dept_admin = UserFactory(
             department=platforms.departments["xihu_market"], role=Role.DEPARTMENT_ADMIN
         )
+        self.supervisor = UserFactory(
+            department=platforms.departments["xihu_market"], role=Role.SUPERVISOR
+        )
 
     def add(self, n: int) -> None:
         for i in range(self.made, self.made + n):
@@ -180,7 +186,8 @@ class Rows:
             late = self._case(i, "1")
         complaint_assign(complaint=late, actor=handler, assignee=handler)
         forwarded = self._case(i, "2")
-        complaint_assign(complaint=forwarded, actor=handler, assignee=handler)
+        # given by the supervisor: a notification on the handler's page
+        complaint_assign(complaint=forwarded, actor=self.supervisor, assignee=handler)
         complaint_accept(complaint=forwarded, actor=handler)
         complaint_forward(complaint=forwarded, actor=handler, message="请处理")
         self._others(i)

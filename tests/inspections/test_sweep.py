@@ -98,3 +98,24 @@ def test_beat_schedule_runs_the_sweep():
 
     entry = settings.CELERY_BEAT_SCHEDULE["inspections-sweep"]
     assert entry["task"] == "inspections.tasks.inspections_sweep_task"
+
+
+def test_the_reminder_is_on_the_receivers_notifications_page_in_their_language(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from portal.models import Notification
+
+    (transfer,) = _transfers(world, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspections_sweep(today=date(2026, 3, 5))
+
+    (reminder,) = Notification.objects.filter(recipient_user=world.cyber)
+    assert reminder.sent_at is not None and "2026-03-09" in reminder.body
+    client.force_login(world.cyber)
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Due within 2 working days" in page
+    assert f"Clue {transfer.number} from" in page and "acknowledgement due on 2026-03-09" in page
+    line = reverse("notification-open", args=[reminder.pk]) + "?item=0"
+    assert client.get(line)["Location"] == reverse("inspections:clue", args=[transfer.pk])

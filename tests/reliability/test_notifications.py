@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from complaints import notifications
-from complaints.tasks import notifications_resend_task, send_notification_task
 from portal.models import Notification
 from portal.notifications import CLAIM_LEASE, notification_claim, notification_deliver
+from portal.tasks import notification_send_task, notifications_resend_task
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,8 @@ def test_a_submission_owes_one_email_and_running_its_task_twice_sends_it_once(
     assert case.tracking_code in mail.outbox[0].subject
 
     # Delivered again (acks_late after a lost acknowledgement): nothing more goes out.
-    assert send_notification_task(owed.pk) is False
-    assert send_notification_task(owed.pk) is False
+    assert notification_send_task(owed.pk) is False
+    assert notification_send_task(owed.pk) is False
     assert len(mail.outbox) == 1
     assert mail.outbox[0].extra_headers["Message-ID"].endswith("@portal.invalid>")
 
@@ -115,7 +115,7 @@ def test_a_worker_killed_holding_a_claim_is_taken_over_once_its_lease_ends(
     assert notification_claim(notification_id=owed.pk) is not None  # …and the worker dies
 
     # A second delivery while the claim holds sends nothing; nor does the sweep.
-    assert send_notification_task(owed.pk) is False
+    assert notification_send_task(owed.pk) is False
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
         assert notifications_resend_task(older_than_seconds=120) == 0
     assert mail.outbox == []
@@ -201,7 +201,7 @@ def test_two_workers_claiming_at_once_on_postgresql_send_once(submit):
     def deliver():
         try:
             barrier.wait(5)
-            sent.append(send_notification_task(owed.pk))
+            sent.append(notification_send_task(owed.pk))
         finally:
             connection.close()
 

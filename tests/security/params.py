@@ -87,6 +87,7 @@ PARAMS = {
         "field": "description",
     },
     "statistics-report-download": _pk("statistical_report"),
+    "notification-open": _pk("notification"),
     # API (DRF routers and plain paths)
     "complaint-detail": _pk("complaint"),
     "forward-detail": _pk("forward"),

@@ -106,6 +106,11 @@ SPEC: dict[str, Rule] = {
     "statistics": page(**PUBLIC),
     "approvals": page(STAFF),
     "help": page(**PUBLIC),
+    # one's own notifications; opening one goes to what it is about (302), another
+    # reader's answers 404
+    "notifications": page(USERS),
+    "notifications-read": action(set(), USERS),
+    "notification-open": page(expect={"officer": 302}),
     # a complaint's description in full, for those who may see identity numbers
     "free-text": page(SUP | S, hidden=C, viewers=H | D | S, act=SUP | S),
     "free-text-reveal": api_action(EVERYONE_API - SUP - S, SUP | S),

@@ -47,6 +47,7 @@ from inspections.services.inspections import (
 )
 from inspections.services.meetings import consultation_convene, follow_up_add, interview_schedule
 from oversight.models import StatisticalReport
+from portal.models import Notification
 from portal.uploads import check_upload
 from registry.models import LiveRoom, Marketer, Roster, ViolationCategory
 from tests.pdftools import blank_pdf
@@ -261,6 +262,10 @@ def build_world() -> SimpleNamespace:
         "api_key": key_a,
         "staff_member": handler,  # Hangzhou market supervision, managed by its admin
         "statistical_report": statistical_report,
+        # what the outbox recorded for platform A's officer: the case forwarded to it
+        "notification": Notification.objects.get(
+            recipient_user=officer, kind="complaints.forwarded", object_id=forward.pk
+        ),
     }
     return SimpleNamespace(
         people=people,
