@@ -11,7 +11,7 @@ import io
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Platform
 from portal import csv as portal_csv
@@ -39,71 +39,73 @@ class DateInput(forms.DateInput):
 
 class FilingForm(forms.Form):
     external_id = forms.CharField(
-        label=_l("Your id for this filing"),
+        label=gettext_lazy("Your id for this filing"),
         max_length=128,
-        help_text=_l(
+        help_text=gettext_lazy(
             "Your platform's own reference: 1–128 letters, digits, “_” or “-”. Sending the "
             "same id again never files twice."
         ),
     )
-    party_kind = forms.ChoiceField(label=_l("Party"), choices=FilingParty.choices)
-    party_name = forms.CharField(label=_l("Party's name"), max_length=200)
+    party_kind = forms.ChoiceField(label=gettext_lazy("Party"), choices=FilingParty.choices)
+    party_name = forms.CharField(label=gettext_lazy("Party's name"), max_length=200)
     party_uscc = forms.CharField(
-        label=_l("Unified social credit code"), max_length=32, required=False
+        label=gettext_lazy("Unified social credit code"), max_length=32, required=False
     )
     party_id_number = forms.CharField(
-        label=_l("Resident ID number"),
+        label=gettext_lazy("Resident ID number"),
         max_length=32,
         required=False,
-        help_text=_l("Stored encrypted and shown masked."),
+        help_text=gettext_lazy("Stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     live_room_account = forms.CharField(
-        label=_l("Live room account id"), max_length=128, required=False
+        label=gettext_lazy("Live room account id"), max_length=128, required=False
     )
-    category = forms.ChoiceField(label=_l("Violation"))
+    category = forms.ChoiceField(label=gettext_lazy("Violation"))
     measures = forms.MultipleChoiceField(
-        label=_l("Measures taken (Order 117 Art. 12 ¶3)"),
+        label=gettext_lazy("Measures taken (Order 117 Art. 12 ¶3)"),
         choices=Measure.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     suspended_until = forms.DateField(
-        label=_l("Suspended until"),
+        label=gettext_lazy("Suspended until"),
         required=False,
         validators=[dates.validate_day],
         widget=DateInput,
-        help_text=_l("For a suspension for a term."),
+        help_text=gettext_lazy("For a suspension for a term."),
     )
     blacklisted_until = forms.DateField(
-        label=_l("Blacklisted until"),
+        label=gettext_lazy("Blacklisted until"),
         required=False,
         validators=[dates.validate_day],
         widget=DateInput,
-        help_text=_l("For blacklisting: the day the party leaves the list (Order 117 Art. 14)."),
+        help_text=gettext_lazy(
+            "For blacklisting: the day the party leaves the list (Order 117 Art. 14)."
+        ),
     )
     appeal_route = forms.CharField(
-        label=_l("How the party appeals the blacklisting"),
+        label=gettext_lazy("How the party appeals the blacklisting"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     conduct_at = forms.DateTimeField(
-        label=_l("When the conduct happened"),
+        label=gettext_lazy("When the conduct happened"),
         widget=DateTimeLocalInput,
         validators=[dates.validate_past_moment],
     )
     acted_at = forms.DateTimeField(
-        label=_l("When your platform acted"),
+        label=gettext_lazy("When your platform acted"),
         widget=DateTimeLocalInput,
         validators=[dates.validate_past_moment],
     )
     facts = forms.CharField(
-        label=_l("Facts"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+        label=gettext_lazy("Facts"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
     evidence_links = forms.CharField(
-        label=_l("Evidence links"),
+        label=gettext_lazy("Evidence links"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_l("One http(s) address a line; at most 20."),
+        help_text=gettext_lazy("One http(s) address a line; at most 20."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -124,8 +126,8 @@ class FilingForm(forms.Form):
 
 class FilingUploadForm(forms.Form):
     file = forms.FileField(
-        label=_l("CSV file"),
-        help_text=_l(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
             "UTF-8 (or GB18030), first line naming the columns; at most 10,000 rows. "
             "Lists (measures, evidence links) are separated by “;”."
         ),
@@ -196,25 +198,29 @@ def filing_csv_template() -> str:
 
 class NoticeForm(forms.Form):
     platform = forms.ModelChoiceField(
-        label=_l("Platform"), queryset=Platform.objects.filter(is_active=True)
+        label=gettext_lazy("Platform"), queryset=Platform.objects.filter(is_active=True)
     )
-    kind = forms.ChoiceField(label=_l("Kind"), choices=NoticeKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=NoticeKind.choices, widget=forms.RadioSelect
+    )
     party = forms.CharField(
-        label=_l("Party concerned"),
+        label=gettext_lazy("Party concerned"),
         max_length=300,
-        help_text=_l("Live room account, operator or marketer, as the platform knows them."),
+        help_text=gettext_lazy(
+            "Live room account, operator or marketer, as the platform knows them."
+        ),
     )
     message = forms.CharField(
-        label=_l("What the platform is asked to do"),
+        label=gettext_lazy("What the platform is asked to do"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     working_days = forms.IntegerField(
-        label=_l("Working days to reply"),
+        label=gettext_lazy("Working days to reply"),
         min_value=1,
         max_value=60,
         required=False,
-        help_text=_l(
+        help_text=gettext_lazy(
             "For a violation: your time, default 10 working days (Order 117 Art. 12 ¶2, 50). "
             "A reminder to an unreachable operator is always due in 5 working days "
             "(Order 117 Art. 22)."
@@ -224,7 +230,7 @@ class NoticeForm(forms.Form):
 
 class NoticeReplyForm(forms.Form):
     reply = forms.CharField(
-        label=_l("Your reply: what the platform did"),
+        label=gettext_lazy("Your reply: what the platform did"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -14,9 +14,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import jurisdiction_of
@@ -44,7 +43,7 @@ from .services.validation import ITEM_FIELDS, MAX_BATCH
 
 UPLOAD_REPORT_KEY = "filing_upload_report"
 
-ROUTING_RULE = _l(
+ROUTING_RULE = gettext_lazy(
     "Every filing reaches the county-or-higher market supervision and cyberspace departments "
     "of the platform's domicile: of each type, the nearest department at or above the "
     "domicile, below the national level. Account closure, a re-registration ban and "
