@@ -4,7 +4,10 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform, Region, User
@@ -22,6 +25,23 @@ class PortalOrderingFilter(django_filters.OrderingFilter):
     "(descending)", which has no Chinese."""
 
     descending_fmt = _("%s, descending")
+
+    def build_choices(self, fields, labels):
+        # Built once, at import: a label formatted there would keep the language the
+        # process started in, so each stays lazy until a page shows it.
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, _(pretty_name(param)))
+            choices.append((param, label))
+            choices.append((f"-{param}", labels.get(f"-{param}", _descending(label))))
+        return choices
+
+
+def _descending_label(label) -> str:
+    return gettext("%s, descending") % label
+
+
+_descending = lazy(_descending_label, str)
 
 
 class StaffFilter(django_filters.ModelChoiceFilter):

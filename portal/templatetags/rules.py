@@ -52,6 +52,17 @@ def local_clock_note() -> str:
 
 
 @register.filter
+def clock_state(deadline) -> str:
+    """A clock's state in words: a running clock past its due date reads overdue,
+    whether or not the sweep has marked it yet."""
+    if deadline.state == "running" and (
+        deadline.overdue_since or deadline.due_on < timezone.localdate()
+    ):
+        return _("overdue")
+    return deadline.get_state_display()
+
+
+@register.filter
 def clock_days_left(deadline) -> int:
     """Days from today to the due date in the clock's unit (negative when overdue)."""
     return days_between(

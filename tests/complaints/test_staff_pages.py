@@ -302,3 +302,18 @@ def test_taking_a_case_is_one_click(client, world, file_case):
     assert taken.status_code == 302
     case.refresh_from_db()
     assert case.assignee == world.handler
+
+
+def test_a_clock_past_its_due_date_reads_overdue_before_the_sweep_marks_it(
+    client, world, file_case
+):
+    with time_machine.travel(date(2026, 11, 2), tick=False):
+        case = file_case()
+    client.force_login(world.handler)
+
+    with time_machine.travel(date(2026, 11, 12), tick=False):  # due 11 November; no sweep
+        page = client.get(reverse("complaints:detail", args=[case.pk])).text
+    clocks = page.split('id="deadlines-title"')[1].split("</section>")[0]
+
+    assert "已逾期" in clocks
+    assert "计时中" not in clocks
