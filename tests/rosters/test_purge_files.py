@@ -11,7 +11,7 @@ from registry.models import Roster
 from registry.rosters.services import roster_file
 from tests.rosters.conftest import operator_row
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 NUMBER = "110105194912310021"
 
@@ -30,7 +30,9 @@ def _old_roster(platforms) -> Roster:
     return roster
 
 
-def test_the_old_files_are_deleted_and_the_rosters_kept(platforms, capsys):
+def test_the_old_files_are_deleted_and_the_rosters_kept(
+    platforms, capsys, django_capture_on_commit_callbacks
+):
     roster = _old_roster(platforms)
     name, rows = roster.file.name, roster.rows.count()
     assert default_storage.exists(name)
@@ -39,7 +41,8 @@ def test_the_old_files_are_deleted_and_the_rosters_kept(platforms, capsys):
     assert "1 roster files would be deleted" in capsys.readouterr().out
     assert default_storage.exists(name)
 
-    call_command("purge_roster_files")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_roster_files")
     roster.refresh_from_db()
     assert not default_storage.exists(name)
     assert (roster.file.name, roster.original_name, roster.rows.count()) == ("", "名单.csv", rows)
