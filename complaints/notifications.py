@@ -9,7 +9,6 @@ kind in ``apps.py``. A message to staff or a platform officer names their
 account and keeps its text as a message key with parameters, for their
 notifications page in their language."""
 
-import hashlib
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,11 +23,10 @@ from accounts.models import Role, User
 from portal import i18n
 from portal.models import Notification
 from portal.notifications import (
+    digests_record,
     message_item,
-    message_stored,
     notification_enqueue,
     notification_record,
-    notifications_record_many,
     notify_accounts,
 )
 from portal.rules import clock_label
@@ -246,30 +244,15 @@ def digests_notify(rows, *, overdue: bool, today) -> int:
     that runs twice owes nothing twice."""
     if not rows:
         return 0
-    kind = DIGEST_KIND + ("overdue" if overdue else "reminder")
-    title = OVERDUE if overdue else DUE_SOON
-    message, _none = message_stored(title)
-    records = []
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = str(title)
-        for pk, (person, items) in _staff_digest(rows, overdue=overdue).items():
-            body = "\n".join(i18n.render(item["key"], item["params"]) for item in items)
-            digest = hashlib.sha256(body.encode()).hexdigest()[:24]
-            records.append(
-                {
-                    "key": f"{kind}:{today.isoformat()}:{person.email or pk}:{digest}",
-                    "kind": kind,
-                    "recipient": person.email or "",
-                    "recipient_user_id": pk,
-                    "subject": subject,
-                    "body": body,
-                    "message": message,
-                    "params": {"items": items},
-                }
-            )
-    ids = notifications_record_many(records)
-    notification_enqueue(ids)
-    return len(ids)
+    return digests_record(
+        DIGEST_KIND + ("overdue" if overdue else "reminder"),
+        OVERDUE if overdue else DUE_SOON,
+        today=today,
+        digests=(
+            (person.email or pk, person, items)
+            for pk, (person, items) in _staff_digest(rows, overdue=overdue).items()
+        ),
+    )
 
 
 ASSIGNED_KIND = "complaints.assigned"

@@ -11,21 +11,15 @@ due_on)``) and from the follow-up actions the sweep marked. Every send loads
 what it names in a fixed number of queries.
 """
 
-import hashlib
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from portal import i18n
 from portal.notifications import (
+    digests_record,
     message_item,
-    message_stored,
-    notification_enqueue,
-    notifications_record_many,
 )
 
 from .models import ClueTransfer, Consultation, DocumentRequest, FollowUpAction, PlatformInspection
@@ -76,28 +70,12 @@ class _Recipients:
     def record(self, kind: str, title, *, today) -> int:
         """Owe each person their message, in the caller's transaction; the key holds
         the day and the content, so a sweep run twice owes nothing twice."""
-        message, _none = message_stored(title)
-        records = []
-        with translation.override(settings.LANGUAGE_CODE):
-            for pk, items in self.items.items():
-                person = self.people[pk]
-                body = "\n".join(i18n.render(item["key"], item["params"]) for item in items)
-                digest = hashlib.sha256(body.encode()).hexdigest()[:24]
-                records.append(
-                    {
-                        "key": f"{kind}:{today.isoformat()}:{pk}:{digest}",
-                        "kind": kind,
-                        "recipient": person.email or "",
-                        "recipient_user_id": pk,
-                        "subject": str(title),
-                        "body": body,
-                        "message": message,
-                        "params": {"items": items},
-                    }
-                )
-        ids = notifications_record_many(records)
-        notification_enqueue(ids)
-        return len(ids)
+        return digests_record(
+            kind,
+            title,
+            today=today,
+            digests=((pk, self.people[pk], items) for pk, items in self.items.items()),
+        )
 
 
 def _load(rows):

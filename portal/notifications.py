@@ -190,6 +190,37 @@ def notify_accounts(
     return len(ids)
 
 
+def digests_record(kind: str, title: Promise, *, today, digests) -> int:
+    """Owe each person one digest, in the caller's transaction, and hand them on
+    after commit; return how many were new. ``digests`` gives, for each person,
+    the part of the key that names them, the account and the digest's lines
+    (:func:`message_item`). The email is written in the portal's language; the
+    reader's page shows the same lines in theirs. The key holds the day and the
+    content, so a sweep that runs twice owes nothing twice."""
+    message, _none = message_stored(title)
+    records = []
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(title)
+        for key_part, person, items in digests:
+            body = "\n".join(i18n.render(item["key"], item["params"]) for item in items)
+            digest = hashlib.sha256(body.encode()).hexdigest()[:24]
+            records.append(
+                {
+                    "key": f"{kind}:{today.isoformat()}:{key_part}:{digest}",
+                    "kind": kind,
+                    "recipient": person.email or "",
+                    "recipient_user_id": person.pk,
+                    "subject": subject,
+                    "body": body,
+                    "message": message,
+                    "params": {"items": items},
+                }
+            )
+    ids = notifications_record_many(records)
+    notification_enqueue(ids)
+    return len(ids)
+
+
 def notification_enqueue(notification_ids: Iterable[int]) -> None:
     """Ask the send task to send each message once the transaction commits. A
     broker that is unreachable then is logged, not raised: the request that caused
