@@ -80,3 +80,63 @@ class StatisticalReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.period_kind} {self.period_start:%Y-%m}"
+
+
+class CaseMonthFigures(models.Model):
+    """The cases of one department received in one month, counted per kind,
+    category, platform, status, outcome and whole days to decision: the summary
+    the staff dashboard and statistics page sum over the departments of a scope
+    (oversight.summary). Rebuilt as a whole by ``summary_refresh``; never edited."""
+
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=16)
+    category = models.ForeignKey(
+        "registry.ViolationCategory", verbose_name=_("category"), on_delete=models.CASCADE
+    )
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=32)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    days = models.IntegerField(
+        _("days to decision"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Calendar days from the day of receipt to the day of decision; empty if undecided."
+        ),
+    )
+    cases = models.PositiveIntegerField(_("cases"))
+    clocks_met = models.PositiveIntegerField(_("decision clocks met"))
+    clocks_on_time = models.PositiveIntegerField(_("decision clocks met on time"))
+
+    class Meta:
+        verbose_name = _("monthly case figures")
+        verbose_name_plural = _("monthly case figures")
+        indexes = [models.Index(fields=["month", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.month:%Y-%m} {self.cases}"
+
+
+class FiguresRefresh(models.Model):
+    """When the summary ``CaseMonthFigures`` was last rebuilt (one row)."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds taken"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("figures refresh")
+        verbose_name_plural = _("figures refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.refreshed_at}"

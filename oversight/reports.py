@@ -14,8 +14,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, override
@@ -34,16 +33,15 @@ from portal.models import Deadline
 from portal.pdf import html_to_pdf
 from registry.models import ViolationCategory
 
-from ._sql import median_days
 from .charts import Chart, Point
 from .dashboards import (
     Scope,
     blacklist_figures,
-    decision_clocks_kept,
     inspection_figures,
     platform_answers,
 )
 from .models import StatisticalReport
+from .summary import CaseGroups, case_groups, live_groups, refresh_minutes, refreshed_at
 from .tasks import generate_report_task
 
 #: The longest span of months the staff page draws month by month.
@@ -99,6 +97,7 @@ def statistics(
     prefix: str = "chart",
     category=None,
     platform=None,
+    groups: CaseGroups | None = None,
 ) -> dict:
     """The charts of ``queryset``'s cases received from ``first`` to ``last``
     (inclusive): by month, category, platform and outcome (one grouped query and
@@ -106,25 +105,27 @@ def statistics(
     (one query); the median days to
     decide, the platforms' answers to the forwarded ones, and the blacklist entries
     and inspections of ``scope`` in the period (of ``category`` / ``platform`` when
-    given)."""
+    given). The cases' figures are summed from ``groups`` when given (the summary,
+    oversight.summary), else counted from ``queryset``."""
 
     since, until = _aware(first), _aware(last + timedelta(days=1))
     cases = _counted(queryset).filter(received_at__gte=since, received_at__lt=until)
     months = months_between(first, last)
-    # One scan of the period's cases, grouped by everything the charts split by
+    if groups is None:
+        groups = CaseGroups(
+            live_groups(queryset).filter(received_at__gte=since, received_at__lt=until),
+            live=True,
+            refreshed_at=None,
+        )
+    # One grouped read of the period's cases, by everything the charts split by
     # (at most months x categories x platforms x statuses x outcomes rows, a few
     # thousand); the charts are sums over those groups.
-    groups = list(
-        cases.annotate(month=TruncMonth("received_at", output_field=DateField()))
-        .values("month", "category_id", "platform_id", "status", "outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = groups.sums("month", "category_id", "platform_id", "status", "outcome")
     per_month: dict[date, int] = {}
     by_category: dict[int, int] = {}
     by_platform: dict[int | None, int] = {}
     outcomes = {"total": 0, "open": 0, "declined": 0, **{f"o_{c}": 0 for c in Outcome.values}}
-    for row in groups:
+    for row in rows:
         month, n = row["month"], row["n"]
         if isinstance(month, datetime):
             month = month.date()
@@ -174,7 +175,7 @@ def statistics(
         ),
         key=lambda r: (-r["n"], r["platform__name"] or "\uffff"),
     )
-    clocks = decision_clocks_kept(cases)
+    clocks = groups.clocks_kept()
 
     def platform_label(row: dict) -> str:
         if row["platform__name"] is None:
@@ -235,7 +236,7 @@ def statistics(
         "charts": charts,
         "total": outcomes["total"],
         "clocks_kept": clocks,
-        "median_decision_days": median_days(cases, "decided_at", "received_at"),
+        "median_decision_days": groups.median_days(),
         "answers": platform_answers(
             PlatformForward.objects.filter(complaint__in=cases.values("pk"))
         ),
@@ -243,6 +244,9 @@ def statistics(
         "inspections": inspection_figures(scope, since=since, until=until, extra=inspection_scope),
         "first": first,
         "last": last,
+        "figures_live": groups.live,
+        "figures_as_of": groups.refreshed_at,
+        "figures_every": refresh_minutes(),
     }
 
 
@@ -300,6 +304,17 @@ def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
     if cleaned.get("region"):
         cases = cases.filter(department__region__path__startswith=cleaned["region"].path)
         scope = Scope(cleaned["region"].path, scope.department_type)
+    # Whole months are summed from the summary; a period starting or ending inside a
+    # month is counted from the cases themselves.
+    whole_months = first.day == 1 and (last >= today or (last + timedelta(days=1)).day == 1)
+    at = refreshed_at() if whole_months else None
+    filters = {}
+    if cleaned.get("kind"):
+        filters["kind"] = cleaned["kind"]
+    if cleaned.get("category"):
+        filters["category_id"] = cleaned["category"].pk
+    if cleaned.get("platform"):
+        filters["platform_id"] = cleaned["platform"].pk
     parts = (
         "staff-statistics",
         scope.region_path,
@@ -310,18 +325,32 @@ def staff_statistics(user, data=None, *, today: date | None = None) -> dict:
         getattr(cleaned.get("category"), "pk", None),
         getattr(cleaned.get("platform"), "pk", None),
         get_language(),
+        at,
     )
-    figures = cached_figures(
-        parts,
-        lambda: statistics(
+
+    def compute() -> dict:
+        groups = None
+        if at is not None:
+            groups = case_groups(
+                scope,
+                cases,
+                first=date(first.year, first.month, 1),
+                last=date(last.year, last.month, 1),
+                refreshed=at,
+                **filters,
+            )
+        return statistics(
             cases,
             first=first,
             last=last,
             scope=scope,
             category=cleaned.get("category"),
             platform=cleaned.get("platform"),
-        ),
-    )
+            groups=groups,
+        )
+
+    figures = cached_figures(parts, compute)
+    figures = {**figures, "partial_months": not whole_months}
     return {"form": form, **figures}
 
 

@@ -37,3 +37,12 @@ def reports_schedule_task(today: str | None = None) -> int:
     from .reports import reports_schedule
 
     return reports_schedule(today=date.fromisoformat(today) if today else timezone.localdate())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def summary_refresh_task() -> int:
+    """Rebuild the cases' summary of the dashboards and statistics (idempotent; the
+    beat runs it every ``SUMMARY_REFRESH_SECONDS``): the number of rows made."""
+    from .summary import summary_refresh
+
+    return summary_refresh()["rows"]

@@ -185,6 +185,8 @@ NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=120)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+#: How often the beat rebuilds the cases' summary of the dashboards (oversight.summary).
+SUMMARY_REFRESH_SECONDS = env.int("SUMMARY_REFRESH_SECONDS", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     # Each app sweeps its own clocks, so that it can tell the right people once;
     # portal.tasks.deadlines_mark_overdue_task marks every clock, for operators.
@@ -217,6 +219,13 @@ CELERY_BEAT_SCHEDULE = {
     "statistical-reports": {
         "task": "oversight.tasks.reports_schedule_task",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # The cases' figures of the dashboards and statistics, rebuilt as a whole
+    # (oversight.summary); the pages say how old they are.
+    "figures-summary": {
+        "task": "oversight.tasks.summary_refresh_task",
+        "schedule": SUMMARY_REFRESH_SECONDS,
+        "options": {"expires": SUMMARY_REFRESH_SECONDS},
     },
 }
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from demo.data import DEMO_PASSWORD, demo_signing_seed, load_demo
@@ -16,6 +17,8 @@ class Command(BaseCommand):
                 + f". Password of every demo account: {DEMO_PASSWORD}"
             )
         )
+        # The dashboards' figures summary, as the beat would make it within minutes.
+        call_command("refresh_figures", stdout=self.stdout)
         signing = demo_signing_seed()
         if signing:
             self.stdout.write(
