@@ -69,6 +69,23 @@ GROUP_FIELDS = (
 )
 
 
+#: The summary's fields, in the order the rebuild writes them: the groups, then
+#: the counts.
+SUMMARY_FIELDS = (
+    "department",
+    "month",
+    "kind",
+    "category",
+    "platform",
+    "status",
+    "outcome",
+    "days",
+    "cases",
+    "clocks_met",
+    "clocks_on_time",
+)
+
+
 class DaysBetweenDates(Func):
     """Whole days from the date ``start`` to the date ``end``."""
 
@@ -228,19 +245,7 @@ def summary_refresh() -> dict:
     table = connection.ops.quote_name(CaseMonthFigures._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(CaseMonthFigures._meta.get_field(name).column)
-        for name in (
-            "department",
-            "month",
-            "kind",
-            "category",
-            "platform",
-            "status",
-            "outcome",
-            "days",
-            "cases",
-            "clocks_met",
-            "clocks_on_time",
-        )
+        for name in SUMMARY_FIELDS
     )
     picked = ", ".join(
         connection.ops.quote_name(name) for name in (*GROUP_FIELDS, "n", "met", "on_time")

@@ -15,6 +15,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .i18n import listed
+
 CONFIRM_FIELD = "confirm"
 CONFIRMED = "yes"
 
@@ -30,7 +32,7 @@ def _shown(bound: forms.BoundField, value) -> str:
     if isinstance(widget_field, forms.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(widget_field, forms.ModelMultipleChoiceField):
-        return "、".join(widget_field.label_from_instance(v) for v in value) or "—"
+        return listed(widget_field.label_from_instance(v) for v in value) or "—"
     if isinstance(widget_field, forms.ModelChoiceField):
         return widget_field.label_from_instance(value) if value is not None else "—"
     if isinstance(widget_field, forms.ChoiceField):

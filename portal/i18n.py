@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -75,3 +75,9 @@ def localised(zh: str, en: str) -> str:
 def localised_field(obj, field: str) -> str:
     """``localised`` for a model's ``field`` and its ``field_en`` twin."""
     return localised(getattr(obj, field), getattr(obj, f"{field}_en", ""))
+
+
+def listed(items) -> str:
+    """``items`` joined as the reader's language lists them: 甲、乙 in Chinese,
+    A, B in English."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)

@@ -83,3 +83,19 @@ def test_chinese_catalogue_is_complete():
     assert entries
     assert untranslated == []
     assert fuzzy == []
+
+
+def test_lists_are_joined_as_the_readers_language_joins_them():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from portal.i18n import listed
+
+    template = Template("{% load wording %}{{ names|listed }}")
+    names = ["张伟", "Li Na"]
+    with translation.override("zh-hans"):
+        assert listed(names) == "张伟、Li Na"
+        assert template.render(Context({"names": names})) == "张伟、Li Na"
+    with translation.override("en"):
+        assert listed(names) == "张伟, Li Na"
+        assert template.render(Context({"names": names})) == "张伟, Li Na"
