@@ -58,7 +58,7 @@ def screening_run(
         hits=sum(len(a.matches) for a in answers),
         asked=[_asked(query) for query in queries],
         found=[
-            [[m.entry.pk, m.score, m.matched_fields] for m in answer.matches] for answer in answers
+            [[m.entry_id, m.score, m.matched_fields] for m in answer.matches] for answer in answers
         ],
     )
     # The actor, department and platform come from the authenticated caller, not from
@@ -67,7 +67,7 @@ def screening_run(
     log.full_clean(exclude=["actor", "department", "platform", "asked", "found"])
     # The departments whose entries were hit (usually none to three), from the hits
     # already built, so that each reads the screenings that hit its entries.
-    hit_departments = sorted({m.entry.department_id for a in answers for m in a.matches} - {None})
+    hit_departments = sorted({m.department_id for a in answers for m in a.matches} - {None})
     data = {
         "by": actor_label(actor),
         "queries": log.queries,

@@ -36,6 +36,8 @@ from .names import (
     stored_form,
 )
 
+NAME_PAGE_SIZE = 50  # name-only hits an answer shows first, and a page of the rest
+
 
 @dataclass(frozen=True)
 class ScreeningQuery:
@@ -47,12 +49,29 @@ class ScreeningQuery:
     ref: str = ""
 
 
-@dataclass
 class Match:
-    entry: Entry
-    score: float
-    matched_fields: list[str]
-    why: list[str]
+    """A hit of a screened party: the entry (built when first read: a common name hits
+    hundreds of entries and an answer shows 50 of them), its department, the score, the
+    matched fields and why (worded when read, in the reader's language)."""
+
+    __slots__ = ("_entries", "department_id", "entry_id", "matched_fields", "reasons", "score")
+
+    def __init__(self, entries, entry_id, department_id, score, matched_fields, reasons):
+        self._entries, self.entry_id, self.department_id = entries, entry_id, department_id
+        self.score, self.matched_fields, self.reasons = score, matched_fields, reasons
+
+    @classmethod
+    def of(cls, entry: Entry, score: float, matched_fields: list[str], reasons: list) -> "Match":
+        """A hit whose entry is built already."""
+        return cls({entry.pk: entry}, entry.pk, entry.department_id, score, matched_fields, reasons)
+
+    @property
+    def entry(self) -> Entry:
+        return self._entries[self.entry_id]
+
+    @property
+    def why(self) -> list[str]:
+        return [str(reason) for reason in self.reasons]
 
 
 @dataclass
@@ -62,10 +81,42 @@ class Answer:
     matches: list[Match] = field(default_factory=list)
 
 
+_DEPARTMENT = [name for name, _model in HIT_RELATED].index("department")
+
+
+class HitEntries:
+    """The hits' entries by id, each built from its candidate row when first asked for,
+    together with the others of its kind: the hits an answer shows first
+    (``first``: every identifier hit and the first 50 name-only hits of each party),
+    or the rest when one of those is asked for (a download of every hit). Rows not
+    read yet (a batch reads only the candidates' names) are read by primary key."""
+
+    def __init__(self, lean, reads: list[CandidateRows], hit_ids: set[int], first: set[int]):
+        self._lean, self._reads, self._built = lean, list(reads), {}
+        self._hit_ids, self._first = hit_ids, first & hit_ids
+
+    def __getitem__(self, pk: int) -> Entry:
+        entry = self._built.get(pk)
+        if entry is None:
+            if pk not in self._hit_ids:
+                raise KeyError(pk)
+            wanted = (self._first if pk in self._first else self._hit_ids) - set(self._built)
+            self._built.update(self._build(wanted))
+            entry = self._built[pk]
+        return entry
+
+    def _build(self, wanted: set[int]) -> dict[int, Entry]:
+        held = {row[read.id] for read in self._reads for row in read.rows}
+        missing = sorted(wanted - held)
+        for chunk in chunks(missing):
+            self._reads.append(candidate_rows(self._lean.filter(among("id", chunk))))
+        return _build_hits(self._reads, wanted)
+
+
 def _build_hits(reads: list[CandidateRows], hit_ids: set[int]) -> dict[int, Entry]:
-    """The hits, complete: their row and current state from the candidates' rows, built
-    without ``Model.__init__`` (a common name hits hundreds of entries), their grounds
-    and lister read once each (``_related_rows``) and attached to every hit."""
+    """The entries ``hit_ids``, complete: their row and current state from the candidates'
+    rows, built without ``Model.__init__``, their grounds and lister read once each
+    (``_related_rows``) and attached to every hit."""
     hits: dict[int, tuple[CandidateRows, tuple]] = {}
     for read in reads:  # an entry found by its name and by an identifier comes twice
         for row in read.rows:
@@ -189,10 +240,9 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
     lean = pool.select_related(None).order_by()
     if len(prepared) > 1:
         # A batch: set-wise, as a roster job; only the hits' whole rows are read.
-        scored, _found = set_wise_scored(lean, prepared)
-        hit_ids = sorted({pk for hits in scored for pk, *_rest in hits})
-        reads = [candidate_rows(lean.filter(among("id", chunk))) for chunk in chunks(hit_ids)]
-        return _answers(queries, scored, _build_hits(reads, set(hit_ids)))
+        scored, found = set_wise_scored(lean, prepared)
+        departments = {pk: department for pk, (_n, _f, department) in found.entries.items()}
+        return _answers(queries, scored, lean, [], departments)
     key_queries, hash_queries, uscc_queries = looked_up(prepared)
 
     names: dict[int, tuple[str, str]] = {}  # the name and its stored form
@@ -218,19 +268,40 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
                 by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
 
     scored = score_candidates(prepared, by_name, by_identifier, names)
-    return _answers(queries, scored, _build_hits(reads, {pk for h in scored for pk, *_r in h}))
+    departments = {
+        row[read.id]: row[read.related[_DEPARTMENT]] for read in reads for row in read.rows
+    }
+    return _answers(queries, scored, lean, reads, departments)
 
 
-def _answers(queries, scored: list[list[Scored]], entries: dict[int, Entry]) -> list[Answer]:
-    answers = []
-    for index, (query, hits) in enumerate(zip(queries, scored, strict=True)):
-        matches = [
-            Match(entries[pk], score, fields, [str(reason) for reason in why])
-            for pk, score, fields, why in hits
-        ]
-        matches.sort(key=lambda m: (-m.score, m.entry.pk))
-        answers.append(Answer(index=index, ref=query.ref, matches=matches))
-    return answers
+def _answers(
+    queries, scored: list[list[Scored]], lean, reads: list[CandidateRows], departments: dict
+) -> list[Answer]:
+    """Each party's matches by score then entry, their entries built when first read
+    (``HitEntries``): those an answer shows first together, the rest when asked for."""
+    first: set[int] = set()
+    for hits in scored:
+        hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        name_only = 0
+        for pk, _score, fields, _why in hits:
+            if fields != ["name"]:
+                first.add(pk)
+            elif name_only < NAME_PAGE_SIZE:
+                first.add(pk)
+                name_only += 1
+    hit_ids = {pk for hits in scored for pk, *_rest in hits}
+    entries = HitEntries(lean, reads, hit_ids, first)
+    return [
+        Answer(
+            index=index,
+            ref=query.ref,
+            matches=[
+                Match(entries, pk, departments.get(pk), score, fields, why)
+                for pk, score, fields, why in hits
+            ],
+        )
+        for index, (query, hits) in enumerate(zip(queries, scored, strict=True))
+    ]
 
 
 @dataclass
@@ -288,9 +359,6 @@ def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[Roster
     return answers
 
 
-NAME_PAGE_SIZE = 50
-
-
 def is_name_only(match: Match) -> bool:
     return match.matched_fields == ["name"]
 
@@ -327,5 +395,5 @@ def name_only_page(
         if entry is None or form is None:
             continue
         why = score_names(form, stored_form(entry.name_form, entry.name)).why
-        matches.append(Match(entry, score, list(fields), [str(why)]))
+        matches.append(Match.of(entry, score, list(fields), [why]))
     return matches, len(hits)

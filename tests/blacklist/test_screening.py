@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.services import api_key_issue
 from blacklist.models import ScreeningLog
 from blacklist.screening.log import screening_run
-from blacklist.screening.matching import ScreeningQuery, screening_match
+from blacklist.screening.matching import ScreeningQuery, first_name_only, screening_match
 from blacklist.screening.names import HIT_THRESHOLD, score_name_strings
 from demo.data import demo_ric, demo_uscc
 from portal.errors import NotAllowed
@@ -104,8 +104,9 @@ def test_latin_spellings_one_letter_apart_or_reordered_still_hit(query, listed):
 def test_a_hit_answers_the_whole_entry_with_its_state_grounds_and_lister(world, zhang_wei):
     (match,) = _screen(world.officer, name="Zhang Wei")
 
-    with CaptureQueriesContext(connection) as reads:
+    with CaptureQueriesContext(connection) as built:
         entry = match.entry
+    with CaptureQueriesContext(connection) as reads:
         shown = (entry.reference, entry.status, entry.category.name, str(entry.lister))
 
     assert shown == (
@@ -115,6 +116,7 @@ def test_a_hit_answers_the_whole_entry_with_its_state_grounds_and_lister(world, 
         str(zhang_wei.lister),
     )
     assert entry.term_ends_on == zhang_wei.term_ends_on
+    assert len(built) <= 1, "the hits' grounds and listers are read once, together"
     assert len(reads) == 0, "the hit comes complete, not read again field by field"
 
 
@@ -463,6 +465,26 @@ def test_name_only_hits_come_50_a_page_and_identifier_hits_whole(client, world, 
     assert client.get(body["next"].replace("page=2", "page=3"), **api_key).status_code == 404
     _other, raw = api_key_issue(platform=world.other_platform, name="ERP", actor=None)
     assert client.get(body["next"], HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 404
+
+
+def test_an_answer_reads_the_entries_it_shows_and_the_rest_only_when_asked(world):
+    xihu = world.departments["xihu_market"]
+    namesakes = [ListedEntryFactory(department=xihu, name="张伟") for _ in range(60)]
+
+    (answer,) = screening_match(actor=world.officer, queries=[ScreeningQuery(name="Zhang Wei")])
+    shown, count = first_name_only(answer.matches)
+    with CaptureQueriesContext(connection) as first_page:
+        first = [m.entry for m in shown]
+    with CaptureQueriesContext(connection) as every_hit:
+        every = [m.entry for m in answer.matches]
+
+    assert count == 60 and len(first) == 50
+    assert {m.department_id for m in answer.matches} == {xihu.pk}
+    # The 50 shown are built with one read (their grounds and listers), the other 10 with
+    # one more (their rows came with the candidates), never one read per hit.
+    assert len(first_page) == 1 and len(every_hit) == 1
+    assert {e.pk for e in every} == {e.pk for e in namesakes}
+    assert every[:50] == first
 
 
 def test_a_few_hits_come_whole_without_next(client, world, zhang_wei, api_key):
