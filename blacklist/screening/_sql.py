@@ -220,14 +220,16 @@ def _log_in_one_statement(log: ScreeningLog, departments: list[int], *, actor, d
     mark_saved(log, log.pk, connection.alias)
 
 
-def name_candidates(
-    lean, key_queries: dict[str, list[int]]
-) -> tuple[list[CandidateRows], dict[int, set[int]]]:
+# What matching reads of a candidate: its id, name, stored name form and department
+# (whole rows are read for the hits an answer shows, ``matching.HitEntries``).
+_FACTS = ("id", "name", "name_form", "department_id")
+Facts = dict[int, tuple[str, str, int | None]]  # id: name, stored name form, department
+
+
+def name_candidates(lean, key_queries: dict[str, list[int]]) -> tuple[Facts, dict[int, set[int]]]:
     """The entries of ``lean`` (the visible pool) sharing a name key with the queries
-    (``key_queries``: each key and the queries' indexes having it): the rows read and,
-    by query, the candidates' ids. One read per 2,000 keys; each candidate's whole row
-    and current state read once (nine candidates in ten are hits), with the keys that
-    matched, so that the entries' own keys are not computed again."""
+    (``key_queries``: each key and the queries' indexes having it): their facts
+    (``_FACTS``) and, by query, the candidates' ids. One read per 2,000 keys."""
     named = {index for indexes in key_queries.values() for index in indexes}
     if len(named) == 1 and on_postgresql(lean.db):
         (index,) = named
@@ -235,28 +237,22 @@ def name_candidates(
     return keyed_candidates(lean, key_queries)
 
 
-def one_name_candidates(
-    lean, keys: list[str], index: int
-) -> tuple[list[CandidateRows], dict[int, set[int]]]:
+def one_name_candidates(lean, keys: list[str], index: int) -> tuple[Facts, dict[int, set[int]]]:
     """One name screened (a single screening; PostgreSQL): every candidate is its, so
     the entries are read in one statement, a semi-join on the (key, entry) index."""
-    reads: list[CandidateRows] = []
-    found: set[int] = set()
+    facts: Facts = {}
     for chunk in chunks(keys, KEY_CHUNK):
-        read = candidate_rows(sharing_a_key(lean, chunk))
-        reads.append(read)
-        found.update(row[read.id] for row in read.rows)
-    return reads, ({index: found} if found else {})
+        for pk, *rest in sharing_a_key(lean, chunk).values_list(*_FACTS):
+            facts[pk] = tuple(rest)
+    return facts, ({index: set(facts)} if facts else {})
 
 
-def keyed_candidates(
-    lean, key_queries: dict[str, list[int]]
-) -> tuple[list[CandidateRows], dict[int, set[int]]]:
+def keyed_candidates(lean, key_queries: dict[str, list[int]]) -> tuple[Facts, dict[int, set[int]]]:
     """Several names (or another database): two reads whose plans cannot go astray
     however many keys a batch has, the (key, entry) index alone (an index-only scan),
     then the visible entries among those found, by primary key. The key that matched
     tells which queries share the candidate."""
-    reads: list[CandidateRows] = []
+    facts: Facts = {}
     by_name: dict[int, set[int]] = {}
     keyed: dict[int, list[str]] = {}
     for chunk in chunks(sorted(key_queries), KEY_CHUNK):
@@ -264,13 +260,12 @@ def keyed_candidates(
         for key, pk in found:
             keyed.setdefault(pk, []).append(key)
     for chunk in chunks(sorted(keyed), KEY_CHUNK):
-        read = candidate_rows(lean.filter(among("id", chunk)))
-        reads.append(read)
-        for row in read.rows:
-            for key in keyed[row[read.id]]:
+        for pk, *rest in lean.filter(among("id", chunk)).values_list(*_FACTS):
+            facts[pk] = tuple(rest)
+            for key in keyed[pk]:
                 for index in key_queries[key]:
-                    by_name.setdefault(index, set()).add(row[read.id])
-    return reads, by_name
+                    by_name.setdefault(index, set()).add(pk)
+    return facts, by_name
 
 
 class RosterCandidates:
@@ -282,12 +277,11 @@ class RosterCandidates:
         self.by_key: dict[str, list[int]] = {}
         self.by_hash: dict[str, list[int]] = {}
         self.by_uscc: dict[str, list[int]] = {}
-        self.entries: dict[int, tuple[str, str, int | None]] = {}
+        self.entries: Facts = {}
 
 
 # The kinds of value a roster looks up, as the temporary table holds them.
 _KEY, _HASH, _USCC = 0, 1, 2
-_FACTS = ("id", "name", "name_form", "department_id")
 
 
 def roster_candidates(

@@ -2,8 +2,9 @@
 candidates from the name-key and identifier indexes, scored by ``names.score_names``.
 A read only; ``log.screening_run`` logs it."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db.models import Q
 
@@ -81,18 +82,15 @@ class Answer:
     matches: list[Match] = field(default_factory=list)
 
 
-_DEPARTMENT = [name for name, _model in HIT_RELATED].index("department")
-
-
 class HitEntries:
-    """The hits' entries by id, each built from its candidate row when first asked for,
-    together with the others of its kind: the hits an answer shows first
-    (``first``: every identifier hit and the first 50 name-only hits of each party),
-    or the rest when one of those is asked for (a download of every hit). Rows not
-    read yet (a batch reads only the candidates' names) are read by primary key."""
+    """The hits' entries by id, read and built when first asked for, together with the
+    others of their kind: the hits an answer shows first (``first``: every identifier
+    hit and the first 50 name-only hits of each party), or the rest when one of those is
+    asked for (a download of every hit). Matching itself reads only the candidates'
+    names and departments: a common name has hundreds of candidates."""
 
-    def __init__(self, lean, reads: list[CandidateRows], hit_ids: set[int], first: set[int]):
-        self._lean, self._reads, self._built = lean, list(reads), {}
+    def __init__(self, lean, hit_ids: set[int], first: set[int]):
+        self._lean, self._built = lean, {}
         self._hit_ids, self._first = hit_ids, first & hit_ids
 
     def __getitem__(self, pk: int) -> Entry:
@@ -101,16 +99,13 @@ class HitEntries:
             if pk not in self._hit_ids:
                 raise KeyError(pk)
             wanted = (self._first if pk in self._first else self._hit_ids) - set(self._built)
-            self._built.update(self._build(wanted))
+            reads = [
+                candidate_rows(self._lean.filter(among("id", chunk)))
+                for chunk in chunks(sorted(wanted))
+            ]
+            self._built.update(_build_hits(reads, wanted))
             entry = self._built[pk]
         return entry
-
-    def _build(self, wanted: set[int]) -> dict[int, Entry]:
-        held = {row[read.id] for read in self._reads for row in read.rows}
-        missing = sorted(wanted - held)
-        for chunk in chunks(missing):
-            self._reads.append(candidate_rows(self._lean.filter(among("id", chunk))))
-        return _build_hits(self._reads, wanted)
 
 
 def _build_hits(reads: list[CandidateRows], hit_ids: set[int]) -> dict[int, Entry]:
@@ -190,36 +185,92 @@ def score_candidates(
 ) -> list[list[Scored]]:
     """Each query's hits among its candidates (those sharing a name key, ``by_name``, and
     those sharing an identifier, ``by_identifier``, with the fields matched), scored by
-    ``names.score_names`` from the entries' stored forms (``names``). The one scoring of
-    single screenings, batches and roster jobs."""
+    ``names.score_names`` from the entries' stored forms (``names``), by score then
+    entry. The one scoring of single screenings, batches and roster jobs.
+
+    A name is scored once a call against each name asked (``_Scorer``), and the name hits
+    of a name asked twice (namesakes in a roster: the same keys find the same
+    candidates) are found once; namesakes on the list share one score."""
+    scorer = _Scorer(names)
+    name_hits: dict[NameForm, list[Scored]] = {}
     scored: list[list[Scored]] = []
     for index, (_hashed, _uscc, form, _keys) in enumerate(prepared):
-        identified = by_identifier.get(index, {})
-        hits = []
-        name_scores: dict[str, NameScore] = {}  # namesakes are scored once
-        for pk in sorted(by_name.get(index, set()) | set(identified)):
-            fields, why, score = list(identified.get(pk, [])), [], 0.0
+        identified = by_identifier.get(index)
+        found: list[Scored] = []
+        if form is not None:
+            found = name_hits.get(form)
+            if found is None:
+                found = name_hits[form] = scorer.name_hits(form, by_name.get(index, ()))
+        if not identified:
+            scored.append(list(found))
+            continue
+        hits = [hit for hit in found if hit[0] not in identified]
+        for pk, matched in identified.items():
+            fields, why = list(matched), []
             if "id_number" in fields:
                 why.append(Reason("id_number"))
-                score = 1.0
             if "uscc" in fields:
                 why.append(Reason("uscc"))
-                score = 1.0
+            score = 1.0
             if form is not None:
-                name, name_form = names[pk]
-                name_score = name_scores.get(name)
-                if name_score is None:
-                    # Scored once per distinct name, from the form stored with the
-                    # entry (not normalised again).
-                    name_score = name_scores[name] = score_names(form, stored_form(name_form, name))
+                name_score = scorer.score(form, pk)
                 if name_score.score >= HIT_THRESHOLD:
                     fields.append("name")
                     why.append(name_score.why)
-                    score = max(score, name_score.score)
-            if score >= HIT_THRESHOLD:
-                hits.append((pk, round(score, 4), fields, why))
-        scored.append(hits)
+            hits.append((pk, round(score, 4), fields, why))
+        scored.append(_by_score(hits))
     return scored
+
+
+def _by_score(hits: list[Scored]) -> list[Scored]:
+    """``hits`` by score, highest first, then by entry."""
+    hits.sort(key=itemgetter(0))
+    hits.sort(key=itemgetter(1), reverse=True)
+    return hits
+
+
+class _Scorer:
+    """Name scores of one matching call: each entry's stored form decoded once, each pair
+    of a name asked and a name listed scored once."""
+
+    def __init__(self, names: dict[int, tuple[str, str]]):
+        self._names = names
+        self._forms: dict[str, NameForm] = {}
+        self._scores: dict[tuple[NameForm, str], NameScore] = {}
+
+    def _score_of(self, form: NameForm, name: str, stored: str) -> NameScore:
+        key = (form, name)
+        score = self._scores.get(key)
+        if score is None:
+            entry_form = self._forms.get(name)
+            if entry_form is None:
+                # The form stored with the entry, not normalised again.
+                entry_form = self._forms[name] = stored_form(stored, name)
+            score = self._scores[key] = score_names(form, entry_form)
+        return score
+
+    def score(self, form: NameForm, pk: int) -> NameScore:
+        name, stored = self._names[pk]
+        return self._score_of(form, name, stored)
+
+    def name_hits(self, form: NameForm, candidates: Iterable[int]) -> list[Scored]:
+        """The candidates whose name reaches the threshold, by score then entry: grouped
+        by name first, so that namesakes are scored once and share their fields and why."""
+        groups: dict[str, list[int]] = {}
+        for pk in candidates:
+            name = self._names[pk][0]
+            group = groups.get(name)
+            if group is None:
+                groups[name] = [pk]
+            else:
+                group.append(pk)
+        hits: list[Scored] = []
+        for name, pks in groups.items():
+            name_score = self._score_of(form, name, self._names[pks[0]][1])
+            if name_score.score >= HIT_THRESHOLD:
+                fields, why, score = ["name"], [name_score.why], round(name_score.score, 4)
+                hits.extend([(pk, score, fields, why) for pk in pks])
+        return _by_score(hits)
 
 
 def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> list[Answer]:
@@ -242,14 +293,9 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
         # A batch: set-wise, as a roster job; only the hits' whole rows are read.
         scored, found = set_wise_scored(lean, prepared)
         departments = {pk: department for pk, (_n, _f, department) in found.entries.items()}
-        return _answers(queries, scored, lean, [], departments)
+        return _answers(queries, scored, lean, departments)
     key_queries, hash_queries, uscc_queries = looked_up(prepared)
-
-    names: dict[int, tuple[str, str]] = {}  # the name and its stored form
-    reads, by_name = name_candidates(lean, key_queries)
-    for read in reads:
-        for row in read.rows:
-            names[row[read.id]] = row[read.name], row[read.name_form]
+    facts, by_name = name_candidates(lean, key_queries)
     by_identifier: dict[int, dict[int, list[str]]] = {}
     hashes, usccs = sorted(hash_queries), sorted(uscc_queries)
     for start in range(0, max(len(hashes), len(usccs)), KEY_CHUNK):
@@ -257,31 +303,29 @@ def screening_match(*, actor, queries: Sequence[ScreeningQuery], pool=None) -> l
         condition = Q(id_number_hash__in=chunk_h) if chunk_h else Q(pk__in=[])
         if chunk_u:
             condition |= Q(uscc__in=chunk_u)
-        read = candidate_rows(lean.filter(condition))
-        reads.append(read)
-        for row in read.rows:
-            pk, hashed, uscc = row[read.id], row[read.id_number_hash], row[read.uscc]
-            names[pk] = row[read.name], row[read.name_form]
+        read = lean.filter(condition).values_list(*IDENTIFIED)
+        for pk, name, name_form, department, hashed, uscc in read:
+            facts[pk] = name, name_form, department
             matched = [("id_number", i) for i in hash_queries.get(hashed, ())]
             matched += [("uscc", i) for i in uscc_queries.get(uscc, ())]
             for field_name, index in matched:
                 by_identifier.setdefault(index, {}).setdefault(pk, []).append(field_name)
 
+    names = {pk: (name, form) for pk, (name, form, _department) in facts.items()}
     scored = score_candidates(prepared, by_name, by_identifier, names)
-    departments = {
-        row[read.id]: row[read.related[_DEPARTMENT]] for read in reads for row in read.rows
-    }
-    return _answers(queries, scored, lean, reads, departments)
+    departments = {pk: department for pk, (_name, _form, department) in facts.items()}
+    return _answers(queries, scored, lean, departments)
 
 
-def _answers(
-    queries, scored: list[list[Scored]], lean, reads: list[CandidateRows], departments: dict
-) -> list[Answer]:
+# An entry found by an identifier: its facts, and the identifiers that tell which.
+IDENTIFIED = ("id", "name", "name_form", "department_id", "id_number_hash", "uscc")
+
+
+def _answers(queries, scored: list[list[Scored]], lean, departments: dict) -> list[Answer]:
     """Each party's matches by score then entry, their entries built when first read
     (``HitEntries``): those an answer shows first together, the rest when asked for."""
     first: set[int] = set()
-    for hits in scored:
-        hits.sort(key=lambda hit: (-hit[1], hit[0]))
+    for hits in scored:  # by score then entry already
         name_only = 0
         for pk, _score, fields, _why in hits:
             if fields != ["name"]:
@@ -290,7 +334,7 @@ def _answers(
                 first.add(pk)
                 name_only += 1
     hit_ids = {pk for hits in scored for pk, *_rest in hits}
-    entries = HitEntries(lean, reads, hit_ids, first)
+    entries = HitEntries(lean, hit_ids, first)
     return [
         Answer(
             index=index,
@@ -348,8 +392,7 @@ def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[Roster
     lean = pool.select_related(None).order_by()
     scored, found = set_wise_scored(lean, prepare(queries))
     answers = []
-    for hits in scored:
-        hits.sort(key=lambda hit: (-hit[1], hit[0]))
+    for hits in scored:  # by score then entry already
         answers.append(
             [
                 RosterHit(pk, found.entries[pk][2], score, fields, why)

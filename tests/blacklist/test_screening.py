@@ -116,7 +116,7 @@ def test_a_hit_answers_the_whole_entry_with_its_state_grounds_and_lister(world, 
         str(zhang_wei.lister),
     )
     assert entry.term_ends_on == zhang_wei.term_ends_on
-    assert len(built) <= 1, "the hits' grounds and listers are read once, together"
+    assert len(built) <= 2, "the hits' rows, grounds and listers are read once, together"
     assert len(reads) == 0, "the hit comes complete, not read again field by field"
 
 
@@ -480,9 +480,9 @@ def test_an_answer_reads_the_entries_it_shows_and_the_rest_only_when_asked(world
 
     assert count == 60 and len(first) == 50
     assert {m.department_id for m in answer.matches} == {xihu.pk}
-    # The 50 shown are built with one read (their grounds and listers), the other 10 with
-    # one more (their rows came with the candidates), never one read per hit.
-    assert len(first_page) == 1 and len(every_hit) == 1
+    # The 50 shown are built with two reads (their rows, then their grounds and listers),
+    # the other 10 with two more, never one read per hit.
+    assert len(first_page) == 2 and len(every_hit) == 2
     assert {e.pk for e in every} == {e.pk for e in namesakes}
     assert every[:50] == first
 
