@@ -371,17 +371,25 @@ def roster_candidates_portable(
     return found
 
 
-def rows_write(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+def rows_write(
+    model, columns: tuple[str, ...], rows: Iterable[tuple], *, encoded: tuple[str, ...] = ()
+) -> int:
     """Insert ``rows`` (values of ``model``'s fields named by ``columns``, attribute names;
     ids left to the database) and say how many: on PostgreSQL by ``COPY``, the rows
     streamed as they come (a roster job writes hundreds of thousands of hits, no model
     instance made for any), elsewhere by ``bulk_create`` in batches. Both write the same
-    rows."""
+    rows.
+
+    ``encoded`` names JSON fields whose values come as JSON text already; with them, a
+    row's other values are plain integers, floats and strings, written as they are."""
     fields = [model._meta.get_field(name) for name in columns]
     if not on_postgresql():
         count, batch = 0, []
         for row in rows:
-            batch.append(model(**dict(zip(columns, row, strict=True))))
+            values = dict(zip(columns, row, strict=True))
+            for name in encoded:
+                values[name] = json.loads(values[name])
+            batch.append(model(**values))
             if len(batch) == 5000:
                 model.objects.bulk_create(batch)
                 count, batch = count + len(batch), []
@@ -400,6 +408,12 @@ def rows_write(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
+        if encoded:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+                count += 1
+            return count
         for row in rows:
             copy.write_row([dump(value) for dump, value in zip(encode, row, strict=True)])
             count += 1

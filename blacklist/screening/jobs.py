@@ -55,6 +55,7 @@ from ..models import (
 )
 from ._sql import rows_write
 from .matching import ScreeningQuery, roster_match
+from .names import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -364,6 +365,25 @@ def _chunks(job: ScreeningJob, size: int) -> Iterator[list[Record]]:
             yield chunk
 
 
+def _hit_rows(job_pk: int, numbers: list[int], queries, answers) -> Iterator[tuple]:
+    """The chunk's hits as ``HIT_COLUMNS``, their matched fields and reasons as JSON
+    text, encoded once for the namesakes sharing them (a common name's hundreds)."""
+    encoded: dict[int, str] = {}
+
+    def text(value: list, stored=None) -> str:
+        found = encoded.get(id(value))
+        if found is None:
+            plain = value if stored is None else [stored(item) for item in value]
+            found = encoded[id(value)] = json.dumps(plain, ensure_ascii=False)
+        return found
+
+    stored = Reason.stored
+    for number, query, found in zip(numbers, queries, answers, strict=True):
+        reference = query.ref
+        for pk, score, fields, why in found:
+            yield (job_pk, number, reference, pk, score, text(fields), text(why, stored))
+
+
 def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> bool:
     """Screen one chunk and write its hits, errors and progress in one transaction;
     ``False`` (nothing written) when another run has written it already."""
@@ -384,19 +404,8 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
         hits = rows_write(
             ScreeningJobHit,
             HIT_COLUMNS,
-            (
-                (
-                    job_pk,
-                    number,
-                    query.ref,
-                    h.entry_id,
-                    h.score,
-                    h.matched_fields,
-                    [reason.stored() for reason in h.why],
-                )
-                for number, query, found in zip(numbers, queries, answers, strict=True)
-                for h in found
-            ),
+            _hit_rows(job_pk, numbers, queries, answers),
+            encoded=("matched_fields", "why"),
         )
         rows_write(ScreeningJobError, ERROR_COLUMNS, errors)
         ScreeningJob.objects.filter(pk=job_pk).update(

@@ -348,17 +348,6 @@ def _answers(queries, scored: list[list[Scored]], lean, departments: dict) -> li
     ]
 
 
-@dataclass
-class RosterHit:
-    """A hit of a roster row: the entry's id and department, what ``Match`` holds else."""
-
-    entry_id: int
-    department_id: int | None
-    score: float
-    matched_fields: list[str]
-    why: list[Reason]  # worded when shown
-
-
 def set_wise_scored(lean, prepared: list[Prepared]) -> tuple[list[list[Scored]], object]:
     """Each prepared query's hits, its keys and identifiers looked up together with all
     the others' (``_sql.roster_candidates``: on PostgreSQL ``COPY`` into a temporary
@@ -385,21 +374,15 @@ def set_wise_scored(lean, prepared: list[Prepared]) -> tuple[list[list[Scored]],
     return score_candidates(prepared, by_name, by_identifier, names), found
 
 
-def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[RosterHit]]:
+def roster_match(*, pool, queries: Sequence[ScreeningQuery]) -> list[list[Scored]]:
     """The hits of a chunk of a roster, set-wise (``set_wise_scored``): each row gets the
-    hits a single screening of it would get, by score then entry. Entries are not built:
-    a job keeps the ids, and reads the entries when it shows its result."""
+    hits a single screening of it would get, by score then entry, as ``(entry id, score,
+    matched fields, why)``; namesakes share their fields' and reasons' lists. Entries
+    are not built: a job keeps the ids, and reads the entries when it shows its
+    result."""
     lean = pool.select_related(None).order_by()
-    scored, found = set_wise_scored(lean, prepare(queries))
-    answers = []
-    for hits in scored:  # by score then entry already
-        answers.append(
-            [
-                RosterHit(pk, found.entries[pk][2], score, fields, why)
-                for pk, score, fields, why in hits
-            ]
-        )
-    return answers
+    scored, _found = set_wise_scored(lean, prepare(queries))
+    return scored
 
 
 def is_name_only(match: Match) -> bool:
