@@ -122,13 +122,31 @@ JOB_TRANSITIONS = {
 
 class ScreeningJobHit(models.Model):
     """One hit of a job: the roster row (its number in the file and the platform's own
-    reference), the entry hit, the score, the matched fields and why."""
+    reference), the entry hit, the score, the matched fields and why.
 
-    job = models.ForeignKey(ScreeningJob, on_delete=models.PROTECT, related_name="hit_rows")
+    A job writes half a million of these a chunk at common names. Their references are
+    held by the ORM (``PROTECT``: neither a job nor an entry is deleted while it has
+    hits) and by the job's chunk transaction, which locks the job and has just read the
+    entries, not by a database check per row at each commit (11 s of a chunk's 40 s
+    at 1,000,000 entries, docs/performance.md); the two indexes below serve both
+    references, so the foreign keys have none of their own."""
+
+    job = models.ForeignKey(
+        ScreeningJob,
+        on_delete=models.PROTECT,
+        related_name="hit_rows",
+        db_constraint=False,
+        db_index=False,
+    )
     row = models.PositiveIntegerField(_("row"))
     reference = models.CharField(_("your reference"), max_length=64, blank=True)
     entry = models.ForeignKey(
-        "blacklist.Entry", verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+"
+        "blacklist.Entry",
+        verbose_name=_("entry"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     matched_fields = models.JSONField(_("matched fields"), default=list)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -43,6 +43,7 @@ from portal.errors import DomainError, NotAllowed
 from portal.identity import normalise_ric, ric_fast, uscc_fast
 from portal.logging import mask_identity_numbers
 from portal.sealed_files import SealedFileError, SealedWriter, open_text
+from portal.sql import on_postgresql
 from portal.transitions import require_perm, transition
 
 from ..forms import validate_screening_identifiers
@@ -396,6 +397,12 @@ def _screen_chunk(job_pk: int, start: int, chunk: list[Record], pool, today) -> 
             queries.append(query)
             numbers.append(record.number)
     with transaction.atomic():
+        if on_postgresql():
+            # A chunk lost in a crash of the database server is lost with its progress
+            # (``rows_done``, in the same transaction) and screened again: its commit
+            # need not wait for the disk.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         job = ScreeningJob.objects.select_for_update().only("rows_done", "status").get(pk=job_pk)
         # Written already, or an earlier chunk not yet (another run of the job is on it).
         if job.rows_done != start or job.status != ScreeningJob.Status.RUNNING:

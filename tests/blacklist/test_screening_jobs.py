@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -465,6 +466,14 @@ def test_hits_written_by_copy_are_what_bulk_create_writes(world, listed):
     ScreeningJobHit.objects.bulk_create(
         ScreeningJobHit(**dict(zip(columns, row, strict=True))) for row in hits("orm")
     )
+    as_text = [
+        (*row[:5], json.dumps(row[5], ensure_ascii=False), json.dumps(row[6], ensure_ascii=False))
+        for row in hits("encoded")
+    ]
+    written_encoded = _sql.rows_write(
+        ScreeningJobHit, columns, as_text, encoded=("matched_fields", "why")
+    )
+    assert written_encoded == len(listed)
 
     def written(reference):
         return list(
@@ -474,6 +483,22 @@ def test_hits_written_by_copy_are_what_bulk_create_writes(world, listed):
         )
 
     assert written("copy") == written("orm") and len(written("copy")) == len(listed)
+    assert written("encoded") == written("orm")
+
+
+def test_neither_a_job_nor_an_entry_it_hit_can_be_deleted(
+    world, listed, key, client, django_capture_on_commit_callbacks
+):
+    response = _upload(
+        client, _ndjson(ROWS), "application/x-ndjson", key, django_capture_on_commit_callbacks
+    )
+    job = ScreeningJob.objects.get(pk=response.json()["id"])
+
+    with pytest.raises(ProtectedError):
+        listed["zhang"].delete()
+    with pytest.raises(ProtectedError):
+        job.delete()
+    assert ScreeningJobHit.objects.filter(job=job, entry=listed["zhang"]).exists()
 
 
 @override_settings(BLACKLIST_SCREENING_JOB_CHUNK_ROWS=4)
