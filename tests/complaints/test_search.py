@@ -64,6 +64,18 @@ def test_tracking_code_exactly_and_in_any_case(client, world, cases):
     assert found(client, code[:-1]) == set()
 
 
+def test_a_phone_or_a_tracking_code_finds_its_case_not_prose_quoting_it(
+    client, world, cases, file_case
+):
+    code = cases[0].tracking_code
+    quoting = file_case(description=f"商家电话 13912345678，另见投诉 {code} 的处理。")
+    client.force_login(world.handler)
+
+    assert found(client, code) == {code}
+    assert found(client, "139 1234 5678") == {code}
+    assert found(client, "商家电话") == {quoting.tracking_code}
+
+
 def test_a_case_of_another_department_is_not_found(client, world, file_case):
     room = LiveRoomFactory(
         platform=world.platform,
