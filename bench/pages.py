@@ -174,9 +174,15 @@ def time_pages(rows, users, requests: int, only: str) -> list[dict]:
             continue
         client = clients[role]
         cache.clear()  # the first request counts the cached figures afresh
+        first_log = QueryLog()
         started = time.perf_counter()
-        client.get(url)
+        with connection.execute_wrapper(first_log):
+            client.get(url)
         cold = (time.perf_counter() - started) * 1000
+        if os.environ.get("BENCH_PAGES_TRACE"):
+            for q in first_log.queries:
+                if q["time"] > 0.1:
+                    print("SLOW (first)", round(q["time"] * 1000), q["sql"][:600])
         client.get(url)
         captured = QueryLog()
         with connection.execute_wrapper(captured):

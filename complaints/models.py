@@ -258,6 +258,14 @@ class Complaint(SealedTextModel, models.Model):
                 name="complaint_open_newest",
                 condition=OPEN_CASE,
             ),
+            # The supervisor's approvals (oversight.approvals) read the extensions
+            # requested, oldest first: a handful among a province's million cases
+            # (a parallel scan of 150 ms on every home page without it).
+            models.Index(
+                fields=["received_at", "id"],
+                name="complaint_extension_asked",
+                condition=models.Q(extension_state="requested"),
+            ),
             models.Index(
                 fields=["category", "platform"],
                 name="complaint_open_category",
