@@ -180,13 +180,14 @@ def clock_for(code: str, *, on: date, department=None) -> Clock:
 
 def clock_label(code: str, rule_set_id: int | None = None) -> str:
     """The name of a clock in the reader's language (for pages, documents and
-    messages); the code only where no rule set names the clock at all."""
+    messages): as its rule set names it, else as any rule set does (a clock kept
+    after its rule set left it), else "Time limit", never its code."""
     loaded = _loaded()
-    ids = [rule_set_id] if rule_set_id else [s.pk for s in loaded.sets]
-    for pk in ids:
+    ids = [rule_set_id] if rule_set_id else []
+    for pk in [*ids, *(s.pk for s in loaded.sets)]:
         if rule := loaded.clocks.get(pk, {}).get(code):
             return rule.label
-    return code
+    return _("Time limit")
 
 
 def clock_rule(code: str, rule_set_id: int | None) -> RuleClock | None:

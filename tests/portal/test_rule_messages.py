@@ -8,7 +8,7 @@ from django.utils import translation
 
 from portal.errors import DomainError
 from portal.models import RuleClock, RuleSet
-from portal.rules import clock_for, clock_of, rule_set_for
+from portal.rules import clock_for, clock_label, clock_of, rule_set_for
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,14 @@ def test_a_set_without_the_clock_names_it():
 
     assert rule.name in raised.value.message
     assert "clue-acknowledge" not in raised.value.message
+
+
+def test_a_clock_is_named_by_any_rule_set_that_knows_it_and_never_by_its_code():
+    complaints = rule_set_for(RuleSet.Matter.COMPLAINT, date(2026, 5, 1))
+    rule = RuleClock.objects.filter(code="clue-acknowledge").first()
+
+    with translation.override("zh-hans"):
+        assert clock_label("clue-acknowledge", complaints.pk) == rule.name
+        assert clock_label("no-such-clock") == "办理时限"
+    with translation.override("en"):
+        assert clock_label("no-such-clock") == "Time limit"
