@@ -43,6 +43,7 @@ from django.utils.functional import Promise
 
 from . import i18n
 from .models import Notification
+from .pagination import bounded_count
 
 logger = logging.getLogger(__name__)
 
@@ -426,8 +427,14 @@ def notifications_of(user):
     return Notification.objects.filter(recipient_user=user).order_by("-created_at", "-pk")
 
 
+#: Past this many the header says "99+ unread": a count it need not finish.
+UNREAD_SHOWN = 99
+
+
 def notifications_unread_count(user) -> int:
-    return Notification.objects.filter(recipient_user=user, read_at__isnull=True).count()
+    """The reader's unread notifications, counted no further than ``UNREAD_SHOWN + 1``."""
+    unread = Notification.objects.filter(recipient_user=user, read_at__isnull=True)
+    return bounded_count(unread, UNREAD_SHOWN)
 
 
 def notification_read(*, user, notification_id: int | None = None) -> int:

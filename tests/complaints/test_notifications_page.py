@@ -214,3 +214,26 @@ def test_the_list_costs_the_same_with_2_rows_as_with_20(
         page = client.get("/notifications/", **ENGLISH)
     assert page.content.decode().count("was assigned to you by") == 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_header_says_99_plus_past_99_unread(client, world):
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"test:{n}",
+            kind="forward-answered",
+            recipient=world.handler.email or "handler@example.org",
+            recipient_user=world.handler,
+            subject="平台已答复转交的投诉",
+            body="平台已答复。",
+        )
+        for n in range(100)
+    )
+    client.force_login(world.handler)
+
+    assert _unread(client.get("/notifications/", **ENGLISH).content.decode()) == (
+        "Notifications 99+ unread"
+    )
+    assert "99+条未读" in _unread(client.get("/notifications/", **CHINESE).content.decode())
+    Notification.objects.filter(key="test:0").delete()
+    page = client.get("/notifications/", **ENGLISH).content.decode()
+    assert _unread(page) == "Notifications 99 unread"
