@@ -90,6 +90,15 @@ DECISION_DOCUMENT = UploadPolicy(
 )
 
 
+def file_kind(content_type: str) -> str:
+    """What people call a stored file of ``content_type`` (an image, a PDF, a video), in
+    the reader's language: what pages show instead of the content type."""
+    for policy in (EVIDENCE, DECISION_DOCUMENT, data_file_policy(limit=0, xlsx=True)):
+        if content_type in policy.types:
+            return str(policy.types[content_type][0])
+    return str(_("file"))
+
+
 def data_file_policy(*, limit: int, xlsx: bool) -> UploadPolicy:
     """A CSV (and, with ``xlsx``, an XLSX workbook) of at most ``limit`` bytes."""
     types = {CSV: (_("CSV file"), limit)}

@@ -266,3 +266,24 @@ def test_evidence_is_served_only_within_scope(client, world, file_case):
     assert client.get(url).status_code == 404
     client.force_login(world.handler)
     assert client.get(url).status_code == 200
+
+
+def test_the_case_page_names_a_file_by_its_kind_in_the_readers_language(client, world, file_case):
+    from complaints.models import Evidence
+
+    case = file_case()
+    Evidence.objects.create(
+        complaint=case,
+        file=SimpleUploadedFile("e.png", PNG),
+        original_name="e.png",
+        content_type="image/png",
+        size=len(PNG),
+        sha256="x",
+    )
+    client.force_login(world.handler)
+    url = reverse("complaints:detail", args=[case.pk])
+
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "e.png</a> (图片," in chinese and "image/png" not in chinese
+    assert "e.png</a> (image," in english and "image/png" not in english
