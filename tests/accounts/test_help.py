@@ -63,3 +63,11 @@ def test_a_department_admin_reads_how_to_manage_the_staff(client, departments):
     assert "Open “Staff” in the menu" in text and "reset their two-factor sign-in" in text
     assert 'href="/accounts/staff/"' in text  # the menu entry
     assert "人员管理" in page(client, "zh-hans")
+
+
+def test_staff_read_what_the_notifications_are_and_consumers_do_not(client, departments):
+    assert 'id="help-notifications"' not in page(client)
+    client.force_login(UserFactory(department=departments["xihu_market"], role=Role.HANDLER))
+
+    assert "“Notifications” in the header lists" in page(client)
+    assert "页面顶部的“消息提醒”" in page(client, "zh-hans")
