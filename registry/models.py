@@ -339,6 +339,7 @@ class NegativeCatalogueItem(BilingualNameMixin):
 class RosterStatus(models.TextChoices):
     REJECTED = "rejected", _("not filed: rows with errors")
     PENDING = "pending", _("uploaded, waiting for the platform's confirmation")
+    EXPIRED = "expired", _("not confirmed in time: its rows were deleted")
     FILED = "filed", _("filed")
     SUPERSEDED = "superseded", _("superseded by a later roster")
 

@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.notifications_resend_task",
         "schedule": env.int("NOTIFICATION_RESEND_EVERY", default=5 * 60),
     },
+    # Roster uploads never confirmed: their rows (identity numbers) deleted.
+    "rosters-expire-pending": {
+        "task": "registry.tasks.rosters_expire_pending_task",
+        "schedule": 60 * 60,
+    },
     "evidence-discard-unclaimed": {
         "task": "complaints.tasks.evidence_discard_unclaimed_task",
         "schedule": 6 * 60 * 60,

@@ -436,3 +436,32 @@ def roster_confirm(*, roster: Roster, actor) -> Roster:
 def roster_pending_expires_at(roster: Roster):
     """Until when a pending upload may be confirmed."""
     return roster.uploaded_at + PENDING_VALID_FOR
+
+
+def rosters_pending_expire(*, now=None) -> int:
+    """End the uploads that waited past :data:`PENDING_VALID_FOR` without being
+    confirmed (the beat's ``rosters-expire-pending``): their rows, each with a
+    resident ID number, are deleted, since nothing may use them any more; the roster
+    is kept as ``expired`` with its counts and file name, and each is an audit
+    event. How many were ended."""
+    now = now or timezone.now()
+    ended = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Roster.objects.select_for_update(skip_locked=True)
+                .filter(status=RosterStatus.PENDING, uploaded_at__lt=now - PENDING_VALID_FOR)
+                .order_by("pk")[:200]
+            )
+            if not batch:
+                return ended
+            RosterRow.objects.filter(roster__in=batch).delete()
+            Roster.objects.filter(pk__in=[r.pk for r in batch]).update(status=RosterStatus.EXPIRED)
+            for roster in batch:
+                audit_record(
+                    actor=None,
+                    action="roster.expired",
+                    subject=roster,
+                    data={"rows": roster.row_count},
+                )
+        ended += len(batch)

@@ -106,6 +106,31 @@ def test_an_expired_preview_is_refused(client, platforms):
     assert Roster.objects.get().status == RosterStatus.PENDING
 
 
+def test_an_upload_never_confirmed_loses_its_rows_after_its_preview_expired(client, platforms):
+    from portal.models import AuditEvent
+    from registry.tasks import rosters_expire_pending_task
+
+    client.force_login(platforms.officer_a)
+    with time_machine.travel("2026-01-10 09:00 +0800"):
+        upload(client, [operator_row(1), marketer_row(2)])
+    with time_machine.travel("2026-01-11 08:00 +0800"):
+        upload(client, [operator_row(1)])
+    old, recent = Roster.objects.order_by("version")
+
+    with time_machine.travel("2026-01-11 09:30 +0800"):
+        assert rosters_expire_pending_task.delay().get() == 1
+        page = client.get(f"/rosters/{old.pk}/").content.decode()
+
+    old.refresh_from_db()
+    assert old.status == RosterStatus.EXPIRED and old.row_count == 2
+    assert not RosterRow.objects.filter(roster=old).exists()
+    assert "not confirmed in time: its rows were deleted" in page
+    assert 'name="confirm"' not in page
+    assert Roster.objects.get(pk=recent.pk).status == RosterStatus.PENDING
+    assert RosterRow.objects.filter(roster=recent).count() == 1
+    assert AuditEvent.objects.filter(action="roster.expired", object_id=str(old.pk)).exists()
+
+
 def test_another_platform_cannot_see_or_confirm_a_pending_upload(client, platforms):
     client.force_login(platforms.officer_a)
     upload(client, [operator_row(1)])
