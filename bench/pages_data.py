@@ -55,6 +55,10 @@ ZJ_CITIES = [
 BENCH_DISTRICTS = ("81", "82", "83", "84")
 
 
+# The consumers' phones the generator writes (one per case), as an SQL expression.
+BENCH_PHONE = "('139' || lpad((b.g %% 100000000)::text, 8, '0'))"
+
+
 def bench_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
     env.update(
@@ -247,6 +251,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
     from accounts.models import Department, DepartmentType, Platform, Region, Role
     from complaints.models import Complaint, Outcome, PlatformForward
     from filings.models import DisposalFiling, FilingRoute, RecipientReason, RouteRecipient
+    from portal.identity import PHONE_HASH_SQL, hash_key
     from portal.models import AuditEvent, Deadline
     from registry.models import ViolationCategory
 
@@ -305,6 +310,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
         "src_mediation": sources["complaint-mediation"],
         "ct_forward": forward_type.pk,
         "src_platform": sources["platform-answer"],
+        "phone_key": hash_key(),
     }
     timings = {}
     with transaction.atomic(), connection.cursor() as cursor:
@@ -314,6 +320,7 @@ def generate(n: int, today: date, provincial, users) -> dict:
         cursor.execute("SET LOCAL synchronous_commit = off")
         # Every key is read from the database above: skip the per-row FK triggers.
         cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")  # the phones' keyed hash
         tables = [Complaint, Deadline, PlatformForward, DisposalFiling, AuditEvent]
         cursor.execute(
             f"TRUNCATE {', '.join(qn(m._meta.db_table) for m in tables)} RESTART IDENTITY CASCADE"
@@ -418,7 +425,8 @@ def generate(n: int, today: date, provincial, users) -> dict:
                 "consumer_region": "(%(regions)s::bigint[])[1 + b.g %% %(n_regions)s]",
                 "anonymous": "false",
                 "contact_name": "''",
-                "contact_phone": "'139' || lpad((b.g %% 100000000)::text, 8, '0')",
+                "contact_phone": BENCH_PHONE,
+                "contact_phone_hash": PHONE_HASH_SQL.format(phone=BENCH_PHONE),
                 "contact_email": "''",
                 "access_key": "''",
                 "language": "'zh-hans'",

@@ -83,6 +83,10 @@ CLOCK_MIX = [  # (clock, kind, status, share)
 ]
 
 
+# The consumers' phones the generator writes (one per case), as an SQL expression.
+BENCH_PHONE = "('139' || lpad((b.g %% 100000000)::text, 8, '0'))"
+
+
 def bench_env(database: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
     env.update(
@@ -180,6 +184,7 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
 
     from accounts.models import Department, DepartmentType, Platform, Region, User
     from complaints.models import Complaint
+    from portal.identity import PHONE_HASH_SQL, hash_key
     from portal.models import AuditEvent, Deadline
     from registry.models import LiveRoom, ViolationCategory
 
@@ -302,7 +307,8 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
             "consumer_region": "(%(regions)s::text[])[1 + b.g %% %(n_regions)s]",
             "anonymous": "false",
             "contact_name": "''",
-            "contact_phone": "'139' || lpad((b.g %% 100000000)::text, 8, '0')",
+            "contact_phone": BENCH_PHONE,
+            "contact_phone_hash": PHONE_HASH_SQL.format(phone=BENCH_PHONE),
             "contact_email": "''",
             "access_key": "''",
             "language": "'zh-hans'",
@@ -343,8 +349,10 @@ def generate(n: int, today: date, soon: date, seed: float) -> dict:
             "n_regions": len(regions),
             "hz": hz.pk,
             "handler": handler.pk,
+            "phone_key": hash_key(),
         }
         started = time.monotonic()
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")  # the phones' keyed hash
         cursor.execute(
             f"INSERT INTO {complaint_table} ({', '.join(qn(f.column) for f in columns)}) "
             f"SELECT {', '.join(values[f.name] for f in columns)} FROM bench_case b",

@@ -137,6 +137,9 @@ class Complaint(SealedTextModel, models.Model):
     anonymous = models.BooleanField(_("anonymous report"), default=False)
     contact_name = models.CharField(_("your name"), max_length=100, blank=True)
     contact_phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # portal.identity.phone_hash of contact_phone, written with it: what the search
+    # box and the duplicate check look up (index below), never the number itself.
+    contact_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     contact_email = models.EmailField(_("email"), blank=True)
     access_key = models.CharField(
         _("access key"),
@@ -232,7 +235,7 @@ class Complaint(SealedTextModel, models.Model):
         constraints = dates.range_constraints("complaint", days=["occurred_on"])
         indexes = [
             models.Index(fields=["department", "status"]),
-            models.Index(fields=["contact_phone", "received_at"]),
+            models.Index(fields=["contact_phone_hash", "received_at"], name="complaint_phone_hash"),
             models.Index(fields=["contact_email", "received_at"]),
             # The search box (complaints.selectors.case_search) looks these up whole; its
             # substrings are served by the trigram indexes of migration 0015.

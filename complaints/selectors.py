@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.scoping import jurisdiction_of, scope_queryset
 from portal.codes import READABLE_ALPHABET
+from portal.identity import phone_hash
 from portal.models import Deadline
 from portal.requests import with_answer_due
 from portal.search import search_words, substring_searchable
@@ -101,13 +102,13 @@ def _word_matches(word: str) -> Q:
     """The cases one word of the search box finds, on top of the list's scope.
 
     Exact, by index: the tracking code, the consumer's phone (normalised as intake
-    stores it), the order number and the live room's account id. By substring from
-    three characters on (trigram indexes ``complaint_search_*`` on PostgreSQL, which
-    serve the whole-name comparison too): the consumer's name, the live room's name
-    and the description as stored (masked: an identity number in it is not found,
-    and no row is decrypted). A shorter word matches a whole name only. Every
-    branch has an index, so PostgreSQL combines them (BitmapOr) and never scans
-    the scope.
+    stores it, and found by its keyed hash, ``portal.identity.phone_hash``), the
+    order number and the live room's account id. By substring from three characters
+    on (trigram indexes ``complaint_search_*`` on PostgreSQL, which serve the whole-
+    name comparison too): the consumer's name, the live room's name and the
+    description as stored (masked: an identity number in it is not found, and no row
+    is decrypted). A shorter word matches a whole name only. Every branch has an
+    index, so PostgreSQL combines them (BitmapOr) and never scans the scope.
 
     A phone number or a tracking code is looked up as itself (or as an order number
     or account id spelt so), by B-tree indexes alone, not inside names and prose:
@@ -118,7 +119,7 @@ def _word_matches(word: str) -> Q:
     exact = Q(tracking_code=word.upper()) | Q(order_number=word) | Q(live_room_account=word)
     phone = normalise_phone(word)
     if len(phone) >= MIN_PHONE_DIGITS and _PHONE_CHARACTERS.fullmatch(word):
-        return exact | Q(contact_phone=phone)
+        return exact | Q(contact_phone_hash=phone_hash(phone))
     if _TRACKING_CODE.fullmatch(word):
         return exact
     matches = exact | Q(contact_name__iexact=word) | Q(live_room_name__iexact=word)

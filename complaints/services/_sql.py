@@ -55,22 +55,22 @@ def live_room_place(
 
 def earlier_case_id(
     *,
-    phone: str,
+    phone_hash: str,
     email: str,
     live_room_id: int | None,
     platform_id: int | None,
     account: str,
     since: datetime,
 ) -> int | None:
-    """The oldest unmerged case since ``since`` with the same contact (phone, or
-    email whatever its case) and the same live room (on record, else the same
+    """The oldest unmerged case since ``since`` with the same contact (phone, by its
+    keyed hash, or email whatever its case) and the same live room (on record, else the same
     account on the same platform): the possible duplicate a new case is flagged
     with, never merged by itself. ``None`` when there is nothing to compare."""
     c = Complaint
     contact, params = [], []
-    if phone:
-        contact.append(f"{_column(c, 'contact_phone')} = %s")
-        params.append(phone)
+    if phone_hash:
+        contact.append(f"{_column(c, 'contact_phone_hash')} = %s")
+        params.append(phone_hash)
     if email:
         contact.append(f"UPPER({_column(c, 'contact_email')}) = UPPER(%s)")
         params.append(email)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from portal.audit import actor_user
+from portal.identity import phone_hash
 from portal.models import Deadline, RuleSet
 from portal.rules import (
     rule_set_for,
@@ -155,7 +156,8 @@ def _draft(*, intake: Intake, actor) -> _Draft:
         consumer_region=intake.consumer_region,
         anonymous=intake.anonymous and intake.kind == Complaint.Kind.REPORT,
         contact_name=intake.contact_name,
-        contact_phone=normalise_phone(intake.contact_phone),
+        contact_phone=(phone := normalise_phone(intake.contact_phone)),
+        contact_phone_hash=phone_hash(phone),
         contact_email=intake.contact_email.strip().lower(),
         language=intake.language,
         department=route.department,
@@ -167,6 +169,7 @@ def _draft(*, intake: Intake, actor) -> _Draft:
         from ..models import new_access_key
 
         complaint.contact_name = complaint.contact_phone = complaint.contact_email = ""
+        complaint.contact_phone_hash = ""
         complaint.access_key = new_access_key()
     # The related rows were loaded by the caller and the router: validate the
     # fields, not again that each foreign key exists (the database does that).
@@ -184,7 +187,7 @@ def _draft(*, intake: Intake, actor) -> _Draft:
     )
     # Looked up before the insert, so that the case is written once with its flag.
     complaint.possible_duplicate_of_id = earlier_case_id(
-        phone=complaint.contact_phone,
+        phone_hash=complaint.contact_phone_hash,
         email=complaint.contact_email,
         live_room_id=room_id,
         platform_id=complaint.platform_id,

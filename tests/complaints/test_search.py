@@ -1,9 +1,12 @@
 """The case list's search box (``?q=``): each kind of match, scoped as the list is."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.models import Complaint
+from portal.identity import phone_hash
 from portal.search import MAX_QUERY_LENGTH
 from tests.factories import LiveRoomFactory, OperatorFactory
 
@@ -127,3 +130,15 @@ def test_the_export_is_searched_too(client, world, cases):
     text = b"".join(response.streaming_content).decode()
     assert cases[0].tracking_code in text
     assert cases[1].tracking_code not in text
+
+
+def test_a_phone_is_looked_up_by_its_keyed_hash_never_by_the_number(client, world, cases):
+    client.force_login(world.handler)
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "139 1234 5678") == {cases[0].tracking_code}
+
+    case = Complaint.objects.get(pk=cases[0].pk)
+    assert case.contact_phone_hash == phone_hash("13912345678")
+    searched = " ".join(q["sql"] for q in queries.captured_queries)
+    assert f"\"contact_phone_hash\" = '{case.contact_phone_hash}'" in searched
+    assert '"contact_phone" =' not in searched  # the number itself is never looked up
