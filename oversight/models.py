@@ -120,14 +120,118 @@ class CaseMonthFigures(models.Model):
     class Meta:
         verbose_name = _("monthly case figures")
         verbose_name_plural = _("monthly case figures")
-        indexes = [models.Index(fields=["month", "department"])]
+        indexes = [
+            models.Index(fields=["month", "department"]),
+            models.Index(fields=["category", "month"]),
+            models.Index(fields=["platform", "month"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.month:%Y-%m} {self.cases}"
 
 
+class CaseMonthBreakdown(models.Model):
+    """The cases of one department received in one month, of one kind, counted by
+    one breakdown at a time (``breakdown``: the total, per category, per platform,
+    per status and outcome, per whole days to decision), the other breakdowns'
+    fields left empty: the narrow summary the unfiltered dashboard and statistics
+    read, a few rows where ``CaseMonthFigures`` has one per combination. Summed
+    from ``CaseMonthFigures`` by ``summary_refresh``; never edited."""
+
+    class Breakdown(models.TextChoices):
+        TOTAL = "total", _("total")
+        CATEGORY = "category", _("category")
+        PLATFORM = "platform", _("platform")
+        OUTCOME = "outcome", _("status and outcome")
+        DAYS = "days", _("days to decision")
+
+    breakdown = models.CharField(_("breakdown"), max_length=16, choices=Breakdown.choices)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=16)
+    category = models.ForeignKey(
+        "registry.ViolationCategory",
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=32, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    days = models.IntegerField(_("days to decision"), null=True, blank=True)
+    cases = models.PositiveIntegerField(_("cases"))
+    clocks_met = models.PositiveIntegerField(_("decision clocks met"))
+    clocks_on_time = models.PositiveIntegerField(_("decision clocks met on time"))
+
+    class Meta:
+        verbose_name = _("monthly case figures by one breakdown")
+        verbose_name_plural = _("monthly case figures by one breakdown")
+        indexes = [models.Index(fields=["breakdown", "month", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.breakdown} {self.department_id} {self.month:%Y-%m} {self.cases}"
+
+
+class ForwardMonthFigures(models.Model):
+    """The complaints forwarded to platforms (Trial Art. 15; Order 117 Art. 20), by
+    the department, month of receipt, kind, category and platform of their case and
+    the whole days the platform took to answer: the summary of the platforms'
+    answers on the dashboard and statistics page. Rebuilt by ``summary_refresh``."""
+
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("kind"), max_length=16)
+    category = models.ForeignKey(
+        "registry.ViolationCategory", verbose_name=_("category"), on_delete=models.CASCADE
+    )
+    case_platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform of the case"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    platform = models.ForeignKey(
+        "accounts.Platform",
+        verbose_name=_("platform forwarded to"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    days = models.IntegerField(
+        _("days to answer"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Calendar days from the day forwarded to the day answered; empty if unanswered."
+        ),
+    )
+    forwards = models.PositiveIntegerField(_("forwarded"))
+    on_time = models.PositiveIntegerField(_("answered by the day set"))
+
+    class Meta:
+        verbose_name = _("monthly figures of forwarded complaints")
+        verbose_name_plural = _("monthly figures of forwarded complaints")
+        indexes = [models.Index(fields=["month", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.month:%Y-%m} {self.forwards}"
+
+
 class FiguresRefresh(models.Model):
-    """When the summary ``CaseMonthFigures`` was last rebuilt (one row)."""
+    """When the summaries (``CaseMonthFigures``, ``CaseMonthBreakdown``,
+    ``ForwardMonthFigures``) were last rebuilt (one row)."""
 
     name = models.CharField(_("name"), max_length=32, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Platform, Region
 from accounts.scoping import scope_queryset
-from complaints.models import FINISHED_STATUSES, Complaint, Outcome, PlatformForward
+from complaints.models import FINISHED_STATUSES, Complaint, Outcome
 from complaints.selectors import complaints_visible_to
 from portal.audit import audit_record
 from portal.cache import cached_figures
@@ -41,7 +41,7 @@ from .dashboards import (
     platform_answers,
 )
 from .models import StatisticalReport
-from .summary import CaseGroups, case_groups, live_groups, refresh_minutes, refreshed_at
+from .summary import CaseGroups, case_groups, live_case_groups, refresh_minutes, refreshed_at
 from .tasks import generate_report_task
 
 #: The longest span of months the staff page draws month by month.
@@ -109,29 +109,26 @@ def statistics(
     oversight.summary), else counted from ``queryset``."""
 
     since, until = _aware(first), _aware(last + timedelta(days=1))
-    cases = _counted(queryset).filter(received_at__gte=since, received_at__lt=until)
     months = months_between(first, last)
     if groups is None:
-        groups = CaseGroups(
-            live_groups(queryset).filter(received_at__gte=since, received_at__lt=until),
-            live=True,
-            refreshed_at=None,
-        )
-    # One grouped read of the period's cases, by everything the charts split by
-    # (at most months x categories x platforms x statuses x outcomes rows, a few
-    # thousand); the charts are sums over those groups.
-    rows = groups.sums("month", "category_id", "platform_id", "status", "outcome")
+        groups = live_case_groups(queryset.filter(received_at__gte=since, received_at__lt=until))
+    # The period's cases by month, category, platform and outcome: from the narrow
+    # summary a small read each; counted from the cases, one grouped read by all
+    # four (at most months x categories x platforms x statuses x outcomes rows).
+    month_rows, category_rows, platform_rows, outcome_rows = groups.split(
+        ("month",), ("category_id",), ("platform_id",), ("status", "outcome")
+    )
     per_month: dict[date, int] = {}
-    by_category: dict[int, int] = {}
-    by_platform: dict[int | None, int] = {}
-    outcomes = {"total": 0, "open": 0, "declined": 0, **{f"o_{c}": 0 for c in Outcome.values}}
-    for row in rows:
-        month, n = row["month"], row["n"]
+    for row in month_rows:
+        month = row["month"]
         if isinstance(month, datetime):
             month = month.date()
-        per_month[month] = per_month.get(month, 0) + n
-        by_category[row["category_id"]] = by_category.get(row["category_id"], 0) + n
-        by_platform[row["platform_id"]] = by_platform.get(row["platform_id"], 0) + n
+        per_month[month] = per_month.get(month, 0) + row["n"]
+    by_category = {row["category_id"]: row["n"] for row in category_rows}
+    by_platform = {row["platform_id"]: row["n"] for row in platform_rows}
+    outcomes = {"total": 0, "open": 0, "declined": 0, **{f"o_{c}": 0 for c in Outcome.values}}
+    for row in outcome_rows:
+        n = row["n"]
         outcomes["total"] += n
         if row["status"] not in FINISHED_STATUSES:
             outcomes["open"] += n
@@ -237,9 +234,7 @@ def statistics(
         "total": outcomes["total"],
         "clocks_kept": clocks,
         "median_decision_days": groups.median_days(),
-        "answers": platform_answers(
-            PlatformForward.objects.filter(complaint__in=cases.values("pk"))
-        ),
+        "answers": platform_answers(groups.answers()),
         "blacklist": blacklist_figures(scope, since=since, until=until, extra=blacklist_scope),
         "inspections": inspection_figures(scope, since=since, until=until, extra=inspection_scope),
         "first": first,

@@ -7,16 +7,22 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
 from complaints.models import Complaint, Outcome
 from complaints.selectors import complaints_visible_to
+from complaints.services.forwards import complaint_forward, forward_answer
+from complaints.services.workflow import complaint_accept, complaint_assign
 from oversight.dashboards import decision_clocks_kept, last_months, staff_trends
-from oversight.models import CaseMonthFigures
+from oversight.models import CaseMonthBreakdown, CaseMonthFigures, ForwardMonthFigures
 from oversight.reports import staff_statistics
 from oversight.summary import DECISION_CLOCKS, SUMMARY_FIELDS, summary_refresh
 from portal.models import Deadline
+from tests.complaints.conftest import category
 from tests.factories import UserFactory
 
 from .html import by_id
@@ -29,7 +35,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def mixed(world, file_case):
+def mixed(world, file_case, django_capture_on_commit_callbacks):
     """Cases of four departments over five months, both kinds, three categories,
     undecided and decided, their decision clocks met on time or late."""
     d = world.departments
@@ -49,10 +55,31 @@ def mixed(world, file_case):
         ("gd_market", date(2026, 10, 10), "report", "false-information", 8, True),
         ("gd_market", date(2025, 6, 1), "complaint", "consumer-dispute", 2, True),
     ]
+    # complaints forwarded the day after receipt, answered so many days later
+    # (late in the evening: whole days count, not hours), or never
+    answered_after = {
+        ("xihu_market", date(2026, 7, 3)): 2,
+        ("yuhang_market", date(2026, 7, 5)): 40,  # after the day set
+        ("zj_market", date(2026, 8, 30)): "never",
+        ("xihu_market", date(2026, 10, 31)): 1,
+    }
     content_type = ContentType.objects.get_for_model(Complaint)
-    for department, received, kind, category, after, on_time in plan:
+    for department, received, kind, category_code, after, on_time in plan:
         with time_machine.travel(_at(received, 23), tick=False):  # late evening, Shanghai
-            case = file_case(kind=kind, category=category)
+            case = file_case(kind=kind, category=category_code)
+        answered = answered_after.get((department, received))
+        if answered is not None:
+            with django_capture_on_commit_callbacks(execute=False):
+                with time_machine.travel(_at(received + timedelta(days=1)), tick=False):
+                    complaint_assign(complaint=case, actor=world.handler, assignee=world.handler)
+                    complaint_accept(complaint=case, actor=world.handler)
+                    complaint_forward(complaint=case, actor=world.handler, message="请处理")
+                if answered != "never":
+                    answer_day = received + timedelta(days=1 + answered)
+                    with time_machine.travel(_at(answer_day, 23), tick=False):
+                        forward_answer(
+                            forward=case.forwards.get(), actor=world.officer, answer="已处理"
+                        )
         fields = {"department": d[department]}
         if after is not None:
             decided = _at(received + timedelta(days=after), 9)  # the morning, whole days
@@ -89,6 +116,7 @@ def _figures(figures: dict) -> dict:
         out[chart.chart_id] = _points(chart)
     if "total" in figures:
         out["total"] = figures["total"]
+    out["answers"] = figures["answers"]
     return out
 
 
@@ -103,16 +131,40 @@ def test_the_summary_gives_the_figures_counted_from_the_cases(world, mixed, prov
     user = provincial if who == "provincial" else world.handler
     live = staff_trends(user, today=TODAY)
     live_stats = staff_statistics(user, {}, today=TODAY)
-    live_filtered = staff_statistics(user, {"kind": "complaint"}, today=TODAY)
+    filters = [
+        {"kind": "complaint"},
+        {"category": str(category("false-information").pk)},
+        {"platform": str(world.platform.pk), "kind": "complaint"},
+    ]
+    live_filtered = [staff_statistics(user, f, today=TODAY) for f in filters]
     assert live["figures_live"] and live_stats["figures_live"]
     summary_refresh()
     summed = staff_trends(user, today=TODAY)
-    summed_stats = staff_statistics(user, {}, today=TODAY)
-    summed_filtered = staff_statistics(user, {"kind": "complaint"}, today=TODAY)
+    with CaptureQueriesContext(connection) as read:
+        summed_stats = staff_statistics(user, {}, today=TODAY)
+    summed_filtered = [staff_statistics(user, f, today=TODAY) for f in filters]
+    # unfiltered, the page reads the narrow summary, never the cases nor the wide one
+    tables = " ".join(q["sql"] for q in read.captured_queries)
+    assert "oversight_casemonthbreakdown" in tables
+    assert "oversight_casemonthfigures" not in tables
+    assert '"complaints_complaint"' not in tables
     assert not summed["figures_live"] and not summed_stats["figures_live"]
     assert _figures(summed) == _figures(live)
     assert _figures(summed_stats) == _figures(live_stats)
-    assert _figures(summed_filtered) == _figures(live_filtered)
+    for summed_one, live_one in zip(summed_filtered, live_filtered, strict=True):
+        assert not summed_one["figures_live"]
+        assert _figures(summed_one) == _figures(live_one)
+    assert summed_filtered[1]["total"] == {"provincial": 4, "district": 2}[who]
+
+    # the platforms' answers: forwarded, answered, by the day set, whole days
+    answers = {
+        "provincial": (4, 3, 2, round((2 + 40 + 1) / 3, 1), 2.0),
+        "district": (2, 2, 2, 1.5, 1.5),
+    }[who]
+    for figures in (summed, summed_stats):
+        (row,) = figures["answers"]["platforms"]
+        shown = (row["forwarded"], row["answered"], row["on_time"], row["average_days"])
+        assert (*shown, figures["answers"]["median_days"]) == answers
 
     # and both are the cases themselves, counted one by one
     cases = list(
@@ -151,6 +203,11 @@ def test_a_refresh_run_twice_makes_the_same_rows(world, mixed):
     assert first["rows"] == second["rows"] == len(made)
     # 14 cases, the merged one left out, each its own group here
     assert sum(r[8] for r in made) == 13
+    # each breakdown of the narrow summary counts them all once; 4 were forwarded
+    for breakdown in CaseMonthBreakdown.Breakdown.values:
+        counted = CaseMonthBreakdown.objects.filter(breakdown=breakdown)
+        assert counted.aggregate(n=Sum("cases"))["n"] == 13, breakdown
+    assert ForwardMonthFigures.objects.aggregate(n=Sum("forwards"))["n"] == 4
 
 
 def test_the_pages_say_how_old_the_figures_are(client, world, mixed):

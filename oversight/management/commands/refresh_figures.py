@@ -1,4 +1,4 @@
-"""Rebuild the cases' summary of the dashboards and statistics now (what the beat
+"""Rebuild the cases' summaries of the dashboards and statistics now (what the beat
 task ``oversight.tasks.summary_refresh_task`` does every few minutes)."""
 
 from django.core.management.base import BaseCommand
@@ -7,10 +7,12 @@ from oversight.summary import summary_refresh
 
 
 class Command(BaseCommand):
-    help = "Rebuild the cases' figures summary of the dashboards and statistics now."
+    help = "Rebuild the cases' figures summaries of the dashboards and statistics now."
 
     def handle(self, *args, **options):
         done = summary_refresh()
         self.stdout.write(
-            f"Figures summary rebuilt: {done['rows']} rows in {done['seconds']:.2f} s."
+            f"Figures summaries rebuilt: {done['rows']} rows by every field,"
+            f" {done['breakdown_rows']} by one breakdown, {done['forward_rows']} of forwards,"
+            f" in {done['seconds']:.2f} s."
         )
