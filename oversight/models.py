@@ -82,17 +82,37 @@ class StatisticalReport(models.Model):
         return f"{self.department} {self.period_kind} {self.period_start:%Y-%m}"
 
 
-class CaseMonthFigures(models.Model):
-    """The cases of one department received in one month, counted per kind,
-    category, platform, status, outcome and whole days to decision: the summary
-    the staff dashboard and statistics page sum over the departments of a scope
-    (oversight.summary). Rebuilt as a whole by ``summary_refresh``; never edited."""
+class MonthFigures(models.Model):
+    """What every row of the figures' summaries (oversight.summary) is counted by:
+    the department, the month of receipt and the kind of the cases."""
 
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
     )
     month = models.DateField(_("month"))
     kind = models.CharField(_("kind"), max_length=16)
+
+    class Meta:
+        abstract = True
+
+
+class CaseCounts(models.Model):
+    """The counts of a summary row of cases."""
+
+    cases = models.PositiveIntegerField(_("cases"))
+    clocks_met = models.PositiveIntegerField(_("decision clocks met"))
+    clocks_on_time = models.PositiveIntegerField(_("decision clocks met on time"))
+
+    class Meta:
+        abstract = True
+
+
+class CaseMonthFigures(MonthFigures, CaseCounts):
+    """The cases of one department received in one month, counted per kind,
+    category, platform, status, outcome and whole days to decision: the summary
+    the staff dashboard and statistics page sum over the departments of a scope
+    (oversight.summary). Rebuilt as a whole by ``summary_refresh``; never edited."""
+
     category = models.ForeignKey(
         "registry.ViolationCategory", verbose_name=_("category"), on_delete=models.CASCADE
     )
@@ -113,9 +133,6 @@ class CaseMonthFigures(models.Model):
             "Calendar days from the day of receipt to the day of decision; empty if undecided."
         ),
     )
-    cases = models.PositiveIntegerField(_("cases"))
-    clocks_met = models.PositiveIntegerField(_("decision clocks met"))
-    clocks_on_time = models.PositiveIntegerField(_("decision clocks met on time"))
 
     class Meta:
         verbose_name = _("monthly case figures")
@@ -130,7 +147,7 @@ class CaseMonthFigures(models.Model):
         return f"{self.department_id} {self.month:%Y-%m} {self.cases}"
 
 
-class CaseMonthBreakdown(models.Model):
+class CaseMonthBreakdown(MonthFigures, CaseCounts):
     """The cases of one department received in one month, of one kind, counted by
     one breakdown at a time (``breakdown``: the total, per category, per platform,
     per status and outcome, per whole days to decision), the other breakdowns'
@@ -146,11 +163,6 @@ class CaseMonthBreakdown(models.Model):
         DAYS = "days", _("days to decision")
 
     breakdown = models.CharField(_("breakdown"), max_length=16, choices=Breakdown.choices)
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
-    )
-    month = models.DateField(_("month"))
-    kind = models.CharField(_("kind"), max_length=16)
     category = models.ForeignKey(
         "registry.ViolationCategory",
         verbose_name=_("category"),
@@ -168,9 +180,6 @@ class CaseMonthBreakdown(models.Model):
     status = models.CharField(_("status"), max_length=32, blank=True)
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     days = models.IntegerField(_("days to decision"), null=True, blank=True)
-    cases = models.PositiveIntegerField(_("cases"))
-    clocks_met = models.PositiveIntegerField(_("decision clocks met"))
-    clocks_on_time = models.PositiveIntegerField(_("decision clocks met on time"))
 
     class Meta:
         verbose_name = _("monthly case figures by one breakdown")
@@ -181,17 +190,12 @@ class CaseMonthBreakdown(models.Model):
         return f"{self.breakdown} {self.department_id} {self.month:%Y-%m} {self.cases}"
 
 
-class ForwardMonthFigures(models.Model):
+class ForwardMonthFigures(MonthFigures):
     """The complaints forwarded to platforms (Trial Art. 15; Order 117 Art. 20), by
     the department, month of receipt, kind, category and platform of their case and
     the whole days the platform took to answer: the summary of the platforms'
     answers on the dashboard and statistics page. Rebuilt by ``summary_refresh``."""
 
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE
-    )
-    month = models.DateField(_("month"))
-    kind = models.CharField(_("kind"), max_length=16)
     category = models.ForeignKey(
         "registry.ViolationCategory", verbose_name=_("category"), on_delete=models.CASCADE
     )

@@ -219,8 +219,8 @@ class CaseGroups:
     rows: QuerySet
     live: bool
     refreshed_at: datetime | None
+    forwards: QuerySet
     narrow: QuerySet | None = None
-    forwards: QuerySet | None = None
 
     def _source(self, fields) -> QuerySet:
         if self.narrow is not None:
@@ -265,8 +265,6 @@ class CaseGroups:
         """The complaints of these cases forwarded to platforms: one dict per
         platform and whole days to answer (``days``, ``None`` if unanswered) with
         ``forwards`` and ``on_time`` (answered by the day set); one query."""
-        if self.forwards is None:
-            return []
         if self.live:
             counts = _forward_counts()
         else:
